@@ -1,0 +1,331 @@
+package io.wsgate.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Builds a {@link GatewayConfig} from environment variables and command-line flags (a flag wins over its
+ * variable). Every problem is collected, so one failed start lists everything there is to fix.
+ */
+public final class ConfigLoader {
+
+  private static final Pattern PROFILE_NAME = Pattern.compile("[a-z][a-z0-9]{0,30}");
+  private static final Pattern DOMAIN = Pattern.compile(
+      "(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+
+  private final Map<String, String> values = new HashMap<>();
+  private final List<String> problems = new ArrayList<>();
+
+  private ConfigLoader(Map<String, String> env, List<String> args) {
+    values.putAll(env);
+    parseFlags(args);
+  }
+
+  /** Loads from the process environment and {@code args}; throws {@link ConfigException} listing all problems. */
+  public static GatewayConfig load(Map<String, String> env, String... args) {
+    return new ConfigLoader(env, List.of(args)).build();
+  }
+
+  private void parseFlags(List<String> args) {
+    Map<String, String> flagToEnv = new HashMap<>();
+    for (Setting s : Setting.values()) {
+      flagToEnv.put(s.flag(), s.env());
+    }
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      String name = arg;
+      String value = null;
+      int eq = arg.indexOf('=');
+      if (eq > 0) {
+        name = arg.substring(0, eq);
+        value = arg.substring(eq + 1);
+      }
+      String env = flagToEnv.get(name);
+      if (env == null && name.startsWith("--profile-")) {
+        env = profileFlagToEnv(name);
+      }
+      if (env == null) {
+        problems.add(arg + ": unknown flag (see --help)");
+        continue;
+      }
+      if (value == null) {
+        if (i + 1 >= args.size()) {
+          problems.add(name + ": missing value");
+          continue;
+        }
+        value = args.get(++i);
+      }
+      values.put(env, value);
+    }
+  }
+
+  private static String profileFlagToEnv(String flag) {
+    String rest = flag.substring("--profile-".length());
+    for (ProfileSetting ps : ProfileSetting.values()) {
+      String suffix = "-" + ps.name().toLowerCase(Locale.ROOT).replace('_', '-');
+      if (rest.endsWith(suffix) && rest.length() > suffix.length()) {
+        return ps.env(rest.substring(0, rest.length() - suffix.length()));
+      }
+    }
+    return null;
+  }
+
+  private String raw(Setting s) {
+    String v = values.get(s.env());
+    return v == null ? s.defaultValue() : v.trim();
+  }
+
+  private GatewayConfig build() {
+    String listenHost = raw(Setting.LISTEN_HOST);
+    if (listenHost.isEmpty()) {
+      problems.add(describe(Setting.LISTEN_HOST) + ": empty (expected: an IP address such as 0.0.0.0)");
+    }
+    int port = intIn(Setting.PORT, 0, 65535);
+    String baseDomain = raw(Setting.BASE_DOMAIN).toLowerCase(Locale.ROOT);
+    if (baseDomain.endsWith(".")) {
+      baseDomain = baseDomain.substring(0, baseDomain.length() - 1);
+    }
+    if (!DOMAIN.matcher(baseDomain).matches()) {
+      problems.add(describe(Setting.BASE_DOMAIN) + ": '" + raw(Setting.BASE_DOMAIN)
+          + "' (expected: a DNS name such as localhost or workspaces.example.edu)");
+    }
+    String publicUrl = raw(Setting.PUBLIC_URL);
+    if (publicUrl.isEmpty()) {
+      publicUrl = "http://" + baseDomain + (port == 80 ? "" : ":" + port);
+    } else if (!publicUrl.startsWith("http://") && !publicUrl.startsWith("https://")) {
+      problems.add(describe(Setting.PUBLIC_URL) + ": '" + publicUrl
+          + "' (expected: http:// or https:// followed by the base domain, e.g. https://example.edu)");
+    }
+    if (publicUrl.endsWith("/")) {
+      publicUrl = publicUrl.substring(0, publicUrl.length() - 1);
+    }
+    String redis = raw(Setting.REDIS_URL);
+    if (!redis.isEmpty() && !(redis.startsWith("redis://") || redis.startsWith("rediss://")
+        || redis.startsWith("unix://"))) {
+      problems.add(describe(Setting.REDIS_URL) + ": '" + redacted(redis)
+          + "' (expected: redis://host:port, rediss://host:port, or empty for an embedded Redis)");
+    }
+    GatewayConfig.ProviderKind provider = enumValue(Setting.PROVIDER, GatewayConfig.ProviderKind.class);
+    Map<String, Profile> profiles = profiles(provider);
+    String defaultProfile = raw(Setting.DEFAULT_PROFILE);
+    if (!profiles.isEmpty() && !profiles.containsKey(defaultProfile)) {
+      problems.add(describe(Setting.DEFAULT_PROFILE) + ": '" + defaultProfile + "' is not a configured profile"
+          + " (expected one of " + profiles.keySet() + ")");
+    }
+    Duration launchTimeout = positive(Setting.LAUNCH_TIMEOUT);
+    Duration holdTimeout = positive(Setting.HOLD_TIMEOUT);
+    Duration backoff = positive(Setting.LAUNCH_RETRY_BACKOFF);
+    Duration connect = positive(Setting.UPSTREAM_CONNECT_TIMEOUT);
+    Duration response = positive(Setting.UPSTREAM_RESPONSE_TIMEOUT);
+    Duration cacheTtl = positive(Setting.ROUTE_CACHE_TTL);
+    Duration redisTimeout = positive(Setting.REDIS_TIMEOUT);
+    Duration stopGrace = positive(Setting.STOP_GRACE);
+    int eventLoops = intIn(Setting.EVENT_LOOPS, 0, 256);
+    Path stateDir = path(Setting.STATE_DIR);
+    Path dataDir = path(Setting.DATA_DIR);
+    GatewayConfig.Ecs ecs = ecs(provider);
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    return new GatewayConfig(listenHost, port, baseDomain, publicUrl,
+        redis.isEmpty() ? Optional.empty() : Optional.of(redis), provider, profiles, defaultProfile,
+        launchTimeout, holdTimeout, backoff, connect, response, cacheTtl, redisTimeout, stateDir, dataDir,
+        stopGrace, eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : eventLoops, ecs);
+  }
+
+  private GatewayConfig.Ecs ecs(GatewayConfig.ProviderKind provider) {
+    boolean used = provider == GatewayConfig.ProviderKind.ECS;
+    String cluster = raw(Setting.ECS_CLUSTER);
+    List<String> subnets = list(Setting.ECS_SUBNETS);
+    List<String> groups = list(Setting.ECS_SECURITY_GROUPS);
+    if (used && cluster.isEmpty()) {
+      problems.add(describe(Setting.ECS_CLUSTER) + ": missing (expected: the ECS cluster name, e.g. wsgate-workspaces)");
+    }
+    if (used && subnets.isEmpty()) {
+      problems.add(describe(Setting.ECS_SUBNETS) + ": missing (expected: private subnet ids, e.g. subnet-0abc,subnet-0def)");
+    }
+    if (used && groups.isEmpty()) {
+      problems.add(describe(Setting.ECS_SECURITY_GROUPS) + ": missing (expected: security group ids, e.g. sg-0abc)");
+    }
+    String region = raw(Setting.ECS_REGION);
+    String endpoint = raw(Setting.ECS_ENDPOINT);
+    Optional<URI> endpointUri = Optional.empty();
+    if (!endpoint.isEmpty()) {
+      try {
+        URI uri = URI.create(endpoint);
+        if (uri.getScheme() == null || uri.getHost() == null) {
+          throw new IllegalArgumentException();
+        }
+        endpointUri = Optional.of(uri);
+      } catch (IllegalArgumentException e) {
+        problems.add(describe(Setting.ECS_ENDPOINT) + ": '" + endpoint + "' (expected: a URL such as https://ecs.eu-west-1.amazonaws.com)");
+      }
+    }
+    String startedBy = raw(Setting.ECS_STARTED_BY);
+    if (startedBy.isEmpty() || startedBy.length() > 36 || !startedBy.matches("[A-Za-z0-9_-]+")) {
+      problems.add(describe(Setting.ECS_STARTED_BY) + ": '" + startedBy
+          + "' (expected: 1 to 36 letters, digits, '-' or '_')");
+    }
+    return new GatewayConfig.Ecs(cluster, subnets, groups, region.isEmpty() ? Optional.empty() : Optional.of(region),
+        endpointUri, startedBy);
+  }
+
+  private List<String> list(Setting s) {
+    List<String> out = new ArrayList<>();
+    for (String part : raw(s).split(",")) {
+      if (!part.isBlank()) {
+        out.add(part.trim());
+      }
+    }
+    return out;
+  }
+
+  private Map<String, Profile> profiles(GatewayConfig.ProviderKind provider) {
+    Map<String, Profile> out = new LinkedHashMap<>();
+    String list = raw(Setting.PROFILES);
+    for (String name : list.split(",")) {
+      name = name.trim();
+      if (name.isEmpty()) {
+        continue;
+      }
+      if (!PROFILE_NAME.matcher(name).matches()) {
+        problems.add(describe(Setting.PROFILES) + ": profile name '" + name
+            + "' (expected: a lower-case letter, then letters and digits, at most 31)");
+        continue;
+      }
+      String command = profileValue(name, ProfileSetting.COMMAND);
+      if (command.isEmpty() && name.equals("demo")) {
+        command = Profile.DEMO_COMMAND;
+      }
+      if (command.isEmpty() && provider == GatewayConfig.ProviderKind.LOCAL) {
+        problems.add(ProfileSetting.COMMAND.env(name) + ": missing (expected: the command that starts a '"
+            + name + "' workspace, e.g. code-server --bind-addr 127.0.0.1:{port} --auth none {dir})");
+      }
+      String portRaw = profileValue(name, ProfileSetting.PORT);
+      int port = 0;
+      try {
+        port = Integer.parseInt(portRaw);
+        if (port < 0 || port > 65535) {
+          throw new NumberFormatException();
+        }
+      } catch (NumberFormatException e) {
+        problems.add(ProfileSetting.PORT.env(name) + ": '" + portRaw + "' (expected: 0-65535)");
+      }
+      if (provider == GatewayConfig.ProviderKind.ECS && port == 0) {
+        problems.add(ProfileSetting.PORT.env(name) + ": missing (expected: the container port, e.g. 8080)");
+      }
+      String readiness = profileValue(name, ProfileSetting.READINESS_PATH);
+      if (!readiness.startsWith("/")) {
+        problems.add(ProfileSetting.READINESS_PATH.env(name) + ": '" + readiness + "' (expected: a path such as /healthz)");
+      }
+      Profile.EcsProfile ecs = new Profile.EcsProfile(profileValue(name, ProfileSetting.TASK_DEFINITION),
+          profileValue(name, ProfileSetting.CONTAINER), profileValue(name, ProfileSetting.CAPACITY_PROVIDER));
+      if (provider == GatewayConfig.ProviderKind.ECS) {
+        if (ecs.taskDefinition().isEmpty()) {
+          problems.add(ProfileSetting.TASK_DEFINITION.env(name) + ": missing (expected: the task definition family of '"
+              + name + "' workspaces, e.g. wsgate-" + name + ")");
+        }
+        if (!ecs.capacityProvider().equals("FARGATE") && !ecs.capacityProvider().equals("FARGATE_SPOT")) {
+          problems.add(ProfileSetting.CAPACITY_PROVIDER.env(name) + ": '" + ecs.capacityProvider()
+              + "' (expected one of FARGATE, FARGATE_SPOT)");
+        }
+      }
+      out.put(name, new Profile(name, command, port, readiness, ecs));
+    }
+    if (out.isEmpty() && problems.isEmpty()) {
+      problems.add(describe(Setting.PROFILES) + ": empty (expected: at least one profile name, e.g. demo)");
+    }
+    return out;
+  }
+
+  private String profileValue(String profile, ProfileSetting s) {
+    String v = values.get(s.env(profile));
+    return v == null ? s.defaultValue() : v.trim();
+  }
+
+  private static String describe(Setting s) {
+    return s.env() + " (" + s.flag() + ")";
+  }
+
+  private static String redacted(String url) {
+    return url.replaceAll("//[^@/]*@", "//***@");
+  }
+
+  private int intIn(Setting s, int min, int max) {
+    String v = raw(s);
+    try {
+      int i = Integer.parseInt(v);
+      if (i >= min && i <= max) {
+        return i;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    problems.add(describe(s) + ": '" + v + "' (expected: a whole number from " + min + " to " + max + ")");
+    return min;
+  }
+
+  private Duration positive(Setting s) {
+    String v = raw(s);
+    Duration d = parseDuration(v);
+    if (d == null || d.isZero() || d.isNegative()) {
+      problems.add(describe(s) + ": '" + v + "' (expected: a positive duration such as 500ms, 30s, 5m, 1h)");
+      return Duration.ofSeconds(1);
+    }
+    return d;
+  }
+
+  /** Parses {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 2d} or ISO-8601 ({@code PT30S}); null if neither. */
+  public static Duration parseDuration(String v) {
+    var m = DURATION.matcher(v.toLowerCase(Locale.ROOT));
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      return switch (m.group(2)) {
+        case "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofDays(n);
+      };
+    }
+    try {
+      return Duration.parse(v);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  private <E extends Enum<E>> E enumValue(Setting s, Class<E> type) {
+    String v = raw(s);
+    try {
+      return Enum.valueOf(type, v.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      List<String> allowed = new ArrayList<>();
+      for (E c : type.getEnumConstants()) {
+        allowed.add(c.name().toLowerCase(Locale.ROOT));
+      }
+      problems.add(describe(s) + ": '" + v + "' (expected one of " + String.join(", ", allowed) + ")");
+      return type.getEnumConstants()[0];
+    }
+  }
+
+  private Path path(Setting s) {
+    String v = raw(s);
+    if (v.isEmpty()) {
+      problems.add(describe(s) + ": empty (expected: a directory path)");
+      return Path.of(".");
+    }
+    return Path.of(v).toAbsolutePath().normalize();
+  }
+}

@@ -1,0 +1,72 @@
+package io.wsgate.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The gateway's whole configuration: one immutable value, built and validated once at startup by
+ * {@link ConfigLoader}. See {@link Setting} for what each field means, its variable, flag and default.
+ */
+public record GatewayConfig(
+    String listenHost,
+    int port,
+    String baseDomain,
+    String publicUrl,
+    Optional<String> redisUrl,
+    ProviderKind provider,
+    Map<String, Profile> profiles,
+    String defaultProfile,
+    Duration launchTimeout,
+    Duration holdTimeout,
+    Duration launchRetryBackoff,
+    Duration upstreamConnectTimeout,
+    Duration upstreamResponseTimeout,
+    Duration routeCacheTtl,
+    Duration redisTimeout,
+    Path stateDir,
+    Path dataDir,
+    Duration stopGrace,
+    int eventLoops,
+    Ecs ecs) {
+
+  /** Where workspaces run. */
+  public enum ProviderKind { LOCAL, ECS }
+
+  /** Settings of the ecs provider (see the ECS_* {@link Setting}s); validated only when it is used. */
+  public record Ecs(String cluster, List<String> subnets, List<String> securityGroups, Optional<String> region,
+                    Optional<URI> endpoint, String startedBy) {
+    public Ecs {
+      subnets = List.copyOf(subnets);
+      securityGroups = List.copyOf(securityGroups);
+    }
+  }
+
+  public GatewayConfig {
+    profiles = Map.copyOf(profiles);
+  }
+
+  public Profile profile(String name) {
+    Profile p = profiles.get(name);
+    if (p == null) {
+      throw new IllegalArgumentException("unknown profile: " + name + " (expected one of " + profiles.keySet() + ")");
+    }
+    return p;
+  }
+
+  /** The URL a user opens for workspace {@code id}. */
+  public String workspaceUrl(String id) {
+    int schemeEnd = publicUrl.indexOf("://");
+    return publicUrl.substring(0, schemeEnd + 3) + "ws-" + id + "." + publicUrl.substring(schemeEnd + 3) + "/";
+  }
+
+  /** A copy with other settings; for tests and tools that start several gateways. */
+  public GatewayConfig withPort(int newPort) {
+    return new GatewayConfig(listenHost, newPort, baseDomain, publicUrl, redisUrl, provider, profiles,
+        defaultProfile, launchTimeout, holdTimeout, launchRetryBackoff, upstreamConnectTimeout,
+        upstreamResponseTimeout, routeCacheTtl, redisTimeout, stateDir, dataDir, stopGrace, eventLoops, ecs);
+  }
+}

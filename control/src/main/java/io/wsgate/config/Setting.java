@@ -1,0 +1,65 @@
+package io.wsgate.config;
+
+import java.util.Locale;
+
+/**
+ * Every gateway-wide setting: its environment variable, its flag, its default and what it means.
+ * The README's configuration table is checked against this list by a test, so the two never drift.
+ * Per-profile settings are described by {@link ProfileSetting}.
+ */
+public enum Setting {
+  LISTEN_HOST("0.0.0.0", "Address the gateway listens on."),
+  PORT("8080", "Port for workspace traffic (HTTP and WebSocket)."),
+  BASE_DOMAIN("localhost", "Workspaces are served at ws-<id>.<base domain>."),
+  PUBLIC_URL("", "How users reach the gateway, for printed links (default: http://<base domain>:<port>)."),
+  REDIS_URL("", "Redis connection string (redis://[:password@]host:port[/db], rediss:// for TLS). "
+      + "Empty: start an embedded Redis on a free loopback port, stopped with the gateway."),
+  PROVIDER("local", "Where workspaces run: local (processes on this machine) or ecs (AWS ECS Fargate)."),
+  PROFILES("demo", "Comma-separated workspace profile names; each is configured by WSGATE_PROFILE_<NAME>_*."),
+  DEFAULT_PROFILE("demo", "Profile used for a workspace launched without one."),
+  LAUNCH_TIMEOUT("120s", "Longest a launch may take from start to ready before it fails and is stopped."),
+  HOLD_TIMEOUT("30s", "Longest a non-browser request or WebSocket upgrade is held while its workspace starts; "
+      + "then 503 with Retry-After."),
+  LAUNCH_RETRY_BACKOFF("5s", "Wait after a failed launch before the next try; doubles per failure up to 5 minutes."),
+  UPSTREAM_CONNECT_TIMEOUT("5s", "Longest to connect to a workspace before 502."),
+  UPSTREAM_RESPONSE_TIMEOUT("60s", "Longest a workspace may stay silent while a response is due before 504."),
+  ROUTE_CACHE_TTL("30s", "Longest a replica trusts a cached route without re-reading Redis "
+      + "(changes arrive at once over pub/sub; this is the safety net)."),
+  REDIS_TIMEOUT("2s", "Longest any Redis command may take."),
+  STATE_DIR(".wsgate", "Local state: process registry, logs and the embedded Redis's data."),
+  DATA_DIR(".wsgate/data", "Root of the per-workspace data directories (local provider; on ECS the EFS path)."),
+  STOP_GRACE("10s", "Time between SIGTERM and SIGKILL when the local provider stops a workspace."),
+  EVENT_LOOPS("0", "Gateway verticle instances (event loops serving traffic); 0 means one per CPU core."),
+  ECS_CLUSTER("", "ecs: name or ARN of the cluster workspace tasks run in (required for ecs)."),
+  ECS_SUBNETS("", "ecs: comma-separated private subnet ids for workspace tasks (required for ecs)."),
+  ECS_SECURITY_GROUPS("", "ecs: comma-separated security group ids for workspace tasks (required for ecs)."),
+  ECS_REGION("", "ecs: AWS region; empty uses the SDK's default chain (AWS_REGION, the task's region)."),
+  ECS_ENDPOINT("", "ecs: endpoint override for the ECS API (VPC endpoint, or a local fake in tests)."),
+  ECS_STARTED_BY("wsgate", "ecs: startedBy value marking tasks as this gateway fleet's (at most 36 characters).");
+
+  private final String defaultValue;
+  private final String description;
+
+  Setting(String defaultValue, String description) {
+    this.defaultValue = defaultValue;
+    this.description = description;
+  }
+
+  /** The environment variable, e.g. {@code WSGATE_LAUNCH_TIMEOUT}. */
+  public String env() {
+    return "WSGATE_" + name();
+  }
+
+  /** The command-line flag, e.g. {@code --launch-timeout}. */
+  public String flag() {
+    return "--" + name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  public String description() {
+    return description;
+  }
+}

@@ -1,0 +1,33 @@
+package io.wsgate.provider;
+
+import io.vertx.core.Future;
+
+import java.util.List;
+
+/**
+ * The narrow port to wherever workspaces run: local processes or ECS tasks. Implementations never block
+ * the calling event loop and complete their futures on the caller's context. Readiness is not the
+ * provider's concern: a launched workspace has an endpoint, the launcher probes it.
+ */
+public interface WorkspaceProvider {
+
+  /** Short name for logs and metrics: {@code local}, {@code ecs}. */
+  String name();
+
+  /** Checks that the provider can work (cluster exists, commands resolve), with a precise message if not. */
+  Future<Void> verify();
+
+  /** Starts a workspace and completes once it has an address (it may not serve yet). */
+  Future<ProvisionedWorkspace> launch(LaunchRequest request);
+
+  /** Stops a workspace; succeeds if it is already gone. Its data stays. */
+  Future<Void> stop(String ref, StopReason reason);
+
+  /** Everything this gateway's provider started that still runs, for reconcile and restart adoption. */
+  Future<List<ProvisionedWorkspace>> list();
+
+  /** Releases the provider's own resources; does not stop workspaces. */
+  default Future<Void> close() {
+    return Future.succeededFuture();
+  }
+}
