@@ -1,0 +1,286 @@
+package io.wsgate.launch;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.wsgate.config.GatewayConfig;
+import io.wsgate.config.Profile;
+import io.wsgate.provider.LaunchRequest;
+import io.wsgate.provider.ProviderException;
+import io.wsgate.provider.ProvisionedWorkspace;
+import io.wsgate.provider.StopReason;
+import io.wsgate.provider.WorkspaceProvider;
+import io.wsgate.store.LaunchFailure;
+import io.wsgate.store.RedisStore;
+import io.wsgate.store.RouteEvents;
+import io.wsgate.workspace.Route;
+import io.wsgate.workspace.WorkspaceId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Makes a workspace run, exactly once however many requests ask at the same time on however many replicas.
+ * Within a replica, concurrent callers share one future; across replicas, a Redis lock with expiry elects
+ * one launcher (a crashed launcher's lock expires), and the others wait for its route event. A failed
+ * launch is recorded in Redis with an exponential backoff, so a broken profile never launches in a loop.
+ */
+public final class Launcher {
+
+  private static final Logger log = LoggerFactory.getLogger(Launcher.class);
+  private static final long MAX_BACKOFF_MS = TimeUnit.MINUTES.toMillis(5);
+  private static final long LOCK_MARGIN_MS = 15_000;
+  private static final long WAIT_POLL_MS = 500;
+
+  private final Vertx vertx;
+  private final GatewayConfig config;
+  private final RedisStore store;
+  private final WorkspaceProvider provider;
+  private final ReadinessProbe probe;
+  private final Clock clock;
+  private final String replica = UUID.randomUUID().toString().substring(0, 8);
+  private final Map<WorkspaceId, Future<Route>> inflight = new ConcurrentHashMap<>();
+  private final Map<WorkspaceId, List<Promise<Void>>> waiters = new ConcurrentHashMap<>();
+
+  public Launcher(Vertx vertx, GatewayConfig config, RedisStore store, WorkspaceProvider provider,
+                  ReadinessProbe probe, RouteEvents events, Clock clock) {
+    this.vertx = vertx;
+    this.config = config;
+    this.store = store;
+    this.provider = provider;
+    this.probe = probe;
+    this.clock = clock;
+    events.onEvent(e -> wake(e.id()));
+  }
+
+  /** The route of a running workspace, launching it if needed. Fails with {@link LaunchException}. */
+  public Future<Route> ensureRunning(WorkspaceId id, Profile profile) {
+    Future<Route> existing = inflight.get(id);
+    if (existing != null) {
+      return existing;
+    }
+    Promise<Route> mine = Promise.promise();
+    Future<Route> raced = inflight.putIfAbsent(id, mine.future());
+    if (raced != null) {
+      return raced;
+    }
+    long giveUpAt = now() + config.launchTimeout().toMillis() * 2 + LOCK_MARGIN_MS;
+    attempt(id, profile, giveUpAt).onComplete(ar -> {
+      inflight.remove(id, mine.future());
+      mine.handle(ar);
+    });
+    return mine.future();
+  }
+
+  /** Whether this replica is launching or waiting for {@code id}. */
+  public boolean isLaunching(WorkspaceId id) {
+    return inflight.containsKey(id);
+  }
+
+  private Future<Route> attempt(WorkspaceId id, Profile profile, long giveUpAt) {
+    return store.read(id).compose(rec -> {
+      if (rec.isPresent() && rec.get().route().isPresent()) {
+        return Future.succeededFuture(rec.get().route().get());
+      }
+      return store.failure(id).compose(failure -> {
+        long now = now();
+        if (failure.isPresent() && failure.get().retryAtMillis() > now) {
+          return Future.failedFuture(new LaunchException(failure.get().reason(),
+              seconds(failure.get().retryAtMillis() - now)));
+        }
+        int attempts = failure.map(LaunchFailure::attempts).orElse(0);
+        String token = replica + ":" + UUID.randomUUID();
+        long lockTtl = config.launchTimeout().toMillis() + LOCK_MARGIN_MS;
+        return store.tryLock(id, token, java.time.Duration.ofMillis(lockTtl)).compose(locked -> {
+          if (locked) {
+            return launch(id, profile, token, attempts);
+          }
+          if (now() > giveUpAt) {
+            return Future.failedFuture(new LaunchException("another gateway's launch of this workspace did not finish",
+                seconds(config.launchRetryBackoff().toMillis())));
+          }
+          return waitForChange(id).compose(v -> attempt(id, profile, giveUpAt));
+        });
+      });
+    });
+  }
+
+  private Future<Route> launch(WorkspaceId id, Profile profile, String token, int previousFailures) {
+    String launchId = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    long started = now();
+    long deadline = started + config.launchTimeout().toMillis();
+    AtomicReference<ProvisionedWorkspace> provisioned = new AtomicReference<>();
+    AtomicBoolean gaveUp = new AtomicBoolean();
+    log.info("workspace {}: launching ({}, {})", id, profile.name(), provider.name());
+    return store.markStarting(id, token, profile.name(), "starting the workspace", started, launchId)
+        .compose(ok -> {
+          Future<ProvisionedWorkspace> launched = provider.launch(new LaunchRequest(id, profile, launchId));
+          launched.onSuccess(pw -> {
+            provisioned.set(pw);
+            if (gaveUp.get()) {
+              stopQuietly(pw.ref(), StopReason.LAUNCH_FAILED);
+            }
+          });
+          return launched.timeout(Math.max(1, deadline - now()), TimeUnit.MILLISECONDS);
+        })
+        .compose(pw -> store.setPhase(id, token, launchId, "waiting for the workspace to answer")
+            .compose(ok -> probe.await(pw.endpoint(), authority(id), profile.readinessPath(), deadline, pw.terminated()))
+            .map(v -> pw))
+        .compose(pw -> {
+          Route route = new Route(id, profile.name(), pw.endpoint(), pw.ref(), launchId, now());
+          return store.publishRoute(route, token).compose(won -> {
+            if (!won) {
+              stopQuietly(pw.ref(), StopReason.LAUNCH_FAILED);
+              return Future.failedFuture(new ProviderException("the launch took longer than its lock allowed"));
+            }
+            log.info("workspace {}: ready at {} after {} ms", id, pw.endpoint(), now() - started);
+            pw.terminated().onSuccess(reason -> dropRoute(route, reason));
+            return Future.succeededFuture(route);
+          });
+        })
+        .recover(err -> {
+          gaveUp.set(true);
+          ProvisionedWorkspace pw = provisioned.get();
+          if (pw != null) {
+            stopQuietly(pw.ref(), StopReason.LAUNCH_FAILED);
+          }
+          String reason = reason(err);
+          int attempts = previousFailures + 1;
+          long backoff = Math.min(MAX_BACKOFF_MS, config.launchRetryBackoff().toMillis() << Math.min(20, attempts - 1));
+          log.warn("workspace {}: launch failed after {} ms (attempt {}, next try in {} s): {}", id, now() - started,
+              attempts, seconds(backoff), reason);
+          LaunchFailure failure = new LaunchFailure(reason, attempts, now() + backoff);
+          return store.failLaunch(id, token, launchId, failure)
+              .transform(ar -> Future.failedFuture(new LaunchException(reason, seconds(backoff))));
+        });
+  }
+
+  /**
+   * Removes a route whose workspace no longer answers or stopped by itself, and stops what is left of it, so
+   * the next request launches afresh. Only removes that very launch's route, never a newer one.
+   */
+  public Future<Boolean> dropRoute(Route route, String why) {
+    return store.dropRoute(route.id(), route.launchId()).onSuccess(dropped -> {
+      if (dropped) {
+        log.warn("workspace {}: route to {} dropped: {}", route.id(), route.endpoint(), why);
+        stopQuietly(route.providerRef(), StopReason.UNHEALTHY);
+      }
+    });
+  }
+
+  /**
+   * After a gateway restart: takes back the workspaces the provider still runs. One whose route is in
+   * Redis is watched again; one without a route is routed again if it answers; anything else (a launch
+   * that lost, a process nobody routes to) is stopped, so a restart neither leaks nor forgets workspaces.
+   */
+  public Future<Void> adopt() {
+    return provider.list().compose(running -> {
+      List<Future<Void>> all = new java.util.ArrayList<>();
+      for (ProvisionedWorkspace pw : running) {
+        all.add(adoptOne(pw).recover(err -> {
+          log.warn("could not adopt {}: {}", pw.ref(), err.toString());
+          return Future.succeededFuture();
+        }));
+      }
+      return Future.join(all).mapEmpty();
+    });
+  }
+
+  private Future<Void> adoptOne(ProvisionedWorkspace pw) {
+    if (pw.workspaceId() == null || !WorkspaceId.isValid(pw.workspaceId())) {
+      stopQuietly(pw.ref(), StopReason.ORPHAN);
+      return Future.succeededFuture();
+    }
+    WorkspaceId id = new WorkspaceId(pw.workspaceId());
+    Profile profile = config.profiles().get(pw.profile());
+    return store.read(id).compose(rec -> {
+      Route known = rec.flatMap(r -> r.route()).orElse(null);
+      if (known != null && known.launchId().equals(pw.launchId())) {
+        pw.terminated().onSuccess(reason -> dropRoute(known, reason));
+        log.info("workspace {}: adopted running route to {}", id, known.endpoint());
+        return Future.succeededFuture();
+      }
+      if (known != null || profile == null) {
+        stopQuietly(pw.ref(), StopReason.ORPHAN);
+        return Future.succeededFuture();
+      }
+      String token = replica + ":" + UUID.randomUUID();
+      return store.tryLock(id, token, config.launchTimeout()).compose(locked -> {
+        if (!locked) {
+          stopQuietly(pw.ref(), StopReason.ORPHAN);
+          return Future.succeededFuture();
+        }
+        return probe.probeOnce(pw.endpoint(), authority(id), profile.readinessPath()).compose(ready -> {
+          if (!ready) {
+            stopQuietly(pw.ref(), StopReason.ORPHAN);
+            return store.releaseLock(id, token).mapEmpty();
+          }
+          Route route = new Route(id, profile.name(), pw.endpoint(), pw.ref(), pw.launchId(), now());
+          return store.publishRoute(route, token).onSuccess(won -> {
+            if (won) {
+              log.info("workspace {}: adopted {} after restart", id, pw.endpoint());
+              pw.terminated().onSuccess(reason -> dropRoute(route, reason));
+            }
+          }).mapEmpty();
+        });
+      });
+    });
+  }
+
+  private void stopQuietly(String ref, StopReason reason) {
+    provider.stop(ref, reason).onFailure(err -> log.warn("could not stop {} ({}): {}", ref, reason.tag(), err.toString()));
+  }
+
+  private Future<Void> waitForChange(WorkspaceId id) {
+    Promise<Void> p = Promise.promise();
+    waiters.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(p);
+    vertx.setTimer(WAIT_POLL_MS, t -> {
+      p.tryComplete();
+      List<Promise<Void>> list = waiters.get(id);
+      if (list != null) {
+        list.remove(p);
+      }
+    });
+    return p.future();
+  }
+
+  private void wake(WorkspaceId id) {
+    List<Promise<Void>> list = waiters.remove(id);
+    if (list != null) {
+      list.forEach(Promise::tryComplete);
+    }
+  }
+
+  /** The Host a workspace is reached at, sent with readiness probes. */
+  public String authority(WorkspaceId id) {
+    return "ws-" + id.value() + "." + config.baseDomain();
+  }
+
+  private static String reason(Throwable err) {
+    if (err instanceof ProviderException || err instanceof LaunchException) {
+      return err.getMessage();
+    }
+    if (err instanceof io.vertx.core.impl.NoStackTraceTimeoutException || err instanceof java.util.concurrent.TimeoutException) {
+      return "the workspace did not start in time";
+    }
+    return "the workspace could not be started (" + err.getClass().getSimpleName()
+        + (err.getMessage() == null ? "" : ": " + err.getMessage()) + ")";
+  }
+
+  private long now() {
+    return clock.millis();
+  }
+
+  private static long seconds(long millis) {
+    return Math.max(1, (millis + 999) / 1000);
+  }
+}

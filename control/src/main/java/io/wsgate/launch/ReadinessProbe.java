@@ -1,0 +1,77 @@
+package io.wsgate.launch;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import io.wsgate.provider.ProviderException;
+import io.wsgate.workspace.Endpoint;
+
+/**
+ * Polls a workspace's readiness path until it answers below 500, the workspace stops by itself, or the
+ * deadline passes, whichever comes first. Backs off from 100 ms to 1 s between attempts.
+ */
+public final class ReadinessProbe {
+
+  private static final long FIRST_INTERVAL_MS = 100;
+  private static final long MAX_INTERVAL_MS = 1_000;
+
+  private final Vertx vertx;
+  private final HttpClient client;
+
+  public ReadinessProbe(Vertx vertx, HttpClient client) {
+    this.vertx = vertx;
+    this.client = client;
+  }
+
+  /**
+   * @param authority  Host header to send (some workspaces check it)
+   * @param terminated completes with a reason if the workspace stops by itself
+   */
+  public Future<Void> await(Endpoint endpoint, String authority, String path, long deadlineMillis,
+                            Future<String> terminated) {
+    Promise<Void> ready = Promise.promise();
+    terminated.onSuccess(reason -> ready.tryFail(new ProviderException(reason)));
+    attempt(endpoint, authority, path, deadlineMillis, ready, FIRST_INTERVAL_MS);
+    return ready.future();
+  }
+
+  /** One probe: true if the workspace answered below 500. */
+  public Future<Boolean> probeOnce(Endpoint endpoint, String authority, String path) {
+    RequestOptions opts = new RequestOptions().setMethod(HttpMethod.GET)
+        .setServer(SocketAddress.inetSocketAddress(endpoint.port(), endpoint.host()))
+        .setHost(authority).setPort(80).setURI(path).setConnectTimeout(1_000).setIdleTimeout(5_000)
+        .putHeader("user-agent", "wsgate-readiness");
+    return client.request(opts)
+        .compose(req -> req.send())
+        .compose(resp -> resp.body().map(b -> resp.statusCode() < 500))
+        .otherwise(false);
+  }
+
+  private void attempt(Endpoint endpoint, String authority, String path, long deadline, Promise<Void> ready,
+                       long interval) {
+    if (ready.future().isComplete()) {
+      return;
+    }
+    probeOnce(endpoint, authority, path).onComplete(ar -> {
+      if (ready.future().isComplete()) {
+        return;
+      }
+      if (ar.succeeded() && ar.result()) {
+        ready.tryComplete();
+        return;
+      }
+      long now = System.currentTimeMillis();
+      if (now >= deadline) {
+        ready.tryFail(new ProviderException("the workspace did not answer on " + path + " in time"));
+        return;
+      }
+      long wait = Math.min(interval, Math.max(1, deadline - now));
+      vertx.setTimer(wait, t -> attempt(endpoint, authority, path, deadline, ready,
+          Math.min(MAX_INTERVAL_MS, interval * 3 / 2)));
+    });
+  }
+}

@@ -1,0 +1,87 @@
+package io.wsgate.store;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.embedded.RedisServer;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A real redis-server process (the binary shipped in {@code com.github.codemonstur:embedded-redis}) on a free
+ * loopback port, for when no Redis is configured. With a data directory it keeps an append-only file there,
+ * so routes and sessions survive a gateway restart. Blocking: call from a worker thread or before Vert.x starts.
+ */
+public final class EmbeddedRedis implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedRedis.class);
+
+  private final RedisServer server;
+  private final int port;
+
+  private EmbeddedRedis(RedisServer server, int port) {
+    this.server = server;
+    this.port = port;
+  }
+
+  /**
+   * Starts redis-server on 127.0.0.1.
+   *
+   * @param dataDir where to keep its append-only file, or null for a purely in-memory server
+   */
+  public static EmbeddedRedis start(Path dataDir) throws IOException {
+    int port = freeLoopbackPort();
+    var builder = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
+        .setting("protected-mode yes")
+        .setting("save \"\"")
+        .soutListener(line -> log.debug("redis: {}", line))
+        .serrListener(line -> log.warn("redis: {}", line));
+    if (dataDir != null) {
+      Files.createDirectories(dataDir);
+      builder.setting("dir " + dataDir.toAbsolutePath())
+          .setting("appendonly yes")
+          .setting("appendfsync everysec");
+    } else {
+      builder.setting("appendonly no");
+    }
+    RedisServer server = builder.build();
+    server.start();
+    return new EmbeddedRedis(server, port);
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String url() {
+    return "redis://127.0.0.1:" + port;
+  }
+
+  /** Stops redis-server (its data stays in the data directory). */
+  public void stop() {
+    try {
+      server.stop();
+    } catch (IOException e) {
+      log.warn("could not stop embedded redis: {}", e.toString());
+    }
+  }
+
+  /** Starts it again on the same port, e.g. after a test stopped it. */
+  public void restart() throws IOException {
+    server.start();
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  static int freeLoopbackPort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,174 @@
+package io.wsgate.store;
+
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.wsgate.workspace.Route;
+import io.wsgate.workspace.WorkspaceId;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Workspace state in Redis, shared by all gateway replicas. Every write that changes what a replica may
+ * route to is a Lua script that checks the caller still owns the launch lock (or the route's launch id),
+ * then publishes a {@link RouteEvent}. Every command is bounded by the configured Redis timeout.
+ * Only cold paths call this class: the proxy's hot path reads its in-memory route cache.
+ */
+public final class RedisStore {
+
+  private static final String PUBLISH_ROUTE = """
+      if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+      redis.call('DEL', KEYS[2])
+      redis.call('HSET', KEYS[2], 'state', 'running', 'host', ARGV[2], 'port', ARGV[3], 'ref', ARGV[4],
+        'launch', ARGV[5], 'since', ARGV[6], 'profile', ARGV[7], 'phase', 'ready')
+      redis.call('DEL', KEYS[1], KEYS[3])
+      redis.call('PUBLISH', ARGV[8], ARGV[9])
+      return 1""";
+
+  private static final String MARK_STARTING = """
+      if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+      redis.call('DEL', KEYS[2])
+      redis.call('HSET', KEYS[2], 'state', 'starting', 'profile', ARGV[2], 'phase', ARGV[3], 'since', ARGV[4],
+        'launch', ARGV[5])
+      redis.call('PUBLISH', ARGV[6], ARGV[7])
+      return 1""";
+
+  private static final String SET_PHASE = """
+      if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+      redis.call('HSET', KEYS[2], 'phase', ARGV[2])
+      redis.call('PUBLISH', ARGV[3], ARGV[4])
+      return 1""";
+
+  private static final String FAIL_LAUNCH = """
+      if redis.call('GET', KEYS[1]) == ARGV[1] then
+        if redis.call('HGET', KEYS[2], 'state') == 'starting' then redis.call('DEL', KEYS[2]) end
+        redis.call('DEL', KEYS[1])
+      end
+      redis.call('DEL', KEYS[3])
+      redis.call('HSET', KEYS[3], 'reason', ARGV[2], 'attempts', ARGV[3], 'retryAt', ARGV[4])
+      redis.call('PEXPIRE', KEYS[3], ARGV[5])
+      redis.call('PUBLISH', ARGV[6], ARGV[7])
+      return 1""";
+
+  private static final String RELEASE_LOCK = """
+      if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+      return 0""";
+
+  private static final String DROP_ROUTE = """
+      if redis.call('HGET', KEYS[1], 'launch') ~= ARGV[1] then return 0 end
+      redis.call('DEL', KEYS[1])
+      redis.call('PUBLISH', ARGV[2], ARGV[3])
+      return 1""";
+
+  /** Failure records outlive their backoff so consecutive failures keep doubling it. */
+  private static final long FAILURE_MEMORY_MS = Duration.ofMinutes(15).toMillis();
+
+  private final Redis redis;
+  private final long timeoutMs;
+
+  public RedisStore(Redis redis, Duration timeout) {
+    this.redis = redis;
+    this.timeoutMs = timeout.toMillis();
+  }
+
+  /** Sends one command, bounded by the Redis timeout. */
+  public Future<Response> send(Request request) {
+    return redis.send(request).timeout(timeoutMs, TimeUnit.MILLISECONDS);
+  }
+
+  public Future<Optional<WorkspaceRecord>> read(WorkspaceId id) {
+    return send(Request.cmd(Command.HGETALL).arg(Keys.workspace(id)))
+        .map(r -> WorkspaceRecord.fromHash(id, toMap(r)));
+  }
+
+  public Future<Optional<LaunchFailure>> failure(WorkspaceId id) {
+    return send(Request.cmd(Command.HGETALL).arg(Keys.failure(id))).map(r -> {
+      Map<String, String> h = toMap(r);
+      if (!h.containsKey("reason")) {
+        return Optional.empty();
+      }
+      return Optional.of(new LaunchFailure(h.get("reason"), Integer.parseInt(h.getOrDefault("attempts", "1")),
+          Long.parseLong(h.getOrDefault("retryAt", "0"))));
+    });
+  }
+
+  /** Takes the cluster-wide launch lock for {@code id}; false if another launcher holds it. */
+  public Future<Boolean> tryLock(WorkspaceId id, String token, Duration ttl) {
+    return send(Request.cmd(Command.SET).arg(Keys.launchLock(id)).arg(token).arg("NX").arg("PX")
+        .arg(ttl.toMillis())).map(r -> r != null && "OK".equals(r.toString()));
+  }
+
+  public Future<Boolean> markStarting(WorkspaceId id, String token, String profile, String phase, long now,
+                                      String launchId) {
+    return eval(MARK_STARTING, new String[] {Keys.launchLock(id), Keys.workspace(id)},
+        token, profile, phase, Long.toString(now), launchId, Keys.EVENTS_CHANNEL,
+        new RouteEvent(RouteEvent.Kind.PROGRESS, id, launchId).wire());
+  }
+
+  public Future<Boolean> setPhase(WorkspaceId id, String token, String launchId, String phase) {
+    return eval(SET_PHASE, new String[] {Keys.launchLock(id), Keys.workspace(id)}, token, phase,
+        Keys.EVENTS_CHANNEL, new RouteEvent(RouteEvent.Kind.PROGRESS, id, launchId).wire());
+  }
+
+  /** Records the route if {@code token} still holds the launch lock; false means this launch lost it. */
+  public Future<Boolean> publishRoute(Route route, String token) {
+    WorkspaceId id = route.id();
+    return eval(PUBLISH_ROUTE, new String[] {Keys.launchLock(id), Keys.workspace(id), Keys.failure(id)},
+        token, route.endpoint().host(), Integer.toString(route.endpoint().port()), route.providerRef(),
+        route.launchId(), Long.toString(route.startedAtMillis()), route.profile(), Keys.EVENTS_CHANNEL,
+        new RouteEvent(RouteEvent.Kind.UP, id, route.launchId()).wire());
+  }
+
+  /** Records a failed launch (with its backoff), clears the starting state and releases the lock. */
+  public Future<Boolean> failLaunch(WorkspaceId id, String token, String launchId, LaunchFailure failure) {
+    return eval(FAIL_LAUNCH, new String[] {Keys.launchLock(id), Keys.workspace(id), Keys.failure(id)},
+        token, failure.reason(), Integer.toString(failure.attempts()), Long.toString(failure.retryAtMillis()),
+        Long.toString(FAILURE_MEMORY_MS), Keys.EVENTS_CHANNEL,
+        new RouteEvent(RouteEvent.Kind.PROGRESS, id, launchId).wire());
+  }
+
+  public Future<Boolean> releaseLock(WorkspaceId id, String token) {
+    return eval(RELEASE_LOCK, new String[] {Keys.launchLock(id)}, token);
+  }
+
+  /** Removes the route only if it is still the one started by {@code launchId}. */
+  public Future<Boolean> dropRoute(WorkspaceId id, String launchId) {
+    return eval(DROP_ROUTE, new String[] {Keys.workspace(id)}, launchId, Keys.EVENTS_CHANNEL,
+        new RouteEvent(RouteEvent.Kind.DOWN, id, launchId).wire());
+  }
+
+  private Future<Boolean> eval(String script, String[] keys, String... args) {
+    Request req = Request.cmd(Command.EVAL).arg(script).arg(keys.length);
+    for (String k : keys) {
+      req.arg(k);
+    }
+    for (String a : args) {
+      req.arg(a);
+    }
+    return send(req).map(r -> r != null && r.toLong() != null && r.toLong() == 1L);
+  }
+
+  /** A hash reply as a map, whichever RESP version the server speaks. */
+  static Map<String, String> toMap(Response r) {
+    Map<String, String> out = new HashMap<>();
+    if (r == null) {
+      return out;
+    }
+    if (r.isMap()) {
+      for (String k : r.getKeys()) {
+        out.put(k, r.get(k).toString());
+      }
+      return out;
+    }
+    for (int i = 0; i + 1 < r.size(); i += 2) {
+      out.put(r.get(i).toString(), r.get(i + 1).toString());
+    }
+    return out;
+  }
+}

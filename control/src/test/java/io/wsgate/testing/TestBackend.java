@@ -1,0 +1,160 @@
+package io.wsgate.testing;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+
+/**
+ * A stand-in workspace for tests, run in-process or as its own process ({@link #main}): it reports what it
+ * received, streams large bodies with back-pressure, echoes WebSocket frames exactly, and can be told to
+ * stop listening while its process stays alive. Each process start appends a line to {@code <dir>/starts.log}.
+ */
+public final class TestBackend extends VerticleBase {
+
+  private static final int CHUNK = 64 * 1024;
+
+  private final String id;
+  private final int port;
+  private HttpServer server;
+  private final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+
+  public TestBackend(String id, int port) {
+    this.id = id;
+    this.port = port;
+  }
+
+  /** {@code --port N --id ID --dir DIR [--exit CODE] [--ready-after MS]}. */
+  public static void main(String[] args) throws Exception {
+    int port = 0;
+    String id = "test";
+    String dir = null;
+    int exit = -1;
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "--port" -> port = Integer.parseInt(args[i + 1]);
+        case "--id" -> id = args[i + 1];
+        case "--dir" -> dir = args[i + 1];
+        case "--exit" -> exit = Integer.parseInt(args[i + 1]);
+        default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+      }
+    }
+    if (dir != null) {
+      Files.writeString(Path.of(dir, "starts.log"), Instant.now() + " pid " + ProcessHandle.current().pid() + "\n",
+          StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+    if (exit >= 0) {
+      System.out.println("backend refusing to start: configured to exit with " + exit);
+      System.exit(exit);
+    }
+    Vertx vertx = Vertx.vertx();
+    vertx.deployVerticle(new TestBackend(id, port)).await();
+    System.out.println("backend " + id + " listening on " + port);
+  }
+
+  @Override
+  public Future<?> start() {
+    server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port)
+            .setMaxWebSocketFrameSize(16 * 1024 * 1024).setMaxWebSocketMessageSize(16 * 1024 * 1024)
+            .setPerMessageWebSocketCompressionSupported(false).setWebSocketSubProtocols(java.util.List.of("*")))
+        .requestHandler(this::handle);
+    return server.listen();
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  /** Requests (including WebSocket upgrades) this backend has received. */
+  public int requests() {
+    return requests.get();
+  }
+
+  private void handle(HttpServerRequest req) {
+    requests.incrementAndGet();
+    if (req.canUpgradeToWebSocket()) {
+      req.toWebSocket().onSuccess(this::echo);
+      return;
+    }
+    switch (req.path()) {
+      case "/healthz" -> req.response().end("ok");
+      case "/echo" -> req.body().onSuccess(body -> req.response().putHeader("content-type", "application/json")
+          .putHeader("x-backend-id", id)
+          .putHeader("connection", "keep-alive, x-hop")
+          .putHeader("x-hop", "must not reach the client")
+          .putHeader("keep-alive", "timeout=5")
+          .end(new JsonObject().put("method", req.method().name()).put("uri", req.uri())
+              .put("headers", headersJson(req)).put("bodyLength", body.length()).encode()));
+      case "/upload" -> {
+        long[] count = {0};
+        req.handler(buf -> count[0] += buf.length());
+        req.endHandler(v -> req.response().end(Long.toString(count[0])));
+      }
+      case "/download" -> download(req, Long.parseLong(req.getParam("bytes")));
+      case "/slow" -> vertx.setTimer(Long.parseLong(req.getParam("ms")), t -> req.response().end("slow"));
+      case "/stop-listening" -> {
+        req.response().end("closing");
+        server.close();
+      }
+      default -> req.response().putHeader("content-type", "text/plain").end("hello from " + id + "\n");
+    }
+  }
+
+  private static JsonObject headersJson(HttpServerRequest req) {
+    JsonObject h = new JsonObject();
+    for (String name : req.headers().names()) {
+      h.put(name.toLowerCase(java.util.Locale.ROOT), String.join(" | ", req.headers().getAll(name)));
+    }
+    return h;
+  }
+
+  private void download(HttpServerRequest req, long total) {
+    var resp = req.response().setChunked(true).putHeader("content-type", "application/octet-stream");
+    Buffer chunk = Buffer.buffer(new byte[CHUNK]);
+    long[] sent = {0};
+    Runnable[] pump = new Runnable[1];
+    pump[0] = () -> {
+      while (sent[0] < total && !resp.writeQueueFull()) {
+        int n = (int) Math.min(CHUNK, total - sent[0]);
+        resp.write(n == CHUNK ? chunk : chunk.slice(0, n));
+        sent[0] += n;
+      }
+      if (sent[0] >= total) {
+        resp.end();
+      } else {
+        resp.drainHandler(v -> pump[0].run());
+      }
+    };
+    pump[0].run();
+  }
+
+  private void echo(ServerWebSocket ws) {
+    ws.frameHandler(frame -> {
+      if (frame.isClose() || frame.type() == io.vertx.core.http.WebSocketFrameType.PING
+          || frame.type() == io.vertx.core.http.WebSocketFrameType.PONG) {
+        return;
+      }
+      if (frame.isText() && frame.isFinal() && frame.textData().startsWith("close:")) {
+        ws.close(Short.parseShort(frame.textData().substring(6)), "requested");
+        return;
+      }
+      ws.writeFrame(frame);
+    });
+    ws.closeHandler(v -> {
+      if (!ws.isClosed()) {
+        ws.close();
+      }
+    });
+  }
+}

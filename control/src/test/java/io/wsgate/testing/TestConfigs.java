@@ -1,0 +1,57 @@
+package io.wsgate.testing;
+
+import io.wsgate.config.ConfigLoader;
+import io.wsgate.config.GatewayConfig;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Gateway configurations for tests: port 0, one event loop, state and data under a temp directory. */
+public final class TestConfigs {
+
+  /** Starts {@link TestBackend} as a real process through the local provider. */
+  public static final String BACKEND_COMMAND =
+      "{java} -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp {classpath} io.wsgate.testing.TestBackend "
+          + "--port {port} --id {id} --dir {dir}";
+
+  private TestConfigs() {
+  }
+
+  /** A config whose default profile {@code test} runs {@link TestBackend} with {@code extraArgs}. */
+  public static GatewayConfig backendProcess(Path tmp, String extraArgs, String... more) {
+    Map<String, String> env = base(tmp);
+    env.put("WSGATE_PROFILES", "test");
+    env.put("WSGATE_DEFAULT_PROFILE", "test");
+    env.put("WSGATE_PROFILE_TEST_COMMAND", BACKEND_COMMAND + (extraArgs.isEmpty() ? "" : " " + extraArgs));
+    env.put("WSGATE_PROFILE_TEST_READINESS_PATH", "/healthz");
+    putPairs(env, more);
+    return ConfigLoader.load(env);
+  }
+
+  /** Settings as alternating name/value pairs of WSGATE_* variables. */
+  public static GatewayConfig of(Path tmp, String... pairs) {
+    Map<String, String> env = base(tmp);
+    putPairs(env, pairs);
+    return ConfigLoader.load(env);
+  }
+
+  private static Map<String, String> base(Path tmp) {
+    Map<String, String> env = new HashMap<>();
+    env.put("WSGATE_LISTEN_HOST", "127.0.0.1");
+    env.put("WSGATE_PORT", "0");
+    env.put("WSGATE_EVENT_LOOPS", "1");
+    env.put("WSGATE_STATE_DIR", tmp.resolve("state").toString());
+    env.put("WSGATE_DATA_DIR", tmp.resolve("data").toString());
+    env.put("WSGATE_LAUNCH_TIMEOUT", "60s");
+    env.put("WSGATE_HOLD_TIMEOUT", "60s");
+    env.put("WSGATE_STOP_GRACE", "5s");
+    return env;
+  }
+
+  private static void putPairs(Map<String, String> env, String... pairs) {
+    for (int i = 0; i + 1 < pairs.length; i += 2) {
+      env.put(pairs[i], pairs[i + 1]);
+    }
+  }
+}

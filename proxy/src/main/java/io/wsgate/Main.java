@@ -1,0 +1,101 @@
+package io.wsgate;
+
+import io.vertx.core.Vertx;
+import io.wsgate.config.ConfigException;
+import io.wsgate.config.ConfigLoader;
+import io.wsgate.config.GatewayConfig;
+import io.wsgate.config.ProfileSetting;
+import io.wsgate.config.Setting;
+import io.wsgate.proxy.Gateway;
+import io.wsgate.store.EmbeddedRedis;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
+
+/** {@code java -jar wsgate.jar [--flag value ...]}: loads the configuration, starts Redis if needed, runs. */
+public final class Main {
+
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  private Main() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+      System.out.println(usage());
+      return;
+    }
+    GatewayConfig config;
+    try {
+      config = ConfigLoader.load(System.getenv(), args);
+    } catch (ConfigException e) {
+      System.err.println("wsgate: " + e.getMessage());
+      System.err.println("Run with --help to see every setting.");
+      System.exit(2);
+      return;
+    }
+    EmbeddedRedis embedded = null;
+    String redisUrl;
+    if (config.redisUrl().isPresent()) {
+      redisUrl = config.redisUrl().get();
+    } else {
+      embedded = EmbeddedRedis.start(config.stateDir().resolve("redis"));
+      redisUrl = embedded.url();
+      log.info("started embedded redis on {} (data in {})", redisUrl, config.stateDir().resolve("redis"));
+    }
+    Vertx vertx = Vertx.vertx();
+    EmbeddedRedis redisToStop = embedded;
+    Gateway gateway;
+    try {
+      gateway = Gateway.start(vertx, config, redisUrl).await(config.launchTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      log.error("wsgate could not start: {}", e.getMessage(), e);
+      vertx.close();
+      if (redisToStop != null) {
+        redisToStop.stop();
+      }
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("shutting down");
+      try {
+        gateway.stop(config.provider() == GatewayConfig.ProviderKind.LOCAL).await(30, TimeUnit.SECONDS);
+        vertx.close().await(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("unclean shutdown: {}", e.toString());
+      }
+      if (redisToStop != null) {
+        redisToStop.stop();
+      }
+    }, "wsgate-shutdown"));
+    System.out.println(banner(config, gateway.port(), redisToStop == null ? "external" : "embedded, " + redisUrl));
+  }
+
+  private static String banner(GatewayConfig config, int port, String redis) {
+    String url = config.workspaceUrl(config.defaultProfile().equals("demo") ? "demo" : "example");
+    return "\nwsgate is running on port " + port + "\n"
+        + "  Open your workspace:  " + url + "\n"
+        + "  Any ws-<id> works:    " + config.workspaceUrl("<id>") + "\n"
+        + "  Provider:             " + config.provider().name().toLowerCase() + " (profiles: "
+        + String.join(", ", config.profiles().keySet()) + ")\n"
+        + "  Redis:                " + redis + "\n"
+        + "  Stop with Ctrl-C.\n";
+  }
+
+  static String usage() {
+    StringBuilder b = new StringBuilder("Usage: java -jar wsgate.jar [--flag value ...]\n\n"
+        + "Every setting is an environment variable or a flag (the flag wins).\n\n");
+    for (Setting s : Setting.values()) {
+      b.append(String.format("  %-28s %-26s default: %s%n      %s%n", s.env(), s.flag(),
+          s.defaultValue().isEmpty() ? "(empty)" : s.defaultValue(), s.description()));
+    }
+    b.append("\nPer profile <name> (listed in WSGATE_PROFILES):\n");
+    for (ProfileSetting s : ProfileSetting.values()) {
+      b.append(String.format("  %-38s %-30s default: %s%n      %s%n", s.env("<NAME>"), s.flag("<name>"),
+          s.defaultValue().isEmpty() ? "(empty)" : s.defaultValue(), s.description()));
+    }
+    return b.toString();
+  }
+}

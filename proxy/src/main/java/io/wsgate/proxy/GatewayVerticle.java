@@ -1,0 +1,76 @@
+package io.wsgate.proxy;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.wsgate.proxy.coldstart.ColdStart;
+import io.wsgate.proxy.error.ErrorResponses;
+import io.wsgate.proxy.error.GatewayError;
+import io.wsgate.proxy.routing.HostParser;
+import io.wsgate.proxy.routing.RouteCache;
+import io.wsgate.proxy.ws.WebSocketRelay;
+
+/**
+ * Where every request enters: the Host header picks the workspace, a cached route is forwarded at once
+ * (HTTP through vertx-http-proxy, WebSocket through the frame relay), anything else goes to cold start.
+ * One instance per event loop; all share the route cache and launcher.
+ */
+public final class GatewayVerticle extends VerticleBase {
+
+  private final GatewayServices services;
+  private HttpServer server;
+
+  GatewayVerticle(GatewayServices services) {
+    this.services = services;
+  }
+
+  @Override
+  public Future<?> start() {
+    HttpServerOptions options = services.serverOptions();
+    server = vertx.createHttpServer(options).requestHandler(this::handle);
+    return server.listen();
+  }
+
+  int actualPort() {
+    return server.actualPort();
+  }
+
+  private void handle(HttpServerRequest req) {
+    HostParser.Result host = services.hosts().parse(req.getHeader("host"));
+    if (!host.isWorkspace()) {
+      if ("/healthz".equals(req.path())) {
+        req.response().putHeader("content-type", "text/plain").putHeader("cache-control", "no-store").end("ok\n");
+        return;
+      }
+      ErrorResponses.send(req, GatewayError.UNKNOWN_HOST, host.problem().text()
+          + ". Workspaces are at ws-<id>." + services.config().baseDomain() + ".", 0);
+      return;
+    }
+    if (req.path().startsWith("/__wsgate/")) {
+      services.coldStart().status(req, host.id(), context);
+      return;
+    }
+    RouteCache.LiveRoute live = services.routes().get(host.id());
+    if (live != null) {
+      forward(req, live);
+      return;
+    }
+    services.coldStart().handle(req, host.id(), context, this::forward);
+  }
+
+  private void forward(HttpServerRequest req, RouteCache.LiveRoute live) {
+    if (req.canUpgradeToWebSocket()) {
+      services.webSockets().relay(req, live.route());
+    } else {
+      live.http().handle(req);
+    }
+  }
+
+  /** The shared pieces every instance uses. */
+  record GatewayServices(io.wsgate.config.GatewayConfig config, HttpServerOptions serverOptions, HostParser hosts,
+                         RouteCache routes, ColdStart coldStart, WebSocketRelay webSockets) {
+  }
+
+}

@@ -1,0 +1,158 @@
+package io.wsgate.proxy.coldstart;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.wsgate.config.GatewayConfig;
+import io.wsgate.config.Profile;
+import io.wsgate.launch.LaunchException;
+import io.wsgate.launch.Launcher;
+import io.wsgate.proxy.error.ErrorResponses;
+import io.wsgate.proxy.error.GatewayError;
+import io.wsgate.proxy.routing.RouteCache;
+import io.wsgate.store.RedisStore;
+import io.wsgate.workspace.WorkspaceId;
+import io.wsgate.workspace.WorkspaceState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * What happens to a request for a workspace that has no cached route: look it up in Redis (another
+ * replica may run it), else launch it. A browser navigation gets the waiting page at once; any other
+ * request, WebSocket upgrades included, is held until the workspace is ready, up to the hold timeout.
+ * Also serves the status endpoint the waiting page polls.
+ */
+public final class ColdStart {
+
+  private static final Logger log = LoggerFactory.getLogger(ColdStart.class);
+
+  private final GatewayConfig config;
+  private final Launcher launcher;
+  private final RouteCache routes;
+  private final RedisStore store;
+  private final Clock clock;
+
+  public ColdStart(GatewayConfig config, Launcher launcher, RouteCache routes, RedisStore store, Clock clock) {
+    this.config = config;
+    this.launcher = launcher;
+    this.routes = routes;
+    this.store = store;
+    this.clock = clock;
+  }
+
+  /**
+   * @param forward continues with the request once a route is known (on the request's context)
+   */
+  public void handle(HttpServerRequest req, WorkspaceId id, Context ctx,
+                     BiConsumer<HttpServerRequest, RouteCache.LiveRoute> forward) {
+    req.pause();
+    onContext(ctx, routes.load(id)).onComplete(ar -> {
+      if (ar.failed()) {
+        req.resume();
+        log.warn("workspace {}: redis lookup failed: {}", id, ar.cause().toString());
+        ErrorResponses.send(req, GatewayError.REDIS_UNAVAILABLE,
+            "The gateway cannot reach its state store right now. Try again in a few seconds.", 5);
+        return;
+      }
+      if (ar.result() != null) {
+        forward.accept(req, ar.result());
+        return;
+      }
+      launch(req, id, ctx, forward);
+    });
+  }
+
+  private void launch(HttpServerRequest req, WorkspaceId id, Context ctx,
+                      BiConsumer<HttpServerRequest, RouteCache.LiveRoute> forward) {
+    Profile profile = config.profile(config.defaultProfile());
+    Future<io.wsgate.workspace.Route> launch = launcher.ensureRunning(id, profile);
+    launch.onSuccess(routes::put);
+    if (isNavigation(req)) {
+      launch.onFailure(err -> log.debug("workspace {}: {}", id, err.getMessage()));
+      req.resume();
+      req.response().setStatusCode(200)
+          .putHeader("content-type", "text/html; charset=utf-8")
+          .putHeader("cache-control", "no-store")
+          .end(WaitingPage.render(id));
+      return;
+    }
+    onContext(ctx, launch.timeout(config.holdTimeout().toMillis(), TimeUnit.MILLISECONDS)).onComplete(ar -> {
+      if (ar.succeeded()) {
+        forward.accept(req, routes.get(id) != null ? routes.get(id) : routes.put(ar.result()));
+        return;
+      }
+      req.resume();
+      Throwable err = ar.cause();
+      if (err instanceof LaunchException le) {
+        ErrorResponses.send(req, GatewayError.LAUNCH_FAILED, le.getMessage(), le.retryAfterSeconds());
+      } else {
+        ErrorResponses.send(req, GatewayError.STILL_STARTING,
+            "Your workspace is still starting. Try again in a few seconds.", 5);
+      }
+    });
+  }
+
+  /** {@code GET /__wsgate/status} on a workspace host: the launch's state, phase and failure. */
+  public void status(HttpServerRequest req, WorkspaceId id, Context ctx) {
+    if (!WaitingPage.STATUS_PATH.equals(req.path())) {
+      ErrorResponses.send(req, GatewayError.NOT_FOUND, "No such gateway endpoint.", 0);
+      return;
+    }
+    Future<JsonObject> status = routes.get(id) != null
+        ? Future.succeededFuture(new JsonObject().put("state", "running"))
+        : readStatus(id);
+    onContext(ctx, status).onComplete(ar -> {
+      if (ar.failed()) {
+        ErrorResponses.send(req, GatewayError.REDIS_UNAVAILABLE, "The gateway cannot reach its state store.", 5);
+        return;
+      }
+      req.response().putHeader("content-type", "application/json").putHeader("cache-control", "no-store")
+          .end(ar.result().encode());
+    });
+  }
+
+  private Future<JsonObject> readStatus(WorkspaceId id) {
+    long now = clock.millis();
+    return store.read(id).compose(rec -> {
+      if (rec.isPresent() && rec.get().state() == WorkspaceState.RUNNING) {
+        return Future.succeededFuture(new JsonObject().put("state", "running"));
+      }
+      if (rec.isPresent()) {
+        return Future.succeededFuture(new JsonObject().put("state", "starting").put("phase", rec.get().phase())
+            .put("elapsedMs", now - rec.get().sinceMillis()));
+      }
+      return store.failure(id).map(f -> {
+        if (f.isPresent() && f.get().retryAtMillis() > now) {
+          return new JsonObject().put("state", "failed").put("reason", f.get().reason())
+              .put("retryAfter", Math.max(1, (f.get().retryAtMillis() - now + 999) / 1000));
+        }
+        return new JsonObject().put("state", launcher.isLaunching(id) ? "starting" : "stopped");
+      });
+    });
+  }
+
+  static boolean isNavigation(HttpServerRequest req) {
+    return (req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD) && ErrorResponses.wantsHtml(req)
+        && !req.canUpgradeToWebSocket();
+  }
+
+  /** Continues on the request's own event loop whatever context completes {@code f}. */
+  static <T> Future<T> onContext(Context ctx, Future<T> f) {
+    Promise<T> p = Promise.promise();
+    f.onComplete(ar -> {
+      if (Context.isOnEventLoopThread() && ctx == io.vertx.core.Vertx.currentContext()) {
+        p.handle(ar);
+      } else {
+        ctx.runOnContext(v -> p.handle(ar));
+      }
+    });
+    return p.future();
+  }
+}

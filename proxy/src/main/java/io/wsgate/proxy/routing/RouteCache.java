@@ -1,0 +1,87 @@
+package io.wsgate.proxy.routing;
+
+import io.vertx.core.Future;
+import io.vertx.httpproxy.HttpProxy;
+import io.wsgate.store.RedisStore;
+import io.wsgate.store.RouteEvent;
+import io.wsgate.store.RouteEvents;
+import io.wsgate.workspace.Route;
+import io.wsgate.workspace.WorkspaceId;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+/**
+ * This replica's view of which workspaces run where, so the hot path never asks Redis. Entries learn of
+ * changes at once through Redis pub/sub ({@link RouteEvents}); a bounded TTL is the safety net for a lost
+ * event, and a lost subscription flushes everything.
+ */
+public final class RouteCache {
+
+  /** A cached route with its ready-made HTTP proxy. */
+  public record LiveRoute(Route route, HttpProxy http, long expiresAtMillis) {
+  }
+
+  private final RedisStore store;
+  private final long ttlMs;
+  private final Function<Route, HttpProxy> proxyFactory;
+  private final LongSupplier clock;
+  private final Map<WorkspaceId, LiveRoute> routes = new ConcurrentHashMap<>();
+
+  public RouteCache(RedisStore store, RouteEvents events, long ttlMs, Function<Route, HttpProxy> proxyFactory,
+                    LongSupplier clock) {
+    this.store = store;
+    this.ttlMs = ttlMs;
+    this.proxyFactory = proxyFactory;
+    this.clock = clock;
+    events.onEvent(this::onEvent);
+    events.onResync(routes::clear);
+  }
+
+  /** The cached route, or null if none is cached or it has expired. Never calls Redis. */
+  public LiveRoute get(WorkspaceId id) {
+    LiveRoute live = routes.get(id);
+    if (live == null) {
+      return null;
+    }
+    if (live.expiresAtMillis() < clock.getAsLong()) {
+      routes.remove(id, live);
+      return null;
+    }
+    return live;
+  }
+
+  /** Reads the route from Redis (a cache miss); null if the workspace is not running. */
+  public Future<LiveRoute> load(WorkspaceId id) {
+    return store.read(id).map(rec -> rec.flatMap(r -> r.route()).map(this::put).orElse(null));
+  }
+
+  public LiveRoute put(Route route) {
+    LiveRoute old = routes.get(route.id());
+    HttpProxy proxy = old != null && old.route().equals(route) ? old.http() : proxyFactory.apply(route);
+    LiveRoute live = new LiveRoute(route, proxy, clock.getAsLong() + ttlMs);
+    routes.put(route.id(), live);
+    return live;
+  }
+
+  public void invalidate(WorkspaceId id) {
+    routes.remove(id);
+  }
+
+  public int size() {
+    return routes.size();
+  }
+
+  private void onEvent(RouteEvent e) {
+    LiveRoute live = routes.get(e.id());
+    if (live == null) {
+      return;
+    }
+    boolean same = live.route().launchId().equals(e.launchId());
+    if (e.kind() == RouteEvent.Kind.DOWN || (e.kind() == RouteEvent.Kind.UP && !same)) {
+      routes.remove(e.id(), live);
+    }
+  }
+}

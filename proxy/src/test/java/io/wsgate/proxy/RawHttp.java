@@ -1,0 +1,55 @@
+package io.wsgate.proxy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/** Sends exact bytes over a plain socket and reads the reply, for tests that need full control of the wire. */
+public final class RawHttp {
+
+  private RawHttp() {
+  }
+
+  /** Writes {@code request} and reads until the server closes or {@code timeoutMs} of silence. */
+  public static String exchange(int port, String request, int timeoutMs) throws IOException {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      s.setSoTimeout(timeoutMs);
+      OutputStream out = s.getOutputStream();
+      out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      InputStream in = s.getInputStream();
+      ByteArrayOutputStream got = new ByteArrayOutputStream();
+      byte[] buf = new byte[8192];
+      try {
+        for (int n; (n = in.read(buf)) > 0; ) {
+          got.write(buf, 0, n);
+          if (complete(got.toString(StandardCharsets.ISO_8859_1))) {
+            break;
+          }
+        }
+      } catch (java.net.SocketTimeoutException e) {
+        // silence: return what arrived
+      }
+      return got.toString(StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  private static boolean complete(String s) {
+    int end = s.indexOf("\r\n\r\n");
+    if (end < 0) {
+      return false;
+    }
+    String head = s.substring(0, end).toLowerCase();
+    int cl = head.indexOf("content-length:");
+    if (cl < 0) {
+      return head.contains("transfer-encoding: chunked") ? s.endsWith("0\r\n\r\n") : false;
+    }
+    int eol = head.indexOf("\r\n", cl);
+    int len = Integer.parseInt(head.substring(cl + 15, eol < 0 ? head.length() : eol).trim());
+    return s.length() - end - 4 >= len;
+  }
+}
