@@ -12,8 +12,6 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
-import io.vertx.core.net.HostAndPort;
-import io.vertx.core.net.SocketAddress;
 import io.wsgate.proxy.error.ErrorResponses;
 import io.wsgate.proxy.error.GatewayError;
 import io.wsgate.proxy.http.ForwardedHeaders;
@@ -56,12 +54,13 @@ public final class WebSocketRelay {
   }
 
   public void relay(HttpServerRequest req, Route route) {
-    HostAndPort authority = req.authority();
+    // The WebSocket client connects to host:port (it ignores a separate server address), so those name the
+    // workspace's endpoint and the client's own Host header is passed as a header, unchanged.
     WebSocketConnectOptions options = new WebSocketConnectOptions()
-        .setServer(SocketAddress.inetSocketAddress(route.endpoint().port(), route.endpoint().host()))
-        .setHost(authority.host())
-        .setPort(authority.port() > 0 ? authority.port() : 80)
+        .setHost(route.endpoint().host())
+        .setPort(route.endpoint().port())
         .setURI(req.uri())
+        .setAllowOriginHeader(false)
         .setTimeout(connectTimeoutMs)
         .setConnectTimeout(connectTimeoutMs);
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
@@ -73,6 +72,7 @@ public final class WebSocketRelay {
     }
     HopByHop.strip(headers);
     ForwardedHeaders.apply(req, headers);
+    headers.set("host", req.getHeader("host"));
     options.setHeaders(headers);
     String protocols = req.getHeader("sec-websocket-protocol");
     if (protocols != null) {

@@ -1,0 +1,75 @@
+package io.wsgate.proxy;
+
+import io.vertx.core.json.JsonObject;
+import io.wsgate.testing.TestConfigs;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A workspace that stops answering gives 502 with a clear page, and the next request launches it afresh. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class DeadUpstreamTest {
+
+  @TempDir
+  Path tmp;
+  ProcessGateways env;
+
+  @AfterEach
+  void stop() {
+    env.close();
+  }
+
+  @Test
+  void refusedConnectionGives502ThenRelaunch() throws Exception {
+    env = new ProcessGateways(tmp);
+    Gateway gw = env.start(TestConfigs.backendProcess(tmp, ""));
+    Http http = env.http(gw);
+    assertThat(http.get("ws-dies.localhost", "/echo").await(120, TimeUnit.SECONDS).status()).isEqualTo(200);
+    int oldPort = gw.provider().list().await().get(0).endpoint().port();
+
+    // the process stays alive but stops listening
+    assertThat(http.get("ws-dies.localhost", "/stop-listening").await().text()).isEqualTo("closing");
+    Http.Response broken = http.get("ws-dies.localhost", "/echo").await(60, TimeUnit.SECONDS);
+    assertThat(broken.status()).isEqualTo(502);
+    assertThat(new JsonObject(broken.body()).getString("detail")).contains("not accepting connections");
+
+    Http.Response again = http.get("ws-dies.localhost", "/echo").await(120, TimeUnit.SECONDS);
+    assertThat(again.status()).isEqualTo(200);
+    assertThat(env.starts("dies")).isEqualTo(2);
+    var running = gw.provider().list().await();
+    assertThat(running).hasSize(1);
+    assertThat(running.get(0).endpoint().port()).isNotEqualTo(oldPort);
+  }
+
+  @Test
+  void processThatExitsIsNoLongerRouted() throws Exception {
+    env = new ProcessGateways(tmp);
+    Gateway gw = env.start(TestConfigs.backendProcess(tmp, ""));
+    Http http = env.http(gw);
+    assertThat(http.get("ws-exits.localhost", "/echo").await(120, TimeUnit.SECONDS).status()).isEqualTo(200);
+    var pw = gw.provider().list().await().get(0);
+    ProcessHandle.of(Long.parseLong(pidOf(pw.ref()))).ifPresent(ProcessHandle::destroyForcibly);
+    // whatever the timing, the user ends up on a fresh workspace: either this request or the next relaunches
+    Http.Response r = http.get("ws-exits.localhost", "/echo").await(120, TimeUnit.SECONDS);
+    if (r.status() != 200) {
+      assertThat(r.status()).isEqualTo(502);
+      r = http.get("ws-exits.localhost", "/echo").await(120, TimeUnit.SECONDS);
+    }
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(env.starts("exits")).isEqualTo(2);
+  }
+
+  private String pidOf(String ref) throws Exception {
+    var props = new java.util.Properties();
+    try (var in = java.nio.file.Files.newInputStream(tmp.resolve("state/processes/" + ref + ".properties"))) {
+      props.load(in);
+    }
+    return props.getProperty("pid");
+  }
+}
