@@ -3,6 +3,7 @@ package io.wsgate.config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,6 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+
+import io.wsgate.pool.PoolSchedule;
 
 /**
  * Builds a {@link GatewayConfig} from environment variables and command-line flags (a flag wins over its
@@ -135,13 +138,34 @@ public final class ConfigLoader {
     Path stateDir = path(Setting.STATE_DIR);
     Path dataDir = path(Setting.DATA_DIR);
     GatewayConfig.Ecs ecs = ecs(provider);
+    GatewayConfig.FleetControl fleet = fleetControl();
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
     return new GatewayConfig(listenHost, port, baseDomain, publicUrl,
         redis.isEmpty() ? Optional.empty() : Optional.of(redis), provider, profiles, defaultProfile,
         launchTimeout, holdTimeout, backoff, connect, response, cacheTtl, redisTimeout, stateDir, dataDir,
-        stopGrace, eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : eventLoops, ecs);
+        stopGrace, eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : eventLoops, fleet, ecs);
+  }
+
+  private GatewayConfig.FleetControl fleetControl() {
+    int maxRunning = intIn(Setting.MAX_RUNNING, 0, 1_000_000);
+    ZoneId zone = ZoneId.of("UTC");
+    try {
+      zone = ZoneId.of(raw(Setting.POOL_TIME_ZONE));
+    } catch (RuntimeException e) {
+      problems.add(describe(Setting.POOL_TIME_ZONE) + ": '" + raw(Setting.POOL_TIME_ZONE)
+          + "' (expected: a time zone id such as UTC or Europe/Berlin)");
+    }
+    Duration lease = positive(Setting.LEADER_LEASE);
+    Duration control = positive(Setting.CONTROL_INTERVAL);
+    Duration reconcile = positive(Setting.RECONCILE_INTERVAL);
+    int reapConcurrency = intIn(Setting.REAP_CONCURRENCY, 1, 256);
+    Duration flush = positive(Setting.ACTIVITY_FLUSH_INTERVAL);
+    if (lease.compareTo(Duration.ofSeconds(2)) < 0) {
+      problems.add(describe(Setting.LEADER_LEASE) + ": '" + raw(Setting.LEADER_LEASE) + "' (expected: at least 2s)");
+    }
+    return new GatewayConfig.FleetControl(maxRunning, zone, lease, control, reconcile, reapConcurrency, flush);
   }
 
   private GatewayConfig.Ecs ecs(GatewayConfig.ProviderKind provider) {
@@ -241,12 +265,64 @@ public final class ConfigLoader {
               + "' (expected one of FARGATE, FARGATE_SPOT)");
         }
       }
-      out.put(name, new Profile(name, command, port, readiness, ecs));
+      out.put(name, new Profile(name, command, port, readiness, fleet(name), ecs));
     }
     if (out.isEmpty() && problems.isEmpty()) {
       problems.add(describe(Setting.PROFILES) + ": empty (expected: at least one profile name, e.g. demo)");
     }
     return out;
+  }
+
+  private Profile.Fleet fleet(String name) {
+    Duration idle = profileDuration(name, ProfileSetting.IDLE_TIMEOUT);
+    String activity = profileValue(name, ProfileSetting.ACTIVITY);
+    if (!activity.equals("client") && !activity.equals("both")) {
+      problems.add(ProfileSetting.ACTIVITY.env(name) + ": '" + activity + "' (expected one of client, both)");
+    }
+    int minMessage = profileInt(name, ProfileSetting.ACTIVITY_MIN_MESSAGE, 0, 1 << 20);
+    String keepalive = profileValue(name, ProfileSetting.KEEPALIVE_DETECT);
+    if (!keepalive.equals("true") && !keepalive.equals("false")) {
+      problems.add(ProfileSetting.KEEPALIVE_DETECT.env(name) + ": '" + keepalive + "' (expected true or false)");
+    }
+    PoolSchedule schedule = PoolSchedule.NONE;
+    try {
+      schedule = PoolSchedule.parse(profileValue(name, ProfileSetting.POOL_SCHEDULE));
+    } catch (IllegalArgumentException e) {
+      problems.add(ProfileSetting.POOL_SCHEDULE.env(name) + ": " + e.getMessage()
+          + " (expected rules such as 'mon-fri 09:00-21:00 5, sat-sun 2, * 1')");
+    }
+    String assign = profileValue(name, ProfileSetting.ASSIGN_PATH);
+    if (!schedule.isEmpty() && !assign.startsWith("/")) {
+      problems.add(ProfileSetting.ASSIGN_PATH.env(name) + ": '" + assign + "' (expected: the path that assigns a warm"
+          + " workspace, e.g. /wsgate/assign; a warm pool needs it)");
+    }
+    int max = profileInt(name, ProfileSetting.MAX_RUNNING, 0, 1_000_000);
+    return new Profile.Fleet(idle, new Profile.ActivityPolicy(activity.equals("both"), minMessage,
+        keepalive.equals("true")), schedule, assign, max);
+  }
+
+  private Duration profileDuration(String profile, ProfileSetting s) {
+    String v = profileValue(profile, s);
+    Duration d = parseDuration(v);
+    if (d == null || d.isZero() || d.isNegative()) {
+      problems.add(s.env(profile) + ": '" + v + "' (expected: a positive duration such as 30m)");
+      return Duration.ofMinutes(30);
+    }
+    return d;
+  }
+
+  private int profileInt(String profile, ProfileSetting s, int min, int max) {
+    String v = profileValue(profile, s);
+    try {
+      int i = Integer.parseInt(v);
+      if (i >= min && i <= max) {
+        return i;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    problems.add(s.env(profile) + ": '" + v + "' (expected: a whole number from " + min + " to " + max + ")");
+    return min;
   }
 
   private String profileValue(String profile, ProfileSetting s) {

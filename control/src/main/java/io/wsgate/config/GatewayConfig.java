@@ -3,6 +3,7 @@ package io.wsgate.config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,7 +32,16 @@ public record GatewayConfig(
     Path dataDir,
     Duration stopGrace,
     int eventLoops,
+    FleetControl fleet,
     Ecs ecs) {
+
+  /**
+   * How the control leader runs the fleet (see the MAX_RUNNING, POOL_TIME_ZONE, LEADER_LEASE, *_INTERVAL and
+   * REAP_CONCURRENCY {@link Setting}s).
+   */
+  public record FleetControl(int maxRunning, ZoneId poolTimeZone, Duration leaderLease, Duration controlInterval,
+                             Duration reconcileInterval, int reapConcurrency, Duration activityFlushInterval) {
+  }
 
   /** Where workspaces run. */
   public enum ProviderKind { LOCAL, ECS }
@@ -67,6 +77,6 @@ public record GatewayConfig(
   public GatewayConfig withPort(int newPort) {
     return new GatewayConfig(listenHost, newPort, baseDomain, publicUrl, redisUrl, provider, profiles,
         defaultProfile, launchTimeout, holdTimeout, launchRetryBackoff, upstreamConnectTimeout,
-        upstreamResponseTimeout, routeCacheTtl, redisTimeout, stateDir, dataDir, stopGrace, eventLoops, ecs);
+        upstreamResponseTimeout, routeCacheTtl, redisTimeout, stateDir, dataDir, stopGrace, eventLoops, fleet, ecs);
   }
 }

@@ -1,18 +1,52 @@
 package io.wsgate.config;
 
+import io.wsgate.pool.PoolSchedule;
+
+import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A kind of workspace (code-server, Superset, the built-in demo): how to start it and how to tell that it
- * is ready.
+ * A kind of workspace (code-server, Superset, the built-in demo): how to start it, how to tell that it
+ * is ready, and how the fleet treats it.
  *
  * @param name          lower-case profile name
  * @param command       local provider command template (see {@link ProfileSetting#COMMAND})
  * @param port          container port (ecs); 0 lets the local provider choose
  * @param readinessPath path that answers below 500 once the workspace serves
+ * @param fleet         idle timeout, activity policy, warm pool and cap
  * @param ecs           where and how the ecs provider runs it (unused by the local provider)
  */
-public record Profile(String name, String command, int port, String readinessPath, EcsProfile ecs) {
+public record Profile(String name, String command, int port, String readinessPath, Fleet fleet, EcsProfile ecs) {
+
+  /** The built-in demo workspace, run from the gateway's own jar as a separate process. */
+  public static final String DEMO_COMMAND = "{java} -Xmx48m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "
+      + "-cp {classpath} io.wsgate.demo.DemoWorkspace --port {port} --id {id} --dir {dir}";
+
+  /**
+   * @param idleTimeout      stop after this long without activity
+   * @param activity         what traffic counts as activity
+   * @param poolSchedule     warm pool target over the week
+   * @param assignPath       HTTP path that hands a warm member its workspace; empty: no warm pool
+   * @param maxRunning       cap for this profile; 0 = none
+   */
+  public record Fleet(Duration idleTimeout, ActivityPolicy activity, PoolSchedule poolSchedule, String assignPath,
+                      int maxRunning) {
+    public static final Fleet DEFAULT = new Fleet(Duration.ofMinutes(30), ActivityPolicy.DEFAULT, PoolSchedule.NONE,
+        "", 0);
+
+    public boolean hasPool() {
+      return !poolSchedule.isEmpty() && !assignPath.isEmpty();
+    }
+  }
+
+  /**
+   * @param bothDirections   traffic from the workspace counts too (default: only from the client)
+   * @param minMessageBytes  WebSocket messages of at most this size never count
+   * @param detectKeepalives ignore same-size messages at a steady interval
+   */
+  public record ActivityPolicy(boolean bothDirections, int minMessageBytes, boolean detectKeepalives) {
+    public static final ActivityPolicy DEFAULT = new ActivityPolicy(false, 0, true);
+  }
 
   /**
    * @param taskDefinition   family, family:revision or ARN
@@ -22,14 +56,11 @@ public record Profile(String name, String command, int port, String readinessPat
   public record EcsProfile(String taskDefinition, String container, String capacityProvider) {
   }
 
-  /** The built-in demo workspace, run from the gateway's own jar as a separate process. */
-  public static final String DEMO_COMMAND = "{java} -Xmx48m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "
-      + "-cp {classpath} io.wsgate.demo.DemoWorkspace --port {port} --id {id} --dir {dir}";
-
   public Profile {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(command, "command");
     Objects.requireNonNull(readinessPath, "readinessPath");
+    Objects.requireNonNull(fleet, "fleet");
     Objects.requireNonNull(ecs, "ecs");
   }
 }

@@ -12,6 +12,15 @@ public enum ProfileSetting {
   PORT("0", "Port the workspace listens on inside its container (ecs). The local provider picks a free port "
       + "and passes it as {port}."),
   READINESS_PATH("/", "Path probed until it answers below 500; then the workspace is ready."),
+  IDLE_TIMEOUT("30m", "A workspace with no activity for this long is stopped (its data stays)."),
+  ACTIVITY("client", "What counts as activity: client (traffic from the browser only) or both (also from the workspace)."),
+  ACTIVITY_MIN_MESSAGE("0", "WebSocket messages of at most this many bytes never count as activity (0: all count)."),
+  KEEPALIVE_DETECT("true", "Ignore WebSocket messages that repeat with the same size at a steady interval (keepalives)."),
+  POOL_SCHEDULE("", "Warm pool size by time, first match wins, e.g. 'mon-fri 09:00-21:00 5, sat-sun 2, * 1'; "
+      + "empty: no pool."),
+  ASSIGN_PATH("", "HTTP path POSTed on a warm pool member to hand it a workspace ({\"workspace\",\"dataDir\"}); "
+      + "required for a pool."),
+  MAX_RUNNING("0", "Most workspaces of this profile running at once; 0 = no cap."),
   TASK_DEFINITION("", "ecs: task definition family, family:revision or ARN (required for ecs)."),
   CONTAINER("workspace", "ecs: name of the container in the task definition that serves the workspace."),
   CAPACITY_PROVIDER("FARGATE", "ecs: FARGATE or FARGATE_SPOT.");

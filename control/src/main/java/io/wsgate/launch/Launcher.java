@@ -3,6 +3,7 @@ package io.wsgate.launch;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
 import io.wsgate.config.GatewayConfig;
 import io.wsgate.config.Profile;
 import io.wsgate.provider.LaunchRequest;
@@ -10,6 +11,7 @@ import io.wsgate.provider.ProviderException;
 import io.wsgate.provider.ProvisionedWorkspace;
 import io.wsgate.provider.StopReason;
 import io.wsgate.provider.WorkspaceProvider;
+import io.wsgate.store.FleetStore;
 import io.wsgate.store.LaunchFailure;
 import io.wsgate.store.RedisStore;
 import io.wsgate.store.RouteEvents;
@@ -19,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -31,38 +34,48 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Makes a workspace run, exactly once however many requests ask at the same time on however many replicas.
  * Within a replica, concurrent callers share one future; across replicas, a Redis lock with expiry elects
- * one launcher (a crashed launcher's lock expires), and the others wait for its route event. A failed
- * launch is recorded in Redis with an exponential backoff, so a broken profile never launches in a loop.
+ * one launcher (a crashed launcher's lock expires), and the others wait for its route event. The launcher
+ * first claims a warm pool member, else starts a fresh workspace within the running caps. A failed launch
+ * is recorded in Redis with an exponential backoff, so a broken profile never launches in a loop.
  */
 public final class Launcher {
 
   private static final Logger log = LoggerFactory.getLogger(Launcher.class);
   private static final long MAX_BACKOFF_MS = TimeUnit.MINUTES.toMillis(5);
-  private static final long LOCK_MARGIN_MS = 15_000;
+  /** Added to the launch timeout for the lock's expiry and for when a launch under way counts as dead. */
+  public static final long LOCK_MARGIN_MS = 15_000;
   private static final long WAIT_POLL_MS = 500;
+  private static final long CAPACITY_RETRY_S = 30;
 
   private final Vertx vertx;
   private final GatewayConfig config;
   private final RedisStore store;
+  private final FleetStore fleet;
   private final WorkspaceProvider provider;
   private final ReadinessProbe probe;
+  private final WarmClaim warm;
   private final Clock clock;
   private final String replica = UUID.randomUUID().toString().substring(0, 8);
   private final Map<WorkspaceId, Future<Route>> inflight = new ConcurrentHashMap<>();
   private final Map<WorkspaceId, List<Promise<Void>>> waiters = new ConcurrentHashMap<>();
 
   public Launcher(Vertx vertx, GatewayConfig config, RedisStore store, WorkspaceProvider provider,
-                  ReadinessProbe probe, RouteEvents events, Clock clock) {
+                  HttpClient probeClient, RouteEvents events, Clock clock) {
     this.vertx = vertx;
     this.config = config;
     this.store = store;
+    this.fleet = new FleetStore(store);
     this.provider = provider;
-    this.probe = probe;
+    this.probe = new ReadinessProbe(vertx, probeClient);
+    this.warm = new WarmClaim(config, fleet, provider, new AssignHook(probeClient));
     this.clock = clock;
     events.onEvent(e -> wake(e.id()));
   }
 
-  /** The route of a running workspace, launching it if needed. Fails with {@link LaunchException}. */
+  /**
+   * The route of a running workspace, launching it if needed. Fails with {@link LaunchException} or
+   * {@link CapacityException}.
+   */
   public Future<Route> ensureRunning(WorkspaceId id, Profile profile) {
     Future<Route> existing = inflight.get(id);
     if (existing != null) {
@@ -99,8 +112,7 @@ public final class Launcher {
         }
         int attempts = failure.map(LaunchFailure::attempts).orElse(0);
         String token = replica + ":" + UUID.randomUUID();
-        long lockTtl = config.launchTimeout().toMillis() + LOCK_MARGIN_MS;
-        return store.tryLock(id, token, java.time.Duration.ofMillis(lockTtl)).compose(locked -> {
+        return store.tryLock(id, token, Duration.ofMillis(lockTtlMs())).compose(locked -> {
           if (locked) {
             return launch(id, profile, token, attempts);
           }
@@ -115,53 +127,90 @@ public final class Launcher {
   }
 
   private Future<Route> launch(WorkspaceId id, Profile profile, String token, int previousFailures) {
-    String launchId = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     long started = now();
+    return warm.claim(id, profile, authority(id), started).compose(claimed -> {
+      if (claimed.isEmpty()) {
+        return cold(id, profile, token, previousFailures, started);
+      }
+      Route route = claimed.get();
+      return store.publishRoute(route, token, "warm", now() - started).compose(won -> {
+        if (!won) {
+          stopQuietly(route.providerRef(), StopReason.LAUNCH_FAILED);
+          return Future.failedFuture(new LaunchException("the warm workspace could not be recorded", 1));
+        }
+        log.info("workspace {}: warm pool member {} assigned in {} ms", id, route.endpoint(), now() - started);
+        return Future.succeededFuture(route);
+      });
+    });
+  }
+
+  private Future<Route> cold(WorkspaceId id, Profile profile, String token, int previousFailures, long started) {
+    String launchId = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     long deadline = started + config.launchTimeout().toMillis();
     AtomicReference<ProvisionedWorkspace> provisioned = new AtomicReference<>();
     AtomicBoolean gaveUp = new AtomicBoolean();
-    log.info("workspace {}: launching ({}, {})", id, profile.name(), provider.name());
-    return store.markStarting(id, token, profile.name(), "starting the workspace", started, launchId)
-        .compose(ok -> {
-          Future<ProvisionedWorkspace> launched = provider.launch(new LaunchRequest(id, profile, launchId));
-          launched.onSuccess(pw -> {
-            provisioned.set(pw);
-            if (gaveUp.get()) {
-              stopQuietly(pw.ref(), StopReason.LAUNCH_FAILED);
-            }
-          });
-          return launched.timeout(Math.max(1, deadline - now()), TimeUnit.MILLISECONDS);
-        })
-        .compose(pw -> store.setPhase(id, token, launchId, "waiting for the workspace to answer")
-            .compose(ok -> probe.await(pw.endpoint(), authority(id), profile.readinessPath(), deadline, pw.terminated()))
-            .map(v -> pw))
-        .compose(pw -> {
-          Route route = new Route(id, profile.name(), pw.endpoint(), pw.ref(), launchId, now());
-          return store.publishRoute(route, token).compose(won -> {
-            if (!won) {
-              stopQuietly(pw.ref(), StopReason.LAUNCH_FAILED);
-              return Future.failedFuture(new ProviderException("the launch took longer than its lock allowed"));
-            }
-            log.info("workspace {}: ready at {} after {} ms", id, pw.endpoint(), now() - started);
-            pw.terminated().onSuccess(reason -> dropRoute(route, reason));
-            return Future.succeededFuture(route);
-          });
-        })
-        .recover(err -> {
-          gaveUp.set(true);
-          ProvisionedWorkspace pw = provisioned.get();
-          if (pw != null) {
-            stopQuietly(pw.ref(), StopReason.LAUNCH_FAILED);
+    return fleet.reserve(launchId, profile.name(), config.fleet().maxRunning(), profile.fleet().maxRunning(), started,
+        started - lockTtlMs(), false, "", config.profiles().keySet()).compose(reservation -> {
+          if (reservation != FleetStore.Reservation.RESERVED) {
+            log.warn("workspace {}: not launched, the fleet is at its running cap", id);
+            return store.releaseLock(id, token).transform(ar -> Future.failedFuture(new CapacityException(
+                "All workspaces are in use right now. Please try again in a minute.", CAPACITY_RETRY_S)));
           }
-          String reason = reason(err);
-          int attempts = previousFailures + 1;
-          long backoff = Math.min(MAX_BACKOFF_MS, config.launchRetryBackoff().toMillis() << Math.min(20, attempts - 1));
-          log.warn("workspace {}: launch failed after {} ms (attempt {}, next try in {} s): {}", id, now() - started,
-              attempts, seconds(backoff), reason);
-          LaunchFailure failure = new LaunchFailure(reason, attempts, now() + backoff);
-          return store.failLaunch(id, token, launchId, failure)
-              .transform(ar -> Future.failedFuture(new LaunchException(reason, seconds(backoff))));
+          log.info("workspace {}: launching ({}, {})", id, profile.name(), provider.name());
+          return store.markStarting(id, token, profile.name(), "starting the workspace", started, launchId)
+              .compose(ok -> {
+                Future<ProvisionedWorkspace> launched = provider.launch(new LaunchRequest(id, profile, launchId));
+                launched.onSuccess(pw -> {
+                  provisioned.set(pw);
+                  if (gaveUp.get()) {
+                    stopQuietly(pw.ref(), StopReason.LAUNCH_FAILED);
+                  }
+                });
+                return launched.timeout(Math.max(1, deadline - now()), TimeUnit.MILLISECONDS);
+              })
+              .compose(pw -> store.setPhase(id, token, launchId, "waiting for the workspace to answer")
+                  .compose(ok -> probe.await(pw.endpoint(), authority(id), profile.readinessPath(), deadline,
+                      pw.terminated()))
+                  .map(v -> pw))
+              .compose(pw -> publish(id, profile, token, launchId, pw, started))
+              .recover(err -> {
+                gaveUp.set(true);
+                ProvisionedWorkspace pw = provisioned.get();
+                // the failed workspace is gone before the failure is reported: nothing half-started bills on
+                Future<Void> stopped = pw == null ? Future.succeededFuture()
+                    : provider.stop(pw.ref(), StopReason.LAUNCH_FAILED).recover(e -> {
+                      log.warn("could not stop failed launch {}: {}", pw.ref(), e.toString());
+                      return Future.succeededFuture();
+                    });
+                return stopped.transform(ar -> fleet.release(launchId, profile.name()))
+                    .transform(ar -> failed(id, token, launchId, previousFailures, started, err));
+              });
         });
+  }
+
+  private Future<Route> publish(WorkspaceId id, Profile profile, String token, String launchId,
+                                ProvisionedWorkspace pw, long started) {
+    Route route = new Route(id, profile.name(), pw.endpoint(), pw.ref(), launchId, now());
+    return store.publishRoute(route, token, "cold", now() - started).compose(won -> {
+      if (!won) {
+        return Future.failedFuture(new ProviderException("the launch took longer than its lock allowed"));
+      }
+      log.info("workspace {}: ready at {} after {} ms", id, pw.endpoint(), now() - started);
+      pw.terminated().onSuccess(reason -> dropRoute(route, reason));
+      return Future.succeededFuture(route);
+    });
+  }
+
+  private Future<Route> failed(WorkspaceId id, String token, String launchId, int previousFailures, long started,
+                               Throwable err) {
+    String reason = reason(err);
+    int attempts = previousFailures + 1;
+    long backoff = Math.min(MAX_BACKOFF_MS, config.launchRetryBackoff().toMillis() << Math.min(20, attempts - 1));
+    log.warn("workspace {}: launch failed after {} ms (attempt {}, next try in {} s): {}", id, now() - started,
+        attempts, seconds(backoff), reason);
+    LaunchFailure failure = new LaunchFailure(reason, attempts, now() + backoff);
+    return store.failLaunch(id, token, launchId, failure)
+        .transform(ar -> Future.failedFuture(new LaunchException(reason, seconds(backoff))));
   }
 
   /**
@@ -174,65 +223,6 @@ public final class Launcher {
         log.warn("workspace {}: route to {} dropped: {}", route.id(), route.endpoint(), why);
         stopQuietly(route.providerRef(), StopReason.UNHEALTHY);
       }
-    });
-  }
-
-  /**
-   * After a gateway restart: takes back the workspaces the provider still runs. One whose route is in
-   * Redis is watched again; one without a route is routed again if it answers; anything else (a launch
-   * that lost, a process nobody routes to) is stopped, so a restart neither leaks nor forgets workspaces.
-   */
-  public Future<Void> adopt() {
-    return provider.list().compose(running -> {
-      List<Future<Void>> all = new java.util.ArrayList<>();
-      for (ProvisionedWorkspace pw : running) {
-        all.add(adoptOne(pw).recover(err -> {
-          log.warn("could not adopt {}: {}", pw.ref(), err.toString());
-          return Future.succeededFuture();
-        }));
-      }
-      return Future.join(all).mapEmpty();
-    });
-  }
-
-  private Future<Void> adoptOne(ProvisionedWorkspace pw) {
-    if (pw.workspaceId() == null || !WorkspaceId.isValid(pw.workspaceId())) {
-      stopQuietly(pw.ref(), StopReason.ORPHAN);
-      return Future.succeededFuture();
-    }
-    WorkspaceId id = new WorkspaceId(pw.workspaceId());
-    Profile profile = config.profiles().get(pw.profile());
-    return store.read(id).compose(rec -> {
-      Route known = rec.flatMap(r -> r.route()).orElse(null);
-      if (known != null && known.launchId().equals(pw.launchId())) {
-        pw.terminated().onSuccess(reason -> dropRoute(known, reason));
-        log.info("workspace {}: adopted running route to {}", id, known.endpoint());
-        return Future.succeededFuture();
-      }
-      if (known != null || profile == null) {
-        stopQuietly(pw.ref(), StopReason.ORPHAN);
-        return Future.succeededFuture();
-      }
-      String token = replica + ":" + UUID.randomUUID();
-      return store.tryLock(id, token, config.launchTimeout()).compose(locked -> {
-        if (!locked) {
-          stopQuietly(pw.ref(), StopReason.ORPHAN);
-          return Future.succeededFuture();
-        }
-        return probe.probeOnce(pw.endpoint(), authority(id), profile.readinessPath()).compose(ready -> {
-          if (!ready) {
-            stopQuietly(pw.ref(), StopReason.ORPHAN);
-            return store.releaseLock(id, token).mapEmpty();
-          }
-          Route route = new Route(id, profile.name(), pw.endpoint(), pw.ref(), pw.launchId(), now());
-          return store.publishRoute(route, token).onSuccess(won -> {
-            if (won) {
-              log.info("workspace {}: adopted {} after restart", id, pw.endpoint());
-              pw.terminated().onSuccess(reason -> dropRoute(route, reason));
-            }
-          }).mapEmpty();
-        });
-      });
     });
   }
 
@@ -260,16 +250,29 @@ public final class Launcher {
     }
   }
 
-  /** The Host a workspace is reached at, sent with readiness probes. */
+  /** The Host a workspace is reached at, sent with readiness probes and assign hooks. */
   public String authority(WorkspaceId id) {
     return "ws-" + id.value() + "." + config.baseDomain();
+  }
+
+  ReadinessProbe probe() {
+    return probe;
+  }
+
+  /** This replica's name in lock tokens and the leader lease. */
+  public String replica() {
+    return replica;
+  }
+
+  private long lockTtlMs() {
+    return config.launchTimeout().toMillis() + LOCK_MARGIN_MS;
   }
 
   private static String reason(Throwable err) {
     if (err instanceof ProviderException || err instanceof LaunchException) {
       return err.getMessage();
     }
-    if (err instanceof io.vertx.core.impl.NoStackTraceTimeoutException || err instanceof java.util.concurrent.TimeoutException) {
+    if (err instanceof java.util.concurrent.TimeoutException) {
       return "the workspace did not start in time";
     }
     return "the workspace could not be started (" + err.getClass().getSimpleName()
@@ -280,7 +283,7 @@ public final class Launcher {
     return clock.millis();
   }
 
-  private static long seconds(long millis) {
+  static long seconds(long millis) {
     return Math.max(1, (millis + 999) / 1000);
   }
 }

@@ -1,6 +1,7 @@
 package io.wsgate.provider;
 
 import io.vertx.core.Future;
+import io.wsgate.workspace.WorkspaceId;
 
 import java.util.List;
 
@@ -20,10 +21,21 @@ public interface WorkspaceProvider {
   /** Starts a workspace and completes once it has an address (it may not serve yet). */
   Future<ProvisionedWorkspace> launch(LaunchRequest request);
 
+  /**
+   * Records that the warm pool member {@code ref} now serves workspace {@code id} (local: the registry and the
+   * data directory; ecs: the task's workspace tag), so reconcile and restarts see it as that workspace's.
+   */
+  default Future<Void> assign(String ref, WorkspaceId id, String profile) {
+    return Future.succeededFuture();
+  }
+
   /** Stops a workspace; succeeds if it is already gone. Its data stays. */
   Future<Void> stop(String ref, StopReason reason);
 
-  /** Everything this gateway's provider started that still runs, for reconcile and restart adoption. */
+  /**
+   * Everything this gateway fleet's provider started that still runs, for reconcile and restart adoption.
+   * Warm pool members that are not assigned yet have an empty workspace id.
+   */
   Future<List<ProvisionedWorkspace>> list();
 
   /** Releases the provider's own resources; does not stop workspaces. */

@@ -26,8 +26,14 @@ public final class RedisStore {
       if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
       redis.call('DEL', KEYS[2])
       redis.call('HSET', KEYS[2], 'state', 'running', 'host', ARGV[2], 'port', ARGV[3], 'ref', ARGV[4],
-        'launch', ARGV[5], 'since', ARGV[6], 'profile', ARGV[7], 'phase', 'ready')
+        'launch', ARGV[5], 'since', ARGV[6], 'profile', ARGV[7], 'phase', 'ready', 'source', ARGV[10],
+        'launchMs', ARGV[11])
       redis.call('DEL', KEYS[1], KEYS[3])
+      redis.call('ZREM', 'wsgate:starting:' .. ARGV[7], ARGV[5])
+      redis.call('SADD', 'wsgate:running', ARGV[12])
+      redis.call('SADD', 'wsgate:running:' .. ARGV[7], ARGV[12])
+      redis.call('ZADD', 'wsgate:activity', 'GT', ARGV[6], ARGV[12])
+      redis.call('HSET', 'wsgate:activity:why', ARGV[12], 'launched (' .. ARGV[10] .. ')')
       redis.call('PUBLISH', ARGV[8], ARGV[9])
       return 1""";
 
@@ -60,9 +66,18 @@ public final class RedisStore {
       if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
       return 0""";
 
-  private static final String DROP_ROUTE = """
+  /** Removes a route if it is still that launch's; with a fence, only while that leader holds the lease. */
+  static final String DROP_ROUTE = """
+      if ARGV[4] ~= '' and redis.call('GET', 'wsgate:leader') ~= ARGV[4] then return -1 end
       if redis.call('HGET', KEYS[1], 'launch') ~= ARGV[1] then return 0 end
+      if ARGV[6] ~= '' then
+        local seen = redis.call('ZSCORE', 'wsgate:activity', ARGV[5])
+        if not seen or tonumber(seen) > tonumber(ARGV[6]) then return 0 end
+      end
+      local p = redis.call('HGET', KEYS[1], 'profile')
       redis.call('DEL', KEYS[1])
+      redis.call('SREM', 'wsgate:running', ARGV[5])
+      if p then redis.call('SREM', 'wsgate:running:' .. p, ARGV[5]) end
       redis.call('PUBLISH', ARGV[2], ARGV[3])
       return 1""";
 
@@ -116,13 +131,18 @@ public final class RedisStore {
         Keys.EVENTS_CHANNEL, new RouteEvent(RouteEvent.Kind.PROGRESS, id, launchId).wire());
   }
 
-  /** Records the route if {@code token} still holds the launch lock; false means this launch lost it. */
-  public Future<Boolean> publishRoute(Route route, String token) {
+  /**
+   * Records the route if {@code token} still holds the launch lock; false means this launch lost it.
+   *
+   * @param source   {@code warm} (claimed from the pool) or {@code cold} (fresh launch)
+   * @param launchMs how long the user waited
+   */
+  public Future<Boolean> publishRoute(Route route, String token, String source, long launchMs) {
     WorkspaceId id = route.id();
     return eval(PUBLISH_ROUTE, new String[] {Keys.launchLock(id), Keys.workspace(id), Keys.failure(id)},
         token, route.endpoint().host(), Integer.toString(route.endpoint().port()), route.providerRef(),
         route.launchId(), Long.toString(route.startedAtMillis()), route.profile(), Keys.EVENTS_CHANNEL,
-        new RouteEvent(RouteEvent.Kind.UP, id, route.launchId()).wire());
+        new RouteEvent(RouteEvent.Kind.UP, id, route.launchId()).wire(), source, Long.toString(launchMs), id.value());
   }
 
   /** Records a failed launch (with its backoff), clears the starting state and releases the lock. */
@@ -139,11 +159,34 @@ public final class RedisStore {
 
   /** Removes the route only if it is still the one started by {@code launchId}. */
   public Future<Boolean> dropRoute(WorkspaceId id, String launchId) {
-    return eval(DROP_ROUTE, new String[] {Keys.workspace(id)}, launchId, Keys.EVENTS_CHANNEL,
-        new RouteEvent(RouteEvent.Kind.DOWN, id, launchId).wire());
+    return dropRoute(id, launchId, "").map(r -> r == 1L);
+  }
+
+  /**
+   * Like {@link #dropRoute(WorkspaceId, String)}, fenced by the leader's token: -1 if {@code fence} no longer
+   * holds the lease, 0 if the route is not that launch's, 1 if dropped.
+   */
+  public Future<Long> dropRoute(WorkspaceId id, String launchId, String fence) {
+    return evalLong(DROP_ROUTE, new String[] {Keys.workspace(id)}, launchId, Keys.EVENTS_CHANNEL,
+        new RouteEvent(RouteEvent.Kind.DOWN, id, launchId).wire(), fence, id.value(), "");
+  }
+
+  /**
+   * The reaper's stop: drops the route only while {@code fence} leads, the route is still {@code launchId}'s,
+   * and the workspace's last activity is at or before {@code idleCutoff} (re-checked inside the script, so a
+   * workspace that just became active is kept). -1 fenced, 0 kept, 1 dropped.
+   */
+  public Future<Long> reapRoute(WorkspaceId id, String launchId, String fence, long idleCutoff) {
+    return evalLong(DROP_ROUTE, new String[] {Keys.workspace(id)}, launchId, Keys.EVENTS_CHANNEL,
+        new RouteEvent(RouteEvent.Kind.DOWN, id, launchId).wire(), fence, id.value(), Long.toString(idleCutoff));
   }
 
   private Future<Boolean> eval(String script, String[] keys, String... args) {
+    return evalLong(script, keys, args).map(r -> r == 1L);
+  }
+
+  /** Runs a Lua script; completes with its integer reply (0 for nil). */
+  public Future<Long> evalLong(String script, String[] keys, String... args) {
     Request req = Request.cmd(Command.EVAL).arg(script).arg(keys.length);
     for (String k : keys) {
       req.arg(k);
@@ -151,7 +194,12 @@ public final class RedisStore {
     for (String a : args) {
       req.arg(a);
     }
-    return send(req).map(r -> r != null && r.toLong() != null && r.toLong() == 1L);
+    return send(req).map(r -> r == null || r.toLong() == null ? 0L : r.toLong());
+  }
+
+  /** Sends several commands in one pipelined round trip, bounded by the Redis timeout. */
+  public Future<java.util.List<Response>> batch(java.util.List<Request> requests) {
+    return redis.batch(requests).timeout(timeoutMs, TimeUnit.MILLISECONDS);
   }
 
   /** A hash reply as a map, whichever RESP version the server speaks. */

@@ -17,7 +17,9 @@ public record RouteEvent(Kind kind, WorkspaceId id, String launchId) {
     /** The route was removed (stopped, dead, reaped). */
     DOWN,
     /** Launch progress or failure changed; no route change. */
-    PROGRESS
+    PROGRESS,
+    /** A warm pool changed (a member was claimed or became ready); the id is the profile name. */
+    POOL
   }
 
   String wire() {

@@ -25,8 +25,10 @@ public final class TestBackend extends VerticleBase {
 
   private static final int CHUNK = 64 * 1024;
 
-  private final String id;
+  private volatile String id;
   private final int port;
+  private long readyAt;
+  private boolean assignFails;
   private HttpServer server;
   private final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -35,18 +37,34 @@ public final class TestBackend extends VerticleBase {
     this.port = port;
   }
 
-  /** {@code --port N --id ID --dir DIR [--exit CODE] [--ready-after MS]}. */
+  /** Answers 503 on /healthz until {@code ms} after start. */
+  public TestBackend readyAfter(long ms) {
+    this.readyAt = System.currentTimeMillis() + ms;
+    return this;
+  }
+
+  /** Makes the warm pool assign hook answer 500. */
+  public TestBackend assignFails() {
+    this.assignFails = true;
+    return this;
+  }
+
+  /** {@code --port N --id ID --dir DIR [--exit CODE] [--ready-after MS] [--assign-fails true]}. */
   public static void main(String[] args) throws Exception {
     int port = 0;
     String id = "test";
     String dir = null;
     int exit = -1;
+    long readyAfter = 0;
+    boolean assignFails = false;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--port" -> port = Integer.parseInt(args[i + 1]);
         case "--id" -> id = args[i + 1];
         case "--dir" -> dir = args[i + 1];
         case "--exit" -> exit = Integer.parseInt(args[i + 1]);
+        case "--ready-after" -> readyAfter = Long.parseLong(args[i + 1]);
+        case "--assign-fails" -> assignFails = Boolean.parseBoolean(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -59,7 +77,11 @@ public final class TestBackend extends VerticleBase {
       System.exit(exit);
     }
     Vertx vertx = Vertx.vertx();
-    vertx.deployVerticle(new TestBackend(id, port)).await();
+    TestBackend backend = new TestBackend(id, port).readyAfter(readyAfter);
+    if (assignFails) {
+      backend.assignFails();
+    }
+    vertx.deployVerticle(backend).await();
     System.out.println("backend " + id + " listening on " + port);
   }
 
@@ -88,7 +110,22 @@ public final class TestBackend extends VerticleBase {
       return;
     }
     switch (req.path()) {
-      case "/healthz" -> req.response().end("ok");
+      case "/healthz" -> {
+        if (System.currentTimeMillis() < readyAt) {
+          req.response().setStatusCode(503).end("starting");
+        } else {
+          req.response().end("ok");
+        }
+      }
+      case "/wsgate/assign" -> req.body().onSuccess(body -> {
+        if (assignFails) {
+          req.response().setStatusCode(500).end("assign refused");
+          return;
+        }
+        id = new JsonObject(body).getString("workspace");
+        req.response().end("assigned " + id);
+      });
+      case "/whoami" -> req.response().end(id);
       case "/echo" -> req.body().onSuccess(body -> req.response().putHeader("content-type", "application/json")
           .putHeader("x-backend-id", id)
           .putHeader("connection", "keep-alive, x-hop")

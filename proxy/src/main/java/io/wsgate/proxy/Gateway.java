@@ -12,7 +12,19 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.wsgate.config.GatewayConfig;
 import io.wsgate.launch.Launcher;
+import io.wsgate.activity.ActivityTracker;
+import io.wsgate.config.Profile;
+import io.wsgate.control.ControlVerticle;
+import io.wsgate.control.FleetControl;
+import io.wsgate.control.LeaderLease;
+import io.wsgate.control.Reaper;
+import io.wsgate.control.Reconciler;
+import io.wsgate.control.WarmPool;
+import io.wsgate.launch.Adoption;
 import io.wsgate.launch.ReadinessProbe;
+import io.wsgate.store.ActivityStore;
+import io.wsgate.store.FleetStore;
+import io.wsgate.store.RouteEvent;
 import io.wsgate.provider.Providers;
 import io.wsgate.provider.StopReason;
 import io.wsgate.provider.WorkspaceProvider;
@@ -34,6 +46,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * One running gateway: wires Redis, the provider, the launcher, the route cache and the gateway verticles
@@ -53,6 +66,10 @@ public final class Gateway {
   private final Launcher launcher;
   private final RedisStore store;
   private final List<String> deployments = new ArrayList<>();
+  private final ActivityTracker activity;
+  private FleetControl control;
+  private WebSocketRelay relay;
+  private long flushTimer = -1;
   private int port;
 
   private Gateway(Vertx vertx, GatewayConfig config, Redis redis, RouteEvents events, WorkspaceProvider provider,
@@ -64,6 +81,7 @@ public final class Gateway {
     this.provider = provider;
     this.launcher = launcher;
     this.store = store;
+    this.activity = new ActivityTracker(new ActivityStore(store), System::currentTimeMillis);
   }
 
   /** Starts a gateway talking to the Redis at {@code redisUrl}. */
@@ -72,20 +90,25 @@ public final class Gateway {
   }
 
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config, String redisUrl, WorkspaceProvider provider) {
+    return start(vertx, config, redisUrl, provider, Clock.systemUTC());
+  }
+
+  /** Starts a gateway whose control loop reads time from {@code clock} (tests move it forward). */
+  public static Future<Gateway> start(Vertx vertx, GatewayConfig config, String redisUrl, WorkspaceProvider provider,
+                                      Clock clock) {
     RedisOptions redisOptions = new RedisOptions().setConnectionString(redisUrl).setMaxPoolSize(16)
         .setMaxPoolWaiting(1024).setMaxWaitingHandlers(4096);
     Redis redis = Redis.createClient(vertx, redisOptions);
     RedisStore store = new RedisStore(redis, config.redisTimeout());
     RouteEvents events = new RouteEvents(vertx, Redis.createClient(vertx, redisOptions));
     HttpClient probeClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
-    Clock clock = Clock.systemUTC();
-    Launcher launcher = new Launcher(vertx, config, store, provider, new ReadinessProbe(vertx, probeClient), events,
-        clock);
+    Launcher launcher = new Launcher(vertx, config, store, provider, probeClient, events, clock);
     Gateway gateway = new Gateway(vertx, config, redis, events, provider, launcher, store);
     return events.start()
         .compose(v -> provider.verify())
-        .compose(v -> launcher.adopt())
+        .compose(v -> new Adoption(config, store, provider, launcher, clock).adopt())
         .compose(v -> gateway.deploy(clock))
+        .compose(v -> gateway.startControl(probeClient, clock))
         .map(gateway);
   }
 
@@ -95,15 +118,25 @@ public final class Gateway {
     HttpClient upstream = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(30)
             .setDecompressionSupported(false).setMaxHeaderSize(64 * 1024),
         new PoolOptions().setHttp1MaxSize(64).setMaxWaitQueueSize(1024));
+    Function<String, Profile.ActivityPolicy> policies = name -> {
+      Profile p = config.profiles().get(name);
+      return p == null ? Profile.ActivityPolicy.DEFAULT : p.fleet().activity();
+    };
     HttpForwarder forwarder = new HttpForwarder(upstream, config.upstreamConnectTimeout().toMillis(),
-        config.upstreamResponseTimeout().toMillis(), failures);
+        config.upstreamResponseTimeout().toMillis(), failures, activity, policies);
     RouteCache routes = new RouteCache(store, events, config.routeCacheTtl().toMillis(), forwarder::proxyFor,
         clock::millis);
     cache.set(routes);
-    WebSocketRelay relay = new WebSocketRelay(vertx, vertx.createWebSocketClient(new WebSocketClientOptions()
+    relay = new WebSocketRelay(vertx, vertx.createWebSocketClient(new WebSocketClientOptions()
         .setMaxFrameSize(MAX_WEBSOCKET_FRAME).setMaxMessageSize(MAX_WEBSOCKET_FRAME).setMaxConnections(10_000)
         .setTryUsePerMessageCompression(false).setTryUsePerFrameCompression(false)),
-        config.upstreamConnectTimeout().toMillis(), failures);
+        config.upstreamConnectTimeout().toMillis(), failures, activity, policies);
+    events.onEvent(e -> {
+      if (e.kind() == RouteEvent.Kind.DOWN) {
+        activity.forget(e.id());
+        relay.closeAll(e.id(), "workspace stopped");
+      }
+    });
     HttpServerOptions serverOptions = new HttpServerOptions().setHost(config.listenHost()).setPort(config.port())
         .setMaxWebSocketFrameSize(MAX_WEBSOCKET_FRAME).setMaxWebSocketMessageSize(MAX_WEBSOCKET_FRAME)
         .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
@@ -124,6 +157,32 @@ public final class Gateway {
           port = instances.get(0).actualPort();
         })
         .mapEmpty();
+  }
+
+  /** Activity flushing on every replica, and the control loop (which acts only on the leader). */
+  private Future<Void> startControl(HttpClient probeClient, Clock clock) {
+    flushTimer = vertx.setPeriodic(config.fleet().activityFlushInterval().toMillis(), t -> activity.flush()
+        .onFailure(err -> log.warn("activity flush failed: {}", err.toString())));
+    FleetStore fleet = new FleetStore(store);
+    ActivityStore activityStore = new ActivityStore(store);
+    control = new FleetControl(config, new LeaderLease(fleet, launcher.replica(), config.fleet().leaderLease()),
+        new WarmPool(config, fleet, provider, new ReadinessProbe(vertx, probeClient)),
+        new Reaper(config, store, activityStore, provider), new Reconciler(config, store, provider), clock);
+    return vertx.deployVerticle(new ControlVerticle(control, events, config.fleet().controlInterval().toMillis()))
+        .onSuccess(deployments::add).mapEmpty();
+  }
+
+  /** The control loop, for tests that drive its ticks. */
+  public FleetControl control() {
+    return control;
+  }
+
+  public ActivityTracker activity() {
+    return activity;
+  }
+
+  public WebSocketRelay webSockets() {
+    return relay;
   }
 
   private void upstreamFailed(RouteCache routes, Route route, GatewayError kind) {
@@ -155,6 +214,7 @@ public final class Gateway {
    * single-machine default); their data stays.
    */
   public Future<Void> stop(boolean stopWorkspaces) {
+    vertx.cancelTimer(flushTimer);
     List<Future<?>> undeploys = new ArrayList<>();
     for (String id : deployments) {
       undeploys.add(vertx.undeploy(id));

@@ -30,7 +30,7 @@ class FirstRequestLaunchTest {
   @Test
   void browserWaitsThenGetsTheWorkspace() throws Exception {
     env = new ProcessGateways(tmp);
-    GatewayConfig config = TestConfigs.backendProcess(tmp, "");
+    GatewayConfig config = TestConfigs.backendProcess(tmp, "--ready-after 4000");
     Gateway gw = env.start(config);
     Http http = env.http(gw);
 

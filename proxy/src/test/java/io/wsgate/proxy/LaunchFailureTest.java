@@ -50,17 +50,36 @@ class LaunchFailureTest {
   }
 
   @Test
-  void browserGetsWaitingPageThatReportsTheFailure() throws Exception {
+  void browserGetsTheReasonWhenTheLaunchFailsQuickly() throws Exception {
     env = new ProcessGateways(tmp);
     Gateway gw = env.start(TestConfigs.backendProcess(tmp, "--exit 4"));
+    Http.Response page = env.http(gw).get("ws-brokenpage.localhost", "/", "accept", "text/html")
+        .await(120, TimeUnit.SECONDS);
+    if (page.status() == 200) {
+      // a slow machine: the launch outlasted the navigation wait; the held request sees the failure
+      assertThat(page.text()).contains("Starting your workspace");
+      page = env.http(gw).get("ws-brokenpage.localhost", "/", "accept", "text/html").await(120, TimeUnit.SECONDS);
+    }
+    assertThat(page.status()).isEqualTo(503);
+    assertThat(page.headers().get("content-type")).startsWith("text/html");
+    assertThat(page.text()).contains("could not be started").contains("configured to exit with 4");
+  }
+
+  @Test
+  void waitingPageStatusReportsATimedOutLaunch() throws Exception {
+    env = new ProcessGateways(tmp);
+    Gateway gw = env.start(TestConfigs.backendProcess(tmp, "--ready-after 600000", "WSGATE_LAUNCH_TIMEOUT", "3s"));
     Http http = env.http(gw);
-    Http.Response page = http.get("ws-brokenpage.localhost", "/", "accept", "text/html").await();
+    Http.Response page = http.get("ws-neverready.localhost", "/", "accept", "text/html").await();
+    assertThat(page.status()).isEqualTo(200);
     assertThat(page.text()).contains("Starting your workspace");
-    // the next held request shares the same launch and sees its failure
-    Http.Response api = http.get("ws-brokenpage.localhost", "/x").await(120, TimeUnit.SECONDS);
+    // join the launch the page started; it fails once the launch timeout passes
+    Http.Response api = http.get("ws-neverready.localhost", "/x").await(120, TimeUnit.SECONDS);
     assertThat(api.status()).isEqualTo(503);
-    JsonObject status = new JsonObject(http.get("ws-brokenpage.localhost", "/__wsgate/status").await().body());
+    JsonObject status = new JsonObject(http.get("ws-neverready.localhost", "/__wsgate/status").await().body());
     assertThat(status.getString("state")).isEqualTo("failed");
+    assertThat(status.getString("reason")).contains("did not");
     assertThat(status.getLong("retryAfter")).isPositive();
+    assertThat(gw.provider().list().await()).isEmpty();
   }
 }

@@ -10,6 +10,7 @@ import io.wsgate.provider.ProvisionedWorkspace;
 import io.wsgate.provider.StopReason;
 import io.wsgate.provider.WorkspaceProvider;
 import io.wsgate.workspace.Endpoint;
+import io.wsgate.workspace.WorkspaceId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,7 @@ public final class LocalProvider implements WorkspaceProvider {
   private final Vertx vertx;
   private final Path dataDir;
   private final Path logDir;
+  private final Path poolDir;
   private final long graceMs;
   private final ProcessRegistry registry;
   private final Map<String, String> placeholders;
@@ -50,6 +52,7 @@ public final class LocalProvider implements WorkspaceProvider {
     this.vertx = vertx;
     this.dataDir = config.dataDir();
     this.logDir = config.stateDir().resolve("logs");
+    this.poolDir = config.stateDir().resolve("pool");
     this.graceMs = config.stopGrace().toMillis();
     this.registry = new ProcessRegistry(config.stateDir().resolve("processes"));
     this.placeholders = Map.of("java", javaCommand(), "classpath", absoluteClasspath());
@@ -81,7 +84,8 @@ public final class LocalProvider implements WorkspaceProvider {
 
   private Started start(LaunchRequest request) throws IOException {
     String id = request.workspace().value();
-    Path dir = dataDir.resolve(id);
+    // a warm pool member has no workspace yet: it gets scratch space until it is assigned
+    Path dir = request.pool() ? poolDir.resolve(id) : dataDir.resolve(id);
     Files.createDirectories(dir);
     Files.createDirectories(logDir);
     int port = freePort();
@@ -97,7 +101,7 @@ public final class LocalProvider implements WorkspaceProvider {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(id).toFile()));
     // the gateway's own settings (Redis password, secrets) never reach a workspace
     pb.environment().keySet().removeIf(k -> k.startsWith("WSGATE_"));
-    pb.environment().put("WSGATE_WORKSPACE_ID", id);
+    pb.environment().put("WSGATE_WORKSPACE_ID", request.pool() ? "" : id);
     pb.environment().put("WSGATE_DATA_DIR", dir.toString());
     pb.environment().put("PORT", Integer.toString(port));
     Process process;
@@ -108,8 +112,8 @@ public final class LocalProvider implements WorkspaceProvider {
           + request.profile().name() + "': " + e.getMessage(), e);
     }
     long start = process.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
-    var entry = new ProcessRegistry.Entry(request.launchId(), process.pid(), start, id, request.profile().name(),
-        request.launchId(), HOST, port);
+    var entry = new ProcessRegistry.Entry(request.launchId(), process.pid(), start, request.pool() ? "" : id,
+        request.profile().name(), request.launchId(), HOST, port);
     registry.write(entry);
     log.info("workspace {}: started pid {} on {}:{} ({})", id, process.pid(), HOST, port, request.profile().name());
     return new Started(entry, process);
@@ -128,7 +132,7 @@ public final class LocalProvider implements WorkspaceProvider {
   private String exitMessage(ProcessRegistry.Entry e) {
     String tail = "";
     try {
-      List<String> lines = Files.readAllLines(logFile(e.workspaceId()));
+      List<String> lines = Files.readAllLines(logFile(e.workspaceId().isEmpty() ? LaunchRequest.placeholder(e.launchId()) : e.workspaceId()));
       tail = lines.stream().skip(Math.max(0, lines.size() - 3)).collect(Collectors.joining(" | "));
     } catch (IOException | RuntimeException ignored) {
       // the message stays useful without the log tail
@@ -137,6 +141,18 @@ public final class LocalProvider implements WorkspaceProvider {
       tail = "..." + tail.substring(tail.length() - 400);
     }
     return "the workspace process (pid " + e.pid() + ") exited" + (tail.isBlank() ? "" : ": " + tail);
+  }
+
+  @Override
+  public Future<Void> assign(String ref, WorkspaceId id, String profile) {
+    return vertx.executeBlocking(() -> {
+      ProcessRegistry.Entry e = registry.read(ref)
+          .orElseThrow(() -> new ProviderException("warm workspace " + ref + " is gone"));
+      Files.createDirectories(dataDir.resolve(id.value()));
+      registry.write(new ProcessRegistry.Entry(e.ref(), e.pid(), e.startMillis(), id.value(), e.profile(), e.launchId(),
+          e.host(), e.port()));
+      return null;
+    }, false);
   }
 
   @Override

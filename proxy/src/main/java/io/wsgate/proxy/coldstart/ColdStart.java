@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.wsgate.config.GatewayConfig;
 import io.wsgate.config.Profile;
+import io.wsgate.launch.CapacityException;
 import io.wsgate.launch.LaunchException;
 import io.wsgate.launch.Launcher;
 import io.wsgate.proxy.error.ErrorResponses;
@@ -32,6 +33,8 @@ import java.util.function.BiConsumer;
 public final class ColdStart {
 
   private static final Logger log = LoggerFactory.getLogger(ColdStart.class);
+  /** How long a browser navigation waits for a launch before it gets the waiting page. */
+  static final long NAVIGATION_WAIT_MS = 1_500;
 
   private final GatewayConfig config;
   private final Launcher launcher;
@@ -74,16 +77,11 @@ public final class ColdStart {
     Profile profile = config.profile(config.defaultProfile());
     Future<io.wsgate.workspace.Route> launch = launcher.ensureRunning(id, profile);
     launch.onSuccess(routes::put);
-    if (isNavigation(req)) {
-      launch.onFailure(err -> log.debug("workspace {}: {}", id, err.getMessage()));
-      req.resume();
-      req.response().setStatusCode(200)
-          .putHeader("content-type", "text/html; charset=utf-8")
-          .putHeader("cache-control", "no-store")
-          .end(WaitingPage.render(id));
-      return;
-    }
-    onContext(ctx, launch.timeout(config.holdTimeout().toMillis(), TimeUnit.MILLISECONDS)).onComplete(ar -> {
+    boolean navigation = isNavigation(req);
+    // a browser waits briefly before the waiting page: warm claims and quick failures need no waiting page
+    long wait = navigation ? Math.min(NAVIGATION_WAIT_MS, config.holdTimeout().toMillis())
+        : config.holdTimeout().toMillis();
+    onContext(ctx, launch.timeout(wait, TimeUnit.MILLISECONDS)).onComplete(ar -> {
       if (ar.succeeded()) {
         forward.accept(req, routes.get(id) != null ? routes.get(id) : routes.put(ar.result()));
         return;
@@ -92,6 +90,13 @@ public final class ColdStart {
       Throwable err = ar.cause();
       if (err instanceof LaunchException le) {
         ErrorResponses.send(req, GatewayError.LAUNCH_FAILED, le.getMessage(), le.retryAfterSeconds());
+      } else if (err instanceof CapacityException ce) {
+        ErrorResponses.send(req, GatewayError.AT_CAPACITY, ce.getMessage(), ce.retryAfterSeconds());
+      } else if (navigation) {
+        req.response().setStatusCode(200)
+            .putHeader("content-type", "text/html; charset=utf-8")
+            .putHeader("cache-control", "no-store")
+            .end(WaitingPage.render(id));
       } else {
         ErrorResponses.send(req, GatewayError.STILL_STARTING,
             "Your workspace is still starting. Try again in a few seconds.", 5);

@@ -13,11 +13,17 @@ import io.vertx.httpproxy.ProxyInterceptor;
 import io.vertx.httpproxy.ProxyOptions;
 import io.vertx.httpproxy.ProxyRequest;
 import io.vertx.httpproxy.ProxyResponse;
+import io.wsgate.activity.ActivityMark;
+import io.wsgate.activity.ActivitySource;
+import io.wsgate.activity.ActivityTracker;
+import io.wsgate.config.Profile;
 import io.wsgate.proxy.error.ErrorResponses;
 import io.wsgate.proxy.error.GatewayError;
 import io.wsgate.workspace.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.function.Function;
 
 /**
  * Forwards plain HTTP requests to a workspace with vertx-http-proxy: bodies stream both ways through
@@ -33,10 +39,15 @@ public final class HttpForwarder {
   private final long connectTimeoutMs;
   private final long responseTimeoutMs;
   private final UpstreamFailureListener failures;
+  private final ActivityTracker activity;
+  private final Function<String, Profile.ActivityPolicy> policies;
 
   public HttpForwarder(HttpClient client, long connectTimeoutMs, long responseTimeoutMs,
-                       UpstreamFailureListener failures) {
+                       UpstreamFailureListener failures, ActivityTracker activity,
+                       Function<String, Profile.ActivityPolicy> policies) {
     this.client = client;
+    this.activity = activity;
+    this.policies = policies;
     this.connectTimeoutMs = connectTimeoutMs;
     this.responseTimeoutMs = responseTimeoutMs;
     this.failures = failures;
@@ -55,15 +66,20 @@ public final class HttpForwarder {
   private final class RouteInterceptor implements ProxyInterceptor {
 
     private final Route route;
+    private final ActivityMark mark;
+    private final Profile.ActivityPolicy policy;
 
     RouteInterceptor(Route route) {
       this.route = route;
+      this.mark = activity.mark(route.id());
+      this.policy = policies.apply(route.profile());
     }
 
     @Override
     public Future<ProxyResponse> handleProxyRequest(ProxyContext ctx) {
       ProxyRequest request = ctx.request();
       HttpServerRequest incoming = request.proxiedRequest();
+      activity.http(mark, ActivitySource.HTTP_REQUEST, request.getBody() == null ? 0 : request.getBody().length(), policy);
       HopByHop.strip(request.headers());
       ForwardedHeaders.apply(incoming, request.headers());
       request.setAuthority(incoming.authority());
@@ -83,6 +99,10 @@ public final class HttpForwarder {
 
     @Override
     public Future<Void> handleProxyResponse(ProxyContext ctx) {
+      if (policy.bothDirections()) {
+        activity.http(mark, ActivitySource.HTTP_RESPONSE,
+            ctx.response().getBody() == null ? 0 : ctx.response().getBody().length(), policy);
+      }
       HopByHop.strip(ctx.response().headers());
       return ctx.sendResponse();
     }

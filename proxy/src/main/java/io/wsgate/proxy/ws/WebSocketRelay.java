@@ -18,13 +18,21 @@ import io.wsgate.proxy.http.ForwardedHeaders;
 import io.wsgate.proxy.http.HopByHop;
 import io.wsgate.proxy.http.UpstreamErrors;
 import io.wsgate.proxy.http.UpstreamFailureListener;
+import io.wsgate.activity.ActivityTracker;
+import io.wsgate.activity.WebSocketActivity;
+import io.wsgate.config.Profile;
 import io.wsgate.workspace.Route;
+import io.wsgate.workspace.WorkspaceId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Relays a WebSocket between a client and its workspace frame by frame, so every message is seen (the
@@ -45,9 +53,15 @@ public final class WebSocketRelay {
   private final WebSocketClient client;
   private final long connectTimeoutMs;
   private final UpstreamFailureListener failures;
+  private final ActivityTracker activity;
+  private final Function<String, Profile.ActivityPolicy> policies;
+  private final Map<WorkspaceId, Set<ServerWebSocket>> open = new ConcurrentHashMap<>();
 
-  public WebSocketRelay(Vertx vertx, WebSocketClient client, long connectTimeoutMs, UpstreamFailureListener failures) {
+  public WebSocketRelay(Vertx vertx, WebSocketClient client, long connectTimeoutMs, UpstreamFailureListener failures,
+                        ActivityTracker activity, Function<String, Profile.ActivityPolicy> policies) {
     this.vertx = vertx;
+    this.activity = activity;
+    this.policies = policies;
     this.client = client;
     this.connectTimeoutMs = connectTimeoutMs;
     this.failures = failures;
@@ -97,7 +111,7 @@ public final class WebSocketRelay {
           upstream.close((short) 1001, "client upgrade failed");
           return;
         }
-        join(up.result(), upstream);
+        join(route, up.result(), upstream);
       });
     });
   }
@@ -123,12 +137,16 @@ public final class WebSocketRelay {
     ErrorResponses.send(req, kind, UpstreamErrors.detail(kind), 0);
   }
 
-  private void join(ServerWebSocket client, WebSocket upstream) {
-    pipeFrames(client, upstream);
-    pipeFrames(upstream, client);
+  private void join(Route route, ServerWebSocket client, WebSocket upstream) {
+    WebSocketActivity counted = activity.webSocket(route.id(), policies.apply(route.profile()));
+    pipeFrames(client, upstream, counted);
+    pipeFrames(upstream, client, counted);
+    Set<ServerWebSocket> sockets = open.computeIfAbsent(route.id(), k -> ConcurrentHashMap.newKeySet());
+    sockets.add(client);
     long keepalive = vertx.setPeriodic(KEEPALIVE_MS, t -> client.writePing(KEEPALIVE));
     client.closeHandler(v -> {
       vertx.cancelTimer(keepalive);
+      sockets.remove(client);
       closePeer(client, upstream);
     });
     upstream.closeHandler(v -> {
@@ -139,7 +157,29 @@ public final class WebSocketRelay {
     upstream.exceptionHandler(err -> log.debug("workspace websocket: {}", err.toString()));
   }
 
-  private static void pipeFrames(WebSocketBase from, WebSocketBase to) {
+  /**
+   * Closes every relayed socket of a workspace that was stopped (idle, or gone), with 1001 and a reason the
+   * client can show. Called for route-down events from any replica.
+   */
+  public void closeAll(WorkspaceId id, String reason) {
+    Set<ServerWebSocket> sockets = open.remove(id);
+    if (sockets != null) {
+      for (ServerWebSocket ws : sockets) {
+        if (!ws.isClosed()) {
+          ws.close((short) 1001, reason);
+        }
+      }
+    }
+  }
+
+  /** Open relayed sockets of {@code id} on this replica. */
+  public int openSockets(WorkspaceId id) {
+    Set<ServerWebSocket> sockets = open.get(id);
+    return sockets == null ? 0 : sockets.size();
+  }
+
+  private static void pipeFrames(WebSocketBase from, WebSocketBase to, WebSocketActivity counted) {
+    boolean fromClient = from instanceof ServerWebSocket;
     from.frameHandler(frame -> {
       if (frame.isClose()) {
         return; // the close handshake is relayed by closePeer with the same code and reason
@@ -147,6 +187,14 @@ public final class WebSocketRelay {
       if (frame.type() == WebSocketFrameType.PONG && from instanceof ServerWebSocket
           && KEEPALIVE.equals(frame.binaryData())) {
         return; // the answer to our own keepalive
+      }
+      if (isDataFrame(frame)) {
+        int size = frame.binaryData().length();
+        if (fromClient) {
+          counted.clientFrame(size, frame.isFinal());
+        } else {
+          counted.workspaceFrame(size, frame.isFinal());
+        }
       }
       to.writeFrame(frame);
       if (to.writeQueueFull()) {

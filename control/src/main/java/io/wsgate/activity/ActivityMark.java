@@ -1,0 +1,26 @@
+package io.wsgate.activity;
+
+/**
+ * The last activity of one workspace on this replica: written on the hot path with plain volatile stores
+ * (no allocation, no lock), read by the flusher. Concurrent writers may interleave fields; the result is
+ * still "active at about this time, for about this reason", which is all the reaper needs.
+ */
+public final class ActivityMark {
+
+  volatile long lastMillis;
+  volatile long flushedMillis;
+  volatile ActivitySource source;
+  volatile long bytes;
+
+  void set(long now, ActivitySource source, long bytes) {
+    this.source = source;
+    this.bytes = bytes;
+    this.lastMillis = now;
+  }
+
+  /** Why the workspace was last considered active, e.g. {@code ws message 212 B from client}. */
+  String reason() {
+    ActivitySource s = source;
+    return s == null ? "unknown" : s.describe(bytes);
+  }
+}

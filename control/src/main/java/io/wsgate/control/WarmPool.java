@@ -1,0 +1,164 @@
+package io.wsgate.control;
+
+import io.vertx.core.Future;
+import io.wsgate.config.GatewayConfig;
+import io.wsgate.config.Profile;
+import io.wsgate.launch.Launcher;
+import io.wsgate.launch.ReadinessProbe;
+import io.wsgate.provider.LaunchRequest;
+import io.wsgate.provider.ProvisionedWorkspace;
+import io.wsgate.provider.StopReason;
+import io.wsgate.provider.WorkspaceProvider;
+import io.wsgate.store.FleetStore;
+import io.wsgate.store.PoolMember;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps each profile's warm pool at its scheduled target: starts members (counted against the running caps),
+ * lists them in Redis once they answer, and stops the surplus, oldest first. Runs on the leader only; every
+ * write is fenced. A run starts launches and returns; {@link Result#settled()} completes when they are done.
+ */
+public final class WarmPool {
+
+  private static final Logger log = LoggerFactory.getLogger(WarmPool.class);
+
+  /** A profile's pool after a run. */
+  public record ProfileState(int target, int ready, int starting, int launched, int stopped, boolean atCapacity) {
+  }
+
+  /** What one run did, per profile; {@code settled} completes when the launches it started have finished. */
+  public record Result(Map<String, ProfileState> profiles, Future<Void> settled) {
+  }
+
+  private final GatewayConfig config;
+  private final FleetStore fleet;
+  private final WorkspaceProvider provider;
+  private final ReadinessProbe probe;
+
+  public WarmPool(GatewayConfig config, FleetStore fleet, WorkspaceProvider provider, ReadinessProbe probe) {
+    this.config = config;
+    this.fleet = fleet;
+    this.provider = provider;
+    this.probe = probe;
+  }
+
+  /** The target of {@code profile} at {@code now}, from its schedule in the configured time zone. */
+  public int target(Profile profile, long now) {
+    if (!profile.fleet().hasPool()) {
+      return 0;
+    }
+    return profile.fleet().poolSchedule().targetAt(Instant.ofEpochMilli(now).atZone(config.fleet().poolTimeZone()));
+  }
+
+  public Future<Result> runOnce(long now, String fence) {
+    Map<String, ProfileState> states = new LinkedHashMap<>();
+    List<Future<Void>> settling = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (Profile profile : config.profiles().values()) {
+      if (!profile.fleet().hasPool()) {
+        continue;
+      }
+      chain = chain.compose(v -> topUp(profile, now, fence, settling).map(state -> {
+        states.put(profile.name(), state);
+        return null;
+      }));
+    }
+    return chain.map(v -> new Result(states, Future.join(settling).mapEmpty()));
+  }
+
+  private Future<ProfileState> topUp(Profile profile, long now, String fence, List<Future<Void>> settling) {
+    int target = target(profile, now);
+    long staleBefore = now - config.launchTimeout().toMillis() - Launcher.LOCK_MARGIN_MS;
+    return fleet.ready(profile.name()).compose(ready -> fleet.starting(profile.name()).compose(starting -> {
+      int have = ready.size() + starting.size();
+      if (have < target) {
+        return launchMembers(profile, target - have, now, staleBefore, fence, settling).map(launched ->
+            new ProfileState(target, ready.size(), starting.size() + launched, launched, 0, launched < target - have));
+      }
+      int surplus = Math.min(have - target, ready.size());
+      return stopSurplus(profile, ready.subList(0, surplus), fence).map(stopped ->
+          new ProfileState(target, ready.size() - stopped, starting.size(), 0, stopped, false));
+    }));
+  }
+
+  private Future<Integer> launchMembers(Profile profile, int count, long now, long staleBefore, String fence,
+                                        List<Future<Void>> settling) {
+    Future<Integer> launched = Future.succeededFuture(0);
+    for (int i = 0; i < count; i++) {
+      launched = launched.compose(n -> {
+        if (n < 0) {
+          return Future.succeededFuture(n);
+        }
+        String launchId = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        return fleet.reserve(launchId, profile.name(), config.fleet().maxRunning(), profile.fleet().maxRunning(),
+            now, staleBefore, true, fence, config.profiles().keySet()).map(r -> {
+              if (r != FleetStore.Reservation.RESERVED) {
+                return -1 - n; // stop launching; encode how many were started
+              }
+              settling.add(startMember(profile, launchId, now, fence));
+              return n + 1;
+            });
+      });
+    }
+    return launched.map(n -> n < 0 ? -1 - n : n);
+  }
+
+  private Future<Void> startMember(Profile profile, String launchId, long now, String fence) {
+    long deadline = System.currentTimeMillis() + config.launchTimeout().toMillis();
+    LaunchRequest request = LaunchRequest.poolMember(profile, launchId);
+    return provider.launch(request)
+        .timeout(config.launchTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .compose(pw -> probe.await(pw.endpoint(), request.workspace().value() + "." + config.baseDomain(),
+                profile.readinessPath(), deadline, pw.terminated())
+            .compose(v -> fleet.promote(fence, profile.name(), new PoolMember(launchId, pw.ref(), pw.endpoint()), now))
+            .compose(promoted -> {
+              if (promoted == 1) {
+                log.info("warm pool {}: member {} ready at {}", profile.name(), pw.ref(), pw.endpoint());
+                watch(profile, pw, fence);
+                return Future.<Void>succeededFuture();
+              }
+              return provider.stop(pw.ref(), StopReason.POOL_SURPLUS);
+            })
+            .recover(err -> provider.stop(pw.ref(), StopReason.LAUNCH_FAILED)
+                .transform(ar -> Future.failedFuture(err))))
+        .recover(err -> {
+          log.warn("warm pool {}: member {} failed to start: {}", profile.name(), launchId, err.getMessage());
+          return fleet.forgetStarting(fence, profile.name(), launchId).mapEmpty();
+        });
+  }
+
+  /** A member that dies while waiting is taken off the ready list, so it is replaced and never claimed. */
+  private void watch(Profile profile, ProvisionedWorkspace pw, String fence) {
+    pw.terminated().onSuccess(reason -> fleet.removeReady("", profile.name(),
+        new PoolMember(pw.launchId(), pw.ref(), pw.endpoint())));
+  }
+
+  private Future<Integer> stopSurplus(Profile profile, List<PoolMember> oldestFirst, String fence) {
+    List<Future<Integer>> stops = new ArrayList<>();
+    for (PoolMember m : oldestFirst) {
+      stops.add(fleet.removeReady(fence, profile.name(), m).compose(removed -> {
+        if (removed != 1) {
+          return Future.succeededFuture(0);
+        }
+        log.info("warm pool {}: stopping surplus member {}", profile.name(), m.ref());
+        return provider.stop(m.ref(), StopReason.POOL_SURPLUS).map(1);
+      }));
+    }
+    return Future.all(stops).map(cf -> {
+      int n = 0;
+      for (int i = 0; i < cf.size(); i++) {
+        n += cf.<Integer>resultAt(i);
+      }
+      return n;
+    });
+  }
+}

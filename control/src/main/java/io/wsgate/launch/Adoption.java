@@ -1,0 +1,102 @@
+package io.wsgate.launch;
+
+import io.vertx.core.Future;
+import io.wsgate.config.GatewayConfig;
+import io.wsgate.config.Profile;
+import io.wsgate.provider.ProvisionedWorkspace;
+import io.wsgate.provider.StopReason;
+import io.wsgate.provider.WorkspaceProvider;
+import io.wsgate.store.RedisStore;
+import io.wsgate.workspace.Route;
+import io.wsgate.workspace.WorkspaceId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * After a gateway restart: takes back the workspaces the provider still runs. One whose route is in Redis is
+ * watched again; one without a route is routed again if it answers; anything else (a launch that lost, a
+ * process nobody routes to) is stopped, so a restart neither leaks nor forgets workspaces. Warm pool members
+ * are left to the leader's reconcile.
+ */
+public final class Adoption {
+
+  private static final Logger log = LoggerFactory.getLogger(Adoption.class);
+
+  private final GatewayConfig config;
+  private final RedisStore store;
+  private final WorkspaceProvider provider;
+  private final Launcher launcher;
+  private final Clock clock;
+
+  public Adoption(GatewayConfig config, RedisStore store, WorkspaceProvider provider, Launcher launcher, Clock clock) {
+    this.config = config;
+    this.store = store;
+    this.provider = provider;
+    this.launcher = launcher;
+    this.clock = clock;
+  }
+
+  public Future<Void> adopt() {
+    return provider.list().compose(running -> {
+      List<Future<Void>> all = new ArrayList<>();
+      for (ProvisionedWorkspace pw : running) {
+        if (pw.workspaceId() == null || pw.workspaceId().isEmpty()) {
+          continue;
+        }
+        all.add(adoptOne(pw).recover(err -> {
+          log.warn("could not adopt {}: {}", pw.ref(), err.toString());
+          return Future.succeededFuture();
+        }));
+      }
+      return Future.join(all).mapEmpty();
+    });
+  }
+
+  private Future<Void> adoptOne(ProvisionedWorkspace pw) {
+    if (!WorkspaceId.isValid(pw.workspaceId())) {
+      return stop(pw);
+    }
+    WorkspaceId id = new WorkspaceId(pw.workspaceId());
+    Profile profile = config.profiles().get(pw.profile());
+    return store.read(id).compose(rec -> {
+      Route known = rec.flatMap(r -> r.route()).orElse(null);
+      if (known != null && known.launchId().equals(pw.launchId())) {
+        pw.terminated().onSuccess(reason -> launcher.dropRoute(known, reason));
+        log.info("workspace {}: adopted running route to {}", id, known.endpoint());
+        return Future.succeededFuture();
+      }
+      if (known != null || profile == null) {
+        return stop(pw);
+      }
+      String token = launcher.replica() + ":" + UUID.randomUUID();
+      return store.tryLock(id, token, config.launchTimeout()).compose(locked -> {
+        if (!locked) {
+          return stop(pw);
+        }
+        return launcher.probe().probeOnce(pw.endpoint(), launcher.authority(id), profile.readinessPath())
+            .compose(ready -> {
+              if (!ready) {
+                return store.releaseLock(id, token).compose(v -> stop(pw));
+              }
+              Route route = new Route(id, profile.name(), pw.endpoint(), pw.ref(), pw.launchId(), clock.millis());
+              return store.publishRoute(route, token, "adopted", 0).onSuccess(won -> {
+                if (won) {
+                  log.info("workspace {}: adopted {} after restart", id, pw.endpoint());
+                  pw.terminated().onSuccess(reason -> launcher.dropRoute(route, reason));
+                }
+              }).mapEmpty();
+            });
+      });
+    });
+  }
+
+  private Future<Void> stop(ProvisionedWorkspace pw) {
+    log.info("stopping {} ({}): no route knows it", pw.ref(), pw.workspaceId());
+    return provider.stop(pw.ref(), StopReason.ORPHAN);
+  }
+}
