@@ -53,9 +53,9 @@
     try { msg = JSON.parse(data); } catch (e) { return; }
     const rtt = performance.now() - msg.sentAt;
     if (msg.kind === 'key') {
-      mirror.textContent = msg.text || '—';
+      mirror.textContent = msg.text || 'type to see each keystroke echoed';
       mirror.classList.toggle('muted', !msg.text);
-      mirrorRtt.textContent = ms(rtt);
+      mirrorRtt.textContent = msg.text ? ms(rtt) : '';
       return;
     }
     const li = document.createElement('li');
