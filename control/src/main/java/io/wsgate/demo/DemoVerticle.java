@@ -19,8 +19,9 @@ import java.util.Set;
  * The demo workspace's HTTP and WebSocket server: the page, the note API, the echo socket and a
  * health check, on vertx-core alone.
  *
- * <p>{@code POST /wsgate/assign} is reserved for the warm pool's assign hook and, like every other
- * path not listed here, answers 404 for now.
+ * <p>{@code POST /wsgate/assign} is the warm pool's assign hook: a member started for no workspace takes
+ * {@code {"workspace": id, "dataDir": dir}} once, and serves that workspace from then on. The gateway never
+ * forwards a client's request to this path.
  */
 public final class DemoVerticle extends VerticleBase {
 
@@ -32,7 +33,8 @@ public final class DemoVerticle extends VerticleBase {
   private static final String TEXT = "text/plain; charset=utf-8";
   private static final Set<HttpMethod> READ = Set.of(HttpMethod.GET, HttpMethod.HEAD);
 
-  private final DemoSettings settings;
+  private DemoSettings settings;
+  private boolean assigned;
   private final long pid = ProcessHandle.current().pid();
   private final Instant startedAt = ProcessHandle.current().info().startInstant().orElseGet(Instant::now);
   private NoteStore notes;
@@ -41,6 +43,7 @@ public final class DemoVerticle extends VerticleBase {
 
   public DemoVerticle(DemoSettings settings) {
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.assigned = !settings.id().value().startsWith("pool-");
   }
 
   @Override
@@ -106,8 +109,38 @@ public final class DemoVerticle extends VerticleBase {
         }
       }
       case "/ws/echo" -> upgrade(req);
+      case "/wsgate/assign" -> assign(req);
       default -> text(req.response(), 404, "not found");
     }
+  }
+
+  private void assign(HttpServerRequest req) {
+    if (req.method() != HttpMethod.POST) {
+      text(req.response(), 405, "POST only");
+      return;
+    }
+    if (assigned) {
+      text(req.response(), 409, "already serving " + settings.id().value());
+      return;
+    }
+    assigned = true;
+    BoundedBody.read(req, 4096).compose(body -> {
+      JsonObject json = new JsonObject(body);
+      DemoSettings next = new DemoSettings(new io.wsgate.workspace.WorkspaceId(json.getString("workspace")),
+          java.nio.file.Path.of(json.getString("dataDir")), settings.host(), settings.port());
+      NoteStore nextNotes = new NoteStore(vertx.fileSystem(), next.dir());
+      return nextNotes.init().map(v -> {
+        settings = next;
+        notes = nextNotes;
+        return null;
+      }).compose(v -> vertx.executeBlocking(() -> DemoPage.render(pageValues())));
+    }).onSuccess(rendered -> {
+      page = rendered;
+      text(req.response(), 200, "assigned " + settings.id().value());
+    }).onFailure(err -> {
+      assigned = false;
+      text(req.response(), 400, "bad assignment: " + err.getMessage());
+    });
   }
 
   private JsonObject info() {

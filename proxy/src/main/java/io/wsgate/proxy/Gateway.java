@@ -33,6 +33,7 @@ import io.wsgate.proxy.error.GatewayError;
 import io.wsgate.proxy.http.HttpForwarder;
 import io.wsgate.proxy.http.UpstreamFailureListener;
 import io.wsgate.proxy.routing.HostParser;
+import io.wsgate.proxy.routing.ReservedPaths;
 import io.wsgate.proxy.routing.RouteCache;
 import io.wsgate.proxy.ws.WebSocketRelay;
 import io.wsgate.store.RedisStore;
@@ -73,7 +74,7 @@ public final class Gateway {
   private int port;
 
   private Gateway(Vertx vertx, GatewayConfig config, Redis redis, RouteEvents events, WorkspaceProvider provider,
-                  Launcher launcher, RedisStore store) {
+                  Launcher launcher, RedisStore store, Clock clock) {
     this.vertx = vertx;
     this.config = config;
     this.redis = redis;
@@ -81,7 +82,7 @@ public final class Gateway {
     this.provider = provider;
     this.launcher = launcher;
     this.store = store;
-    this.activity = new ActivityTracker(new ActivityStore(store), System::currentTimeMillis);
+    this.activity = new ActivityTracker(new ActivityStore(store), clock::millis);
   }
 
   /** Starts a gateway talking to the Redis at {@code redisUrl}. */
@@ -103,7 +104,7 @@ public final class Gateway {
     RouteEvents events = new RouteEvents(vertx, Redis.createClient(vertx, redisOptions));
     HttpClient probeClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
     Launcher launcher = new Launcher(vertx, config, store, provider, probeClient, events, clock);
-    Gateway gateway = new Gateway(vertx, config, redis, events, provider, launcher, store);
+    Gateway gateway = new Gateway(vertx, config, redis, events, provider, launcher, store, clock);
     return events.start()
         .compose(v -> provider.verify())
         .compose(v -> new Adoption(config, store, provider, launcher, clock).adopt())
@@ -143,7 +144,7 @@ public final class Gateway {
         .setWebSocketSubProtocols(List.of("*"))
         .setIdleTimeout(120);
     var services = new GatewayVerticle.GatewayServices(config, serverOptions, new HostParser(config.baseDomain()),
-        routes, new ColdStart(config, launcher, routes, store, clock), relay);
+        routes, new ColdStart(config, launcher, routes, store, clock), relay, reservedPaths());
     List<GatewayVerticle> instances = new ArrayList<>();
     return vertx.deployVerticle(() -> {
           GatewayVerticle v = new GatewayVerticle(services);
@@ -157,6 +158,13 @@ public final class Gateway {
           port = instances.get(0).actualPort();
         })
         .mapEmpty();
+  }
+
+  /** The assign hooks of all profiles (and the demo's) are the gateway's alone. */
+  private ReservedPaths reservedPaths() {
+    List<String> paths = new ArrayList<>(List.of("/wsgate/assign"));
+    config.profiles().values().forEach(p -> paths.add(p.fleet().assignPath()));
+    return new ReservedPaths(paths);
   }
 
   /** Activity flushing on every replica, and the control loop (which acts only on the leader). */

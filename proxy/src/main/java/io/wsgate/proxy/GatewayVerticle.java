@@ -9,6 +9,7 @@ import io.wsgate.proxy.coldstart.ColdStart;
 import io.wsgate.proxy.error.ErrorResponses;
 import io.wsgate.proxy.error.GatewayError;
 import io.wsgate.proxy.routing.HostParser;
+import io.wsgate.proxy.routing.ReservedPaths;
 import io.wsgate.proxy.routing.RouteCache;
 import io.wsgate.proxy.ws.WebSocketRelay;
 
@@ -52,6 +53,10 @@ public final class GatewayVerticle extends VerticleBase {
       services.coldStart().status(req, host.id(), context);
       return;
     }
+    if (services.reserved().isReserved(req.path())) {
+      ErrorResponses.send(req, GatewayError.NOT_FOUND, "This path is reserved for the gateway.", 0);
+      return;
+    }
     RouteCache.LiveRoute live = services.routes().get(host.id());
     if (live != null) {
       forward(req, live);
@@ -70,7 +75,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   /** The shared pieces every instance uses. */
   record GatewayServices(io.wsgate.config.GatewayConfig config, HttpServerOptions serverOptions, HostParser hosts,
-                         RouteCache routes, ColdStart coldStart, WebSocketRelay webSockets) {
+                         RouteCache routes, ColdStart coldStart, WebSocketRelay webSockets, ReservedPaths reserved) {
   }
 
 }
