@@ -30,6 +30,7 @@ public final class InProcessProvider implements WorkspaceProvider {
   private final AtomicInteger launches = new AtomicInteger();
   private final AtomicInteger poolLaunches = new AtomicInteger();
   private volatile boolean poolAssignFails;
+  private final java.util.Set<String> failingStops = ConcurrentHashMap.newKeySet();
 
   public InProcessProvider(Vertx vertx) {
     this.vertx = vertx;
@@ -38,6 +39,12 @@ public final class InProcessProvider implements WorkspaceProvider {
   /** Warm pool members launched from now on refuse their assign hook. */
   public InProcessProvider poolAssignFails() {
     poolAssignFails = true;
+    return this;
+  }
+
+  /** Stopping the workspace of {@code id} fails, as a provider API error would. */
+  public InProcessProvider failStopOf(String workspaceId) {
+    failingStops.add(workspaceId);
     return this;
   }
 
@@ -99,6 +106,10 @@ public final class InProcessProvider implements WorkspaceProvider {
 
   @Override
   public Future<Void> stop(String ref, StopReason reason) {
+    Running found = running.get(ref);
+    if (found != null && failingStops.contains(found.pw().workspaceId())) {
+      return Future.failedFuture(new io.wsgate.provider.ProviderException("stop refused for " + ref));
+    }
     Running r = running.remove(ref);
     if (r == null) {
       return Future.succeededFuture();

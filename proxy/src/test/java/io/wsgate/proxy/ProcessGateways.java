@@ -12,29 +12,34 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Gateways whose workspaces are real {@code TestBackend} processes started by the local provider. */
-final class ProcessGateways implements AutoCloseable {
+public final class ProcessGateways implements AutoCloseable {
 
-  final Vertx vertx = Vertx.vertx();
+  public final Vertx vertx = Vertx.vertx();
   final RedisFixture redis = RedisFixture.start();
   final Path tmp;
   private final List<Gateway> gateways = new ArrayList<>();
 
-  ProcessGateways(Path tmp) {
+  public ProcessGateways(Path tmp) {
     this.tmp = tmp;
   }
 
-  Gateway start(GatewayConfig config) {
-    Gateway g = Gateway.start(vertx, config, redis.url()).await();
+  public Gateway start(GatewayConfig config) {
+    return start(config, java.time.Clock.systemUTC());
+  }
+
+  public Gateway start(GatewayConfig config, java.time.Clock clock) {
+    Gateway g = Gateway.start(vertx, config, redis.url(), io.wsgate.provider.Providers.create(vertx, config), clock)
+        .await();
     gateways.add(g);
     return g;
   }
 
-  Http http(Gateway g) {
+  public Http http(Gateway g) {
     return new Http(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false)), g.port());
   }
 
   /** How many times workspace {@code id}'s process was started (each start appends a line). */
-  long starts(String id) throws IOException {
+  public long starts(String id) throws IOException {
     Path log = tmp.resolve("data").resolve(id).resolve("starts.log");
     return Files.exists(log) ? Files.readAllLines(log).size() : 0;
   }

@@ -1,0 +1,101 @@
+package io.wsgate.control;
+
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.wsgate.proxy.Gateway;
+import io.wsgate.proxy.Http;
+import io.wsgate.proxy.ProcessGateways;
+import io.wsgate.testing.MutableClock;
+import io.wsgate.testing.TestConfigs;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An idle workspace (the real demo process) is stopped: its WebSockets close with 1001, its process ends,
+ * and the next request resumes it with its data intact. Time passes on a test clock.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class IdleReaperTest {
+
+  @TempDir
+  Path tmp;
+  ProcessGateways env;
+  final MutableClock clock = new MutableClock(FleetFixture.MONDAY_10);
+
+  @AfterEach
+  void stop() {
+    env.close();
+  }
+
+  @Test
+  void idleWorkspaceIsStoppedAndResumesWithItsData() throws Exception {
+    env = new ProcessGateways(tmp);
+    Gateway g = env.start(TestConfigs.of(tmp, "WSGATE_CONTROL_INTERVAL", "1h", "WSGATE_ACTIVITY_FLUSH_INTERVAL", "1h",
+        "WSGATE_PROFILE_DEMO_READINESS_PATH", "/healthz", "WSGATE_PROFILE_DEMO_IDLE_TIMEOUT", "30m"), clock);
+    Http http = env.http(g);
+    Http.Response saved = http.send(HttpMethod.PUT, "ws-sleepy.localhost", "/api/note", Buffer.buffer("my work"))
+        .await(120, TimeUnit.SECONDS);
+    assertThat(saved.status()).isEqualTo(200);
+
+    WebSocket ws = env.vertx.createWebSocketClient(new WebSocketClientOptions())
+        .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(g.port()).setURI("/ws/echo")
+            .addHeader("host", "ws-sleepy.localhost:" + g.port()).addHeader("origin", "http://ws-sleepy.localhost:"
+                + g.port())).await();
+    Promise<Void> closed = Promise.promise();
+    ws.closeHandler(v -> closed.tryComplete());
+    Promise<String> echo = Promise.promise();
+    ws.textMessageHandler(echo::tryComplete);
+    ws.writeTextMessage("typing");
+    assertThat(echo.future().await(60, TimeUnit.SECONDS)).isEqualTo("typing");
+    g.activity().flush().await();
+
+    clock.advance(Duration.ofMinutes(29));
+    assertThat(g.control().tick().await().reaped().stopped()).as("29 minutes idle").isZero();
+    clock.advance(Duration.ofMinutes(2));
+    FleetControl.Tick tick = g.control().tick().await();
+    assertThat(tick.leader()).isTrue();
+    assertThat(tick.reaped().stopped()).as("31 minutes idle").isEqualTo(1);
+
+    closed.future().await(60, TimeUnit.SECONDS);
+    assertThat(ws.closeStatusCode()).isEqualTo((short) 1001);
+    assertThat(ws.closeReason()).isEqualTo("workspace stopped");
+    assertThat(g.provider().list().await()).isEmpty();
+
+    Http.Response resumed = http.get("ws-sleepy.localhost", "/api/note").await(120, TimeUnit.SECONDS);
+    assertThat(resumed.status()).isEqualTo(200);
+    assertThat(resumed.text()).isEqualTo("my work");
+    assertThat(g.provider().list().await()).hasSize(1);
+  }
+
+  @Test
+  void workspaceWithoutActivityRecordGetsAFreshIdlePeriod() throws Exception {
+    env = new ProcessGateways(tmp);
+    Gateway g = env.start(TestConfigs.backendProcess(tmp, "", "WSGATE_CONTROL_INTERVAL", "1h",
+        "WSGATE_ACTIVITY_FLUSH_INTERVAL", "1h"), clock);
+    assertThat(env.http(g).get("ws-amnesic.localhost", "/echo").await(120, TimeUnit.SECONDS).status()).isEqualTo(200);
+    g.store().send(Request.cmd(Command.DEL).arg("wsgate:activity")).await(); // Redis lost its activity record
+
+    clock.advance(Duration.ofHours(3));
+    Reaper.Result first = g.control().tick().await().reaped();
+    assertThat(first.stopped()).isZero();
+    assertThat(first.unknownRestarted()).isEqualTo(1);
+    clock.advance(Duration.ofMinutes(29));
+    assertThat(g.control().tick().await().reaped().stopped()).isZero();
+    clock.advance(Duration.ofMinutes(2));
+    assertThat(g.control().tick().await().reaped().stopped()).isEqualTo(1);
+  }
+}
