@@ -46,6 +46,8 @@ public final class TestConfigs {
     env.put("WSGATE_LAUNCH_TIMEOUT", "60s");
     env.put("WSGATE_HOLD_TIMEOUT", "60s");
     env.put("WSGATE_STOP_GRACE", "5s");
+    // test machines are small and shared: generous bounds keep slow moments from failing tests
+    env.put("WSGATE_REDIS_TIMEOUT", "15s");
     return env;
   }
 

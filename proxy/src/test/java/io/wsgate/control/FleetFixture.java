@@ -61,11 +61,12 @@ final class FleetFixture implements AutoCloseable {
   Map<String, String> workspace(Gateway g, String id) {
     Response r = g.store().send(Request.cmd(Command.HGETALL).arg("wsgate:ws:" + id)).await();
     Map<String, String> out = new HashMap<>();
-    for (int i = 0; i + 1 < r.size(); i += 2) {
-      out.put(r.get(i).toString(), r.get(i + 1).toString());
-    }
     if (r.isMap()) {
       r.getKeys().forEach(k -> out.put(k, r.get(k).toString()));
+      return out;
+    }
+    for (int i = 0; i + 1 < r.size(); i += 2) {
+      out.put(r.get(i).toString(), r.get(i + 1).toString());
     }
     return out;
   }

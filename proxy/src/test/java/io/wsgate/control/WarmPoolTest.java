@@ -1,0 +1,128 @@
+package io.wsgate.control;
+
+import io.vertx.core.Future;
+import io.wsgate.proxy.Gateway;
+import io.wsgate.proxy.Http;
+import io.wsgate.testing.Eventually;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Cold starts take warm pool members first, each member exactly once, and the pool follows its schedule. */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class WarmPoolTest {
+
+  /** Three warm members on Monday mornings, none otherwise. */
+  static final String[] POOL = {"WSGATE_PROFILE_DEMO_POOL_SCHEDULE", "mon 00:00-12:00 3, * 0",
+      "WSGATE_PROFILE_DEMO_ASSIGN_PATH", "/wsgate/assign"};
+
+  @TempDir
+  Path tmp;
+  FleetFixture f;
+
+  @AfterEach
+  void stop() {
+    f.close();
+  }
+
+  private Gateway poolOfThree() throws Exception {
+    Gateway g = f.start(f.config(POOL));
+    FleetControl.Tick tick = g.control().tick().await();
+    assertThat(tick.pool().profiles().get("demo").launched()).isEqualTo(3);
+    tick.pool().settled().await(60, TimeUnit.SECONDS);
+    assertThat(g.control().tick().await().pool().profiles().get("demo").ready()).isEqualTo(3);
+    return g;
+  }
+
+  @Test
+  void hundredConcurrentColdStartsClaimEachOfThreeMembersOnce() throws Exception {
+    f = new FleetFixture(tmp);
+    Gateway g = poolOfThree();
+    f.clock.advance(Duration.ofHours(3)); // afternoon: target 0, so no replacement can be claimed
+    Http http = f.http(g);
+    List<Future<Http.Response>> all = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      all.add(http.get("ws-student" + i + ".localhost", "/whoami"));
+    }
+    Future.all(all).await(180, TimeUnit.SECONDS);
+    int warm = 0;
+    Set<String> warmRefs = new HashSet<>();
+    for (int i = 0; i < 100; i++) {
+      Http.Response r = all.get(i).result();
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.text()).as("the workspace knows who it serves").isEqualTo("student" + i);
+      Map<String, String> ws = f.workspace(g, "student" + i);
+      if ("warm".equals(ws.get("source"))) {
+        warm++;
+        assertThat(warmRefs.add(ws.get("ref"))).as("member " + ws.get("ref") + " given once").isTrue();
+      } else {
+        assertThat(ws.get("source")).isEqualTo("cold");
+      }
+    }
+    assertThat(warm).isEqualTo(3);
+    assertThat(f.provider.poolLaunches()).isEqualTo(3);
+    assertThat(f.provider.launches()).isEqualTo(97);
+  }
+
+  @Test
+  void claimStartsAReplacementAtOnce() throws Exception {
+    f = new FleetFixture(tmp);
+    Gateway g = poolOfThree();
+    assertThat(f.http(g).get("ws-first.localhost", "/whoami").await().text()).isEqualTo("first");
+    assertThat(f.workspace(g, "first").get("source")).isEqualTo("warm");
+    // the claim's pool event makes the leader top up without waiting for its next tick (an hour away here)
+    Eventually.await(f.vertx, Duration.ofSeconds(60), "a replacement member launched",
+        () -> f.provider.poolLaunches() == 4);
+    Eventually.await(f.vertx, Duration.ofSeconds(60), "three members ready again",
+        () -> g.control().tick().await().pool().profiles().get("demo").ready() == 3);
+  }
+
+  @Test
+  void surplusIsStoppedOldestFirstWhenTheTargetDrops() throws Exception {
+    f = new FleetFixture(tmp);
+    Gateway g = poolOfThree();
+    f.clock.advance(Duration.ofHours(3));
+    WarmPool.ProfileState demo = g.control().tick().await().pool().profiles().get("demo");
+    assertThat(demo.target()).isZero();
+    assertThat(demo.stopped()).isEqualTo(3);
+    assertThat(f.provider.running()).isZero();
+  }
+
+  @Test
+  void failedAssignHookFallsBackToAFreshLaunch() throws Exception {
+    f = new FleetFixture(tmp);
+    f.provider.poolAssignFails();
+    Gateway g = poolOfThree();
+    f.clock.advance(Duration.ofHours(3));
+    Http.Response r = f.http(g).get("ws-unlucky.localhost", "/whoami").await(60, TimeUnit.SECONDS);
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.text()).isEqualTo("unlucky");
+    assertThat(f.workspace(g, "unlucky").get("source")).isEqualTo("cold");
+    assertThat(f.provider.launches()).isEqualTo(1);
+    assertThat(f.provider.poolLaunches()).isEqualTo(3);
+  }
+
+  @Test
+  void deadMemberIsTakenOffTheList() throws Exception {
+    f = new FleetFixture(tmp);
+    Gateway g = poolOfThree();
+    String victim = f.provider.list().await().get(0).ref();
+    f.provider.crash(victim).await();
+    FleetControl.Tick tick = g.control().tick().await();
+    tick.pool().settled().await(60, TimeUnit.SECONDS);
+    assertThat(f.provider.poolLaunches()).as("a replacement started").isEqualTo(4);
+    assertThat(g.control().tick().await().pool().profiles().get("demo").ready()).isEqualTo(3);
+  }
+}
