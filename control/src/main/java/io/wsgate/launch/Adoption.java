@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.wsgate.config.GatewayConfig;
 import io.wsgate.config.Profile;
 import io.wsgate.provider.ProvisionedWorkspace;
-import io.wsgate.provider.StopReason;
 import io.wsgate.provider.WorkspaceProvider;
 import io.wsgate.store.RedisStore;
 import io.wsgate.workspace.Route;
@@ -19,9 +18,9 @@ import java.util.UUID;
 
 /**
  * After a gateway restart: takes back the workspaces the provider still runs. One whose route is in Redis is
- * watched again; one without a route is routed again if it answers; anything else (a launch that lost, a
- * process nobody routes to) is stopped, so a restart neither leaks nor forgets workspaces. Warm pool members
- * are left to the leader's reconcile.
+ * watched again; one Redis knows nothing about (Redis lost its data) is routed again if it answers. Anything
+ * else, a launch under way on another replica included, is left alone here: the leader's reconcile stops what
+ * is truly orphaned, so a restart neither leaks nor forgets workspaces and never stops another's launch.
  */
 public final class Adoption {
 
@@ -59,7 +58,7 @@ public final class Adoption {
 
   private Future<Void> adoptOne(ProvisionedWorkspace pw) {
     if (!WorkspaceId.isValid(pw.workspaceId())) {
-      return stop(pw);
+      return Future.succeededFuture(); // not ours to judge here; reconcile stops it
     }
     WorkspaceId id = new WorkspaceId(pw.workspaceId());
     Profile profile = config.profiles().get(pw.profile());
@@ -70,18 +69,18 @@ public final class Adoption {
         log.info("workspace {}: adopted running route to {}", id, known.endpoint());
         return Future.succeededFuture();
       }
-      if (known != null || profile == null) {
-        return stop(pw);
+      if (rec.isPresent() || profile == null) {
+        return Future.succeededFuture();
       }
       String token = launcher.replica() + ":" + UUID.randomUUID();
       return store.tryLock(id, token, config.launchTimeout()).compose(locked -> {
         if (!locked) {
-          return stop(pw);
+          return Future.succeededFuture();
         }
         return launcher.probe().probeOnce(pw.endpoint(), launcher.authority(id), profile.readinessPath())
             .compose(ready -> {
               if (!ready) {
-                return store.releaseLock(id, token).compose(v -> stop(pw));
+                return store.releaseLock(id, token).mapEmpty();
               }
               Route route = new Route(id, profile.name(), pw.endpoint(), pw.ref(), pw.launchId(), clock.millis());
               return store.publishRoute(route, token, "adopted", 0).onSuccess(won -> {
@@ -93,10 +92,5 @@ public final class Adoption {
             });
       });
     });
-  }
-
-  private Future<Void> stop(ProvisionedWorkspace pw) {
-    log.info("stopping {} ({}): no route knows it", pw.ref(), pw.workspaceId());
-    return provider.stop(pw.ref(), StopReason.ORPHAN);
   }
 }

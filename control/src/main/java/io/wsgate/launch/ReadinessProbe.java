@@ -45,7 +45,13 @@ public final class ReadinessProbe {
         .setServer(SocketAddress.inetSocketAddress(endpoint.port(), endpoint.host()))
         .setHost(authority).setPort(80).setURI(path).setConnectTimeout(1_000).setIdleTimeout(5_000)
         .putHeader("user-agent", "wsgate-readiness");
-    return client.request(opts)
+    Future<io.vertx.core.http.HttpClientRequest> request;
+    try {
+      request = client.request(opts);
+    } catch (IllegalStateException closed) {
+      return Future.succeededFuture(false); // the gateway is shutting down
+    }
+    return request
         .compose(req -> req.send())
         .compose(resp -> resp.body().map(b -> resp.statusCode() < 500))
         .otherwise(false);

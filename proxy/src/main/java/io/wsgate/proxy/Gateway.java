@@ -205,6 +205,10 @@ public final class Gateway {
     return port;
   }
 
+  public GatewayConfig config() {
+    return config;
+  }
+
   public Launcher launcher() {
     return launcher;
   }

@@ -1,0 +1,65 @@
+package io.wsgate.control;
+
+import io.vertx.core.json.JsonObject;
+import io.wsgate.proxy.Gateway;
+import io.wsgate.proxy.Http;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** At the running cap a launch gets 503 with a clear message, and the warm pool does not grow. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class CapsTest {
+
+  @TempDir
+  Path tmp;
+  FleetFixture f;
+
+  @AfterEach
+  void stop() {
+    f.close();
+  }
+
+  @Test
+  void globalCapRefusesTheNextLaunch() {
+    f = new FleetFixture(tmp);
+    Gateway g = f.start(f.config("WSGATE_MAX_RUNNING", "2"));
+    Http http = f.http(g);
+    assertThat(http.get("ws-one.localhost", "/echo").await().status()).isEqualTo(200);
+    assertThat(http.get("ws-two.localhost", "/echo").await().status()).isEqualTo(200);
+    Http.Response third = http.get("ws-three.localhost", "/echo").await();
+    assertThat(third.status()).isEqualTo(503);
+    assertThat(third.headers().get("retry-after")).isEqualTo("30");
+    assertThat(new JsonObject(third.body()).getString("detail")).contains("All workspaces are in use");
+    assertThat(f.provider.launches()).isEqualTo(2);
+    assertThat(http.get("ws-one.localhost", "/echo").await().status()).as("running ones still serve").isEqualTo(200);
+  }
+
+  @Test
+  void profileCapStopsThePoolAndLaunchesBeyondIt() throws Exception {
+    f = new FleetFixture(tmp);
+    Gateway g = f.start(f.config("WSGATE_PROFILE_DEMO_MAX_RUNNING", "3", "WSGATE_PROFILE_DEMO_POOL_SCHEDULE", "* 5",
+        "WSGATE_PROFILE_DEMO_ASSIGN_PATH", "/wsgate/assign"));
+    FleetControl.Tick tick = g.control().tick().await();
+    WarmPool.ProfileState demo = tick.pool().profiles().get("demo");
+    assertThat(demo.target()).isEqualTo(5);
+    assertThat(demo.launched()).as("the pool stops growing at the cap").isEqualTo(3);
+    assertThat(demo.atCapacity()).isTrue();
+    tick.pool().settled().await(60, TimeUnit.SECONDS);
+    Http http = f.http(g);
+    for (String id : new String[] {"s1", "s2", "s3"}) {
+      assertThat(http.get("ws-" + id + ".localhost", "/whoami").await().text()).isEqualTo(id);
+      assertThat(f.workspace(g, id).get("source")).isEqualTo("warm");
+    }
+    Http.Response fourth = http.get("ws-s4.localhost", "/whoami").await();
+    assertThat(fourth.status()).isEqualTo(503);
+    assertThat(f.provider.launches()).as("no fresh launch beyond the cap").isZero();
+    assertThat(f.provider.poolLaunches()).as("no replacement beyond the cap").isEqualTo(3);
+  }
+}
