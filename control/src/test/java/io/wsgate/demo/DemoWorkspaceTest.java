@@ -90,10 +90,11 @@ class DemoWorkspaceTest {
   }
 
   @Test
-  void assignHookIsNotImplementedYet(VertxTestContext ctx) {
-    DemoServers.send(client, port, HttpMethod.POST, "/wsgate/assign", null)
+  void assignedWorkspaceRefusesAnotherAssignment(VertxTestContext ctx) {
+    DemoServers.send(client, port, HttpMethod.POST, "/wsgate/assign",
+            io.vertx.core.buffer.Buffer.buffer("{\"workspace\":\"other\",\"dataDir\":\"/tmp/x\"}"))
         .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
-          assertThat(reply.status()).isEqualTo(404);
+          assertThat(reply.status()).isEqualTo(409);
           ctx.completeNow();
         })));
   }
