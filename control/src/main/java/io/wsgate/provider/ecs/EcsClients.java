@@ -1,7 +1,5 @@
 package io.wsgate.provider.ecs;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.wsgate.config.GatewayConfig;
 import io.wsgate.provider.ProviderException;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -21,18 +19,17 @@ final class EcsClients {
   }
 
   /**
-   * An async ECS client on Vert.x's own Netty event loops (no second set of I/O threads; the SDK does not
-   * shut down a group it was given). Region: {@code WSGATE_ECS_REGION}, else the SDK's default chain
+   * An async ECS client with two Netty I/O threads of its own: the ECS API sees a few requests a second at
+   * most. (Vert.x's event loops cannot be shared: the SDK resolves the datagram channel type of a group it
+   * is given by class, and knows none of Netty 4.2's {@code MultiThreadIoEventLoopGroup}.) Region: {@code WSGATE_ECS_REGION}, else the SDK's default chain
    * ({@code AWS_REGION}, the task metadata). The SDK's retries are off: {@link EcsCalls} retries throttling
    * with its own bound.
    */
-  static EcsAsyncClient build(Vertx vertx, GatewayConfig.Ecs ecs, AwsCredentialsProvider credentials) {
-    VertxInternal vi = (VertxInternal) vertx;
-    SdkEventLoopGroup loops = SdkEventLoopGroup.create(vi.nettyEventLoopGroup(), vi.transport().channelFactory(false));
+  static EcsAsyncClient build(GatewayConfig.Ecs ecs, AwsCredentialsProvider credentials) {
     EcsAsyncClientBuilder builder = EcsAsyncClient.builder()
         .credentialsProvider(credentials)
         .httpClientBuilder(NettyNioAsyncHttpClient.builder()
-            .eventLoopGroup(loops)
+            .eventLoopGroupBuilder(SdkEventLoopGroup.builder().numberOfThreads(2))
             .connectionTimeout(Duration.ofSeconds(5))
             .readTimeout(Duration.ofSeconds(30))
             .maxConcurrency(50))

@@ -74,7 +74,7 @@ public final class EcsProvider implements WorkspaceProvider {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(credentials, "credentials");
     Objects.requireNonNull(tuning, "tuning");
-    return new EcsProvider(vertx, config, EcsClients.build(vertx, config.ecs(), credentials), tuning);
+    return new EcsProvider(vertx, config, EcsClients.build(config.ecs(), credentials), tuning);
   }
 
   @Override
