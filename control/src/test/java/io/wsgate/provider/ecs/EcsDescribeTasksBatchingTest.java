@@ -3,6 +3,7 @@ package io.wsgate.provider.ecs;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxTestContext;
 import io.wsgate.provider.ProvisionedWorkspace;
 import org.junit.jupiter.api.Test;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Concurrent launches share one poll loop: each poll is one DescribeTasks per 100 tasks, covering every
  * pending launch, instead of one call per launch.
  */
+@Timeout(value = 90, timeUnit = TimeUnit.SECONDS)
 class EcsDescribeTasksBatchingTest extends EcsProviderTestBase {
 
   private static final int LAUNCHES = 120;

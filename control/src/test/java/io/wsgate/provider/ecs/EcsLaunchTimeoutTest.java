@@ -1,15 +1,18 @@
 package io.wsgate.provider.ecs;
 
 import io.vertx.core.Vertx;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxTestContext;
 import io.wsgate.provider.ProviderException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A task stuck in PENDING past the launch timeout fails the launch and is stopped, so it never bills on. */
+@Timeout(value = 90, timeUnit = TimeUnit.SECONDS)
 class EcsLaunchTimeoutTest extends EcsProviderTestBase {
 
   @Test

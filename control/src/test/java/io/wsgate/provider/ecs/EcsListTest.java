@@ -3,6 +3,7 @@ package io.wsgate.provider.ecs;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxTestContext;
 import io.wsgate.provider.LaunchRequest;
 import io.wsgate.provider.ProvisionedWorkspace;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * list() pages through ListTasks by startedBy, describes the tasks with their tags and rebuilds each
  * workspace from them; tasks other tools started are left alone.
  */
+@Timeout(value = 90, timeUnit = TimeUnit.SECONDS)
 class EcsListTest extends EcsProviderTestBase {
 
   @Test

@@ -1,13 +1,17 @@
 package io.wsgate.provider.ecs;
 
 import io.vertx.core.Vertx;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxTestContext;
 import io.wsgate.provider.ProviderException;
 import org.junit.jupiter.api.Test;
 
+import java.util.concurrent.TimeUnit;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** RunTask answering {@code failures[]} (capacity, ENI limits) fails the launch with ECS's reason. */
+@Timeout(value = 90, timeUnit = TimeUnit.SECONDS)
 class EcsRunTaskFailuresTest extends EcsProviderTestBase {
 
   @Test

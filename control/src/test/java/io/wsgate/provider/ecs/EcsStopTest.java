@@ -1,15 +1,18 @@
 package io.wsgate.provider.ecs;
 
 import io.vertx.core.Vertx;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxTestContext;
 import io.wsgate.provider.StopReason;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** stop() sends StopTask with wsgate's reason; the workspace's terminated future then reports it. */
+@Timeout(value = 90, timeUnit = TimeUnit.SECONDS)
 class EcsStopTest extends EcsProviderTestBase {
 
   /** Running tasks are re-described often here, so the stop is noticed soon. */

@@ -1,13 +1,17 @@
 package io.wsgate.provider.ecs;
 
 import io.vertx.core.Vertx;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxTestContext;
 import io.wsgate.provider.ProviderException;
 import org.junit.jupiter.api.Test;
 
+import java.util.concurrent.TimeUnit;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A task that stops on its own before RUNNING fails the launch with its stoppedReason. */
+@Timeout(value = 90, timeUnit = TimeUnit.SECONDS)
 class EcsTaskStoppedBeforeReadyTest extends EcsProviderTestBase {
 
   @Test

@@ -1,12 +1,16 @@
 package io.wsgate.provider.ecs;
 
 import io.vertx.core.Vertx;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Throttled RunTask and DescribeTasks calls are retried with backoff and the launch succeeds. */
+@Timeout(value = 90, timeUnit = TimeUnit.SECONDS)
 class EcsThrottlingRetriedTest extends EcsProviderTestBase {
 
   @Test

@@ -1,15 +1,18 @@
 package io.wsgate.provider.ecs;
 
 import io.vertx.core.Vertx;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxTestContext;
 import io.wsgate.provider.ProviderException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** verify() checks the cluster and every profile's task definition, with messages that name the fix. */
+@Timeout(value = 90, timeUnit = TimeUnit.SECONDS)
 class EcsVerifyTest extends EcsProviderTestBase {
 
   @Test

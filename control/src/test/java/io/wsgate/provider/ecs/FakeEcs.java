@@ -33,11 +33,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * own, tasks held in PENDING until released, slow readiness, ListTasks page size, cluster and task
  * definition state. Every request is recorded for assertions. Methods are synchronized: the test thread
  * injects while the server's event loop answers.
+ *
+ * <p>Public so end-to-end tests of other modules (through the control test-jar) can run the gateway with
+ * {@code WSGATE_PROVIDER=ecs}, {@code WSGATE_ECS_ENDPOINT=}{@link #endpoint()}, {@code WSGATE_ECS_REGION=}
+ * {@link #REGION}, profile port {@link #containerPort()}, and a provider from
+ * {@code EcsProvider.create(vertx, config, StaticCredentialsProvider..., tuning)}.
  */
-final class FakeEcs {
+public final class FakeEcs {
 
-  static final String REGION = "eu-west-1";
-  static final String ACCOUNT = "123456789012";
+  public static final String REGION = "eu-west-1";
+  public static final String ACCOUNT = "123456789012";
   private static final String TARGET = "AmazonEC2ContainerServiceV20141113.";
   /** Loopback addresses handed out across all fakes of the JVM, so no two tasks ever share one. */
   private static final AtomicInteger NEXT_IP = new AtomicInteger(2);
@@ -62,7 +67,7 @@ final class FakeEcs {
   }
 
   /** A fake with cluster {@code wsgate} ACTIVE, listening on a free loopback port. */
-  static Future<FakeEcs> start(Vertx vertx) {
+  public static Future<FakeEcs> start(Vertx vertx) {
     FakeEcs fake = new FakeEcs(vertx);
     fake.cluster("wsgate", "ACTIVE");
     return vertx.createHttpServer().requestHandler(fake::handle).listen(0, "127.0.0.1").map(s -> {
@@ -71,73 +76,73 @@ final class FakeEcs {
     });
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + server.actualPort());
   }
 
   /** The port every task's container listens on; profiles must use it. */
-  int containerPort() {
+  public int containerPort() {
     return containerPort;
   }
 
-  synchronized FakeEcs cluster(String name, String status) {
+  public synchronized FakeEcs cluster(String name, String status) {
     clusters.put(name, status);
     return this;
   }
 
-  synchronized FakeEcs taskDefinition(String family, String container) {
+  public synchronized FakeEcs taskDefinition(String family, String container) {
     taskDefinitions.put(family, container);
     return this;
   }
 
   /** The next {@code times} calls of {@code operation} answer ThrottlingException. */
-  synchronized FakeEcs throttle(String operation, int times) {
+  public synchronized FakeEcs throttle(String operation, int times) {
     throttles.put(operation, times);
     return this;
   }
 
   /** The next RunTask starts nothing and reports this failure, as ECS does for capacity or ENI limits. */
-  synchronized FakeEcs failNextRunTask(String reason, String detail) {
+  public synchronized FakeEcs failNextRunTask(String reason, String detail) {
     runTaskFailures.add(new JsonObject().put("arn", "arn:aws:ecs:" + REGION + ":" + ACCOUNT + ":container-instance/x")
         .put("reason", reason).put("detail", detail));
     return this;
   }
 
   /** The next task started goes from PENDING to STOPPED by itself, with this stoppedReason. */
-  synchronized FakeEcs stopNextTaskOnItsOwn(String stoppedReason) {
+  public synchronized FakeEcs stopNextTaskOnItsOwn(String stoppedReason) {
     selfStops.add(stoppedReason);
     return this;
   }
 
-  synchronized FakeEcs pendingDelay(Duration delay) {
+  public synchronized FakeEcs pendingDelay(Duration delay) {
     pendingDelay = delay;
     return this;
   }
 
   /** Keeps every task PENDING until {@link #releasePending()}. */
-  synchronized FakeEcs holdPending() {
+  public synchronized FakeEcs holdPending() {
     holdPending = true;
     return this;
   }
 
-  synchronized void releasePending() {
+  public synchronized void releasePending() {
     holdPending = false;
     tasks.values().stream().filter(t -> t.runningAt == Long.MAX_VALUE).forEach(t -> t.runningAt = System.nanoTime());
   }
 
-  /** Backends answer 503 until their {@link FakeBackend#markReady()}. */
-  synchronized FakeEcs slowReadiness() {
+  /** Backends answer 503 until their task's {@link FakeTask#markReady()}. */
+  public synchronized FakeEcs slowReadiness() {
     slowReadiness = true;
     return this;
   }
 
-  synchronized FakeEcs listPageSize(int size) {
+  public synchronized FakeEcs listPageSize(int size) {
     listPageSize = size;
     return this;
   }
 
   /** A running task some other tool started: list() must not adopt it. */
-  synchronized String addForeignTask(String startedBy) {
+  public synchronized String addForeignTask(String startedBy) {
     FakeTask t = new FakeTask("arn:aws:ecs:" + REGION + ":" + ACCOUNT + ":task/wsgate/foreign" + tasks.size(),
         "10.9.9.9", startedBy, new JsonArray(), "workspace", 0);
     t.status = "RUNNING";
@@ -146,20 +151,20 @@ final class FakeEcs {
   }
 
   /** Stops a running task as ECS would (health check, Spot interruption). */
-  synchronized void stopTaskOnItsOwn(String arn, String reason) {
+  public synchronized void stopTaskOnItsOwn(String arn, String reason) {
     tasks.get(arn).stop(reason);
   }
 
-  synchronized FakeTask task(String arn) {
+  public synchronized FakeTask task(String arn) {
     return tasks.get(arn);
   }
 
   /** The recorded request bodies of {@code operation}, oldest first. */
-  synchronized List<JsonObject> requests(String operation) {
+  public synchronized List<JsonObject> requests(String operation) {
     return List.copyOf(requests.getOrDefault(operation, List.of()));
   }
 
-  Future<Void> close() {
+  public Future<Void> close() {
     List<Future<Void>> closing = new ArrayList<>();
     synchronized (this) {
       tasks.values().forEach(t -> closing.add(t.closeBackend()));

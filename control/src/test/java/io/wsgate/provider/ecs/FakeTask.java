@@ -4,8 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-/** One task of {@link FakeEcs}; guarded by the fake's lock. */
-final class FakeTask {
+/** One task of {@link FakeEcs}; its fields are guarded by the fake's lock. */
+public final class FakeTask {
 
   final String arn;
   final String ip;
@@ -28,6 +28,23 @@ final class FakeTask {
     this.tags = tags;
     this.container = container;
     this.runningAt = pendingNanos == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + pendingNanos;
+  }
+
+  public String arn() {
+    return arn;
+  }
+
+  /** The task's loopback address, reported as its ENI's private IPv4 once RUNNING. */
+  public String ip() {
+    return ip;
+  }
+
+  /** Ends slow readiness: the backend answers 200 from now on. */
+  public void markReady() {
+    FakeBackend b = backend;
+    if (b != null) {
+      b.markReady();
+    }
   }
 
   String tag(String key) {
