@@ -32,7 +32,9 @@ final class EcsClients {
             .eventLoopGroupBuilder(SdkEventLoopGroup.builder().numberOfThreads(2))
             .connectionTimeout(Duration.ofSeconds(5))
             .readTimeout(Duration.ofSeconds(30))
-            .maxConcurrency(50))
+            .maxConcurrency(64)
+            // a burst of launches queues for connections; waiting beats failing a launch
+            .connectionAcquisitionTimeout(Duration.ofSeconds(30)))
         .overrideConfiguration(o -> o
             .retryStrategy(r -> r.maxAttempts(1))
             .apiCallTimeout(Duration.ofSeconds(60)));

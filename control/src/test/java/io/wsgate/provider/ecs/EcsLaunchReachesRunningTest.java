@@ -3,8 +3,10 @@ package io.wsgate.provider.ecs;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
@@ -28,9 +30,14 @@ class EcsLaunchReachesRunningTest {
 
   private FakeEcs fake;
   private EcsProvider provider;
+  // fields, not locals: Vert.x closes a client that becomes unreachable, even mid-handshake
+  private HttpClient http;
+  private WebSocketClient webSockets;
 
   @Test
   void launchReturnsTheTaskAddressAndItServes(Vertx vertx, VertxTestContext ctx) {
+    http = vertx.createHttpClient();
+    webSockets = vertx.createWebSocketClient();
     FakeEcs.start(vertx).compose(f -> {
       fake = f.taskDefinition(EcsTestSupport.FAMILY, EcsTestSupport.CONTAINER);
       GatewayConfig config = EcsTestSupport.config(fake);
@@ -49,9 +56,9 @@ class EcsLaunchReachesRunningTest {
         });
         return w;
       });
-    }).compose(w -> httpGet(vertx, w).compose(body -> {
+    }).compose(w -> httpGet(w).compose(body -> {
       ctx.verify(() -> assertThat(body).isEqualTo("workspace alice"));
-      return webSocketEcho(vertx, w);
+      return webSocketEcho(w);
     }).map(echo -> {
       ctx.verify(() -> {
         assertThat(echo).isEqualTo("hello over ws");
@@ -85,16 +92,16 @@ class EcsLaunchReachesRunningTest {
         new JsonObject().put("name", "WSGATE_DATA_DIR").put("value", "/mnt/efs/workspaces/alice"));
   }
 
-  private static Future<String> httpGet(Vertx vertx, ProvisionedWorkspace w) {
-    return vertx.createHttpClient()
+  private Future<String> httpGet(ProvisionedWorkspace w) {
+    return http
         .request(HttpMethod.GET, w.endpoint().port(), w.endpoint().host(), "/")
         .compose(req -> req.send())
         .compose(resp -> resp.body())
         .map(b -> b.toString());
   }
 
-  private static Future<String> webSocketEcho(Vertx vertx, ProvisionedWorkspace w) {
-    return vertx.createWebSocketClient().connect(w.endpoint().port(), w.endpoint().host(), "/")
+  private Future<String> webSocketEcho(ProvisionedWorkspace w) {
+    return webSockets.connect(w.endpoint().port(), w.endpoint().host(), "/")
         .compose((WebSocket ws) -> {
           Promise<String> echoed = Promise.promise();
           ws.textMessageHandler(echoed::tryComplete);
