@@ -1,0 +1,96 @@
+package io.wsgate.deploy.ecs;
+
+import io.wsgate.config.ConfigLoader;
+import io.wsgate.config.GatewayConfig;
+import io.wsgate.config.ProfileSetting;
+import io.wsgate.config.Setting;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The templates configure wsgate with real settings, and names, ports, security group rules, EFS mounts and
+ * IAM permissions agree with that configuration.
+ */
+class TemplatesMatchWsgateConfigTest {
+
+  @Test
+  void wiringAgreesWithWsgateSettings() {
+    List<String> problems = new ArrayList<>();
+    for (Template t : Template.all()) {
+      problems.addAll(WsgateWiring.check(t));
+    }
+    assertThat(problems).isEmpty();
+  }
+
+  /**
+   * The gateway's environment, with the values CloudFormation computes replaced by examples of what they
+   * become, is a configuration wsgate's own loader accepts, with the profiles and ports the templates mean.
+   */
+  @Test
+  void theGatewayEnvironmentLoads() {
+    Template t = wsgateTemplate();
+    Map<String, Object> env = WsgateWiring.wsgateVariables(gatewayContainer(t));
+    Map<String, String> concrete = new HashMap<>();
+    env.forEach((name, value) -> concrete.put(name, value instanceof String s ? s : example(t, name, value)));
+    GatewayConfig config = ConfigLoader.load(concrete);
+    assertThat(config.provider()).isEqualTo(GatewayConfig.ProviderKind.ECS);
+    assertThat(config.profiles()).containsOnlyKeys("code", "superset");
+    assertThat(config.profile("code").port()).isEqualTo(8080);
+    assertThat(config.profile("superset").port()).isEqualTo(8088);
+    assertThat(config.profile("superset").ecs().capacityProvider()).isEqualTo("FARGATE_SPOT");
+    assertThat(config.ecs().subnets()).hasSize(2);
+    assertThat(config.dataDir()).hasToString("/mnt/efs");
+    assertThat(config.workspaceUrl("alice")).isEqualTo("https://ws-alice.ws.example.edu/");
+  }
+
+  /** What an intrinsic in the gateway's environment evaluates to in a deployment (for the loader test). */
+  private static String example(Template t, String name, Object value) {
+    if (name.equals(Setting.REDIS_URL.env())) {
+      return "rediss://:token@master.wsgate.abc123.euw1.cache.amazonaws.com:6379";
+    }
+    if (name.equals(Setting.ECS_SUBNETS.env())) {
+      return "subnet-0aaa,subnet-0bbb";
+    }
+    if (name.equals(Setting.ECS_SECURITY_GROUPS.env())) {
+      return "sg-0workspaces";
+    }
+    if (name.equals(Setting.ECS_CLUSTER.env())) {
+      return "wsgate-base";
+    }
+    if (name.equals(Setting.BASE_DOMAIN.env())) {
+      return "ws.example.edu";
+    }
+    if (name.equals(Setting.PUBLIC_URL.env())) {
+      return "https://ws.example.edu";
+    }
+    Object ref = Template.map(value).get("Ref");
+    if (ref != null && "AWS::ECS::TaskDefinition".equals(t.type(String.valueOf(ref)))) {
+      return "arn:aws:ecs:eu-west-1:123456789012:task-definition/wsgate-" + ref + ":1";
+    }
+    throw new AssertionError(name + ": no example value for " + value + " (add one to this test)");
+  }
+
+  private static Template wsgateTemplate() {
+    return Template.all().stream().filter(x -> x.name().equals("wsgate.yaml")).findFirst().orElseThrow();
+  }
+
+  private static Map<String, Object> gatewayContainer(Template t) {
+    return Template.map(Template.list(t.properties("GatewayTaskDefinition").get("ContainerDefinitions")).get(0));
+  }
+
+  @Test
+  void theGatewayIsConfiguredForEcsWithEveryProfile() {
+    Map<String, Object> env = WsgateWiring.wsgateVariables(gatewayContainer(wsgateTemplate()));
+    assertThat(env).containsEntry(Setting.PROVIDER.env(), "ecs")
+        .containsEntry(Setting.PROFILES.env(), "code,superset")
+        .containsKeys(Setting.REDIS_URL.env(), Setting.ECS_CLUSTER.env(), Setting.ECS_SUBNETS.env(),
+            Setting.ECS_SECURITY_GROUPS.env(), ProfileSetting.READINESS_PATH.env("code"),
+            ProfileSetting.READINESS_PATH.env("superset"));
+  }
+}
