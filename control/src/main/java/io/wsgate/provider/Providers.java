@@ -2,6 +2,7 @@ package io.wsgate.provider;
 
 import io.vertx.core.Vertx;
 import io.wsgate.config.GatewayConfig;
+import io.wsgate.provider.ecs.EcsProvider;
 import io.wsgate.provider.local.LocalProvider;
 
 /** Creates the configured {@link WorkspaceProvider}. */
@@ -13,7 +14,7 @@ public final class Providers {
   public static WorkspaceProvider create(Vertx vertx, GatewayConfig config) {
     return switch (config.provider()) {
       case LOCAL -> new LocalProvider(vertx, config);
-      case ECS -> throw new IllegalStateException("the ecs provider is not built yet");
+      case ECS -> EcsProvider.create(vertx, config);
     };
   }
 }

@@ -13,6 +13,7 @@ import io.wsgate.provider.ProvisionedWorkspace;
 import io.wsgate.provider.StopReason;
 import io.wsgate.provider.WorkspaceProvider;
 import io.wsgate.workspace.Endpoint;
+import io.wsgate.workspace.WorkspaceId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -93,6 +94,14 @@ public final class EcsProvider implements WorkspaceProvider {
     return onOwnContext(() -> runTask(request)
         .compose(arn -> awaitRunning(arn, request))
         .map(w -> hop(w, caller)), caller);
+  }
+
+  /** Retags a claimed warm task with its workspace, so reconcile and restarts see it as that workspace's. */
+  @Override
+  public Future<Void> assign(String ref, WorkspaceId id, String profile) {
+    return onOwnContext(() -> calls.call(context, "TagResource", () -> client.tagResource(
+        software.amazon.awssdk.services.ecs.model.TagResourceRequest.builder().resourceArn(ref)
+            .tags(Tasks.assignedTags(id.value())).build())).mapEmpty());
   }
 
   @Override

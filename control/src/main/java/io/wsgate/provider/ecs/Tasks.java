@@ -40,8 +40,9 @@ final class Tasks {
    */
   static RunTaskRequest runTask(GatewayConfig config, LaunchRequest request) {
     GatewayConfig.Ecs ecs = config.ecs();
-    String id = request.workspace().value();
-    String dataDir = dataDir(config, id);
+    // a warm pool member serves no workspace until the assign hook names one (and its data directory)
+    String id = request.pool() ? "" : request.workspace().value();
+    String dataDir = request.pool() ? "" : dataDir(config, id);
     RunTaskRequest.Builder b = RunTaskRequest.builder()
         .cluster(ecs.cluster())
         .taskDefinition(request.profile().ecs().taskDefinition())
@@ -55,7 +56,7 @@ final class Tasks {
             .assignPublicIp(AssignPublicIp.DISABLED)))
         .propagateTags(PropagateTags.TASK_DEFINITION)
         .tags(tag(TAG_WORKSPACE, id), tag(TAG_PROFILE, request.profile().name()),
-            tag(TAG_LAUNCH, request.launchId()), tag(TAG_POOL, "false"))
+            tag(TAG_LAUNCH, request.launchId()), tag(TAG_POOL, Boolean.toString(request.pool())))
         .overrides(o -> o.containerOverrides(ContainerOverride.builder()
             .name(request.profile().ecs().container())
             .environment(env(ENV_WORKSPACE_ID, id), env(ENV_DATA_DIR, dataDir))
@@ -116,6 +117,11 @@ final class Tasks {
       }
     }
     return sb.toString();
+  }
+
+  /** The tags that mark a warm pool member as serving workspace {@code id} from now on. */
+  static java.util.List<Tag> assignedTags(String id) {
+    return java.util.List.of(tag(TAG_WORKSPACE, id), tag(TAG_POOL, "false"));
   }
 
   private static Tag tag(String key, String value) {

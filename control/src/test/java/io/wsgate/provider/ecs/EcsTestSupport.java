@@ -33,7 +33,7 @@ final class EcsTestSupport {
   }
 
   static Profile codeProfile(FakeEcs fake) {
-    return new Profile("code", "", fake.containerPort(), "/healthz",
+    return new Profile("code", "", fake.containerPort(), "/healthz", Profile.Fleet.DEFAULT,
         new Profile.EcsProfile(FAMILY, CONTAINER, "FARGATE_SPOT"));
   }
 
@@ -44,7 +44,9 @@ final class EcsTestSupport {
     return new GatewayConfig("127.0.0.1", 0, "localhost", "http://localhost:8080", Optional.empty(),
         GatewayConfig.ProviderKind.ECS, Map.of("code", code), "code", launchTimeout, Duration.ofSeconds(30),
         Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30),
-        Duration.ofSeconds(2), Path.of(".wsgate"), Path.of("/mnt/efs/workspaces"), Duration.ofSeconds(10), 1, ecs);
+        Duration.ofSeconds(2), Path.of(".wsgate"), Path.of("/mnt/efs/workspaces"), Duration.ofSeconds(10), 1,
+        new GatewayConfig.FleetControl(0, java.time.ZoneOffset.UTC, Duration.ofSeconds(10), Duration.ofSeconds(5),
+            Duration.ofSeconds(60), 4, Duration.ofSeconds(1)), ecs);
   }
 
   static GatewayConfig config(FakeEcs fake) {

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * What a fake ECS task runs: an HTTP and WebSocket server on the task's own loopback address and the
  * profile's container port, standing in for code-server. It answers 503 until it is ready (slow readiness is
- * injectable), then {@code 200 workspace <id>}; WebSocket frames are echoed.
+ * injectable), then {@code 200 workspace <id>}; WebSocket frames are echoed. A warm pool task learns its
+ * workspace through {@code POST /wsgate/assign}.
  */
 final class FakeBackend {
 
@@ -24,6 +25,8 @@ final class FakeBackend {
 
   static Future<FakeBackend> start(Vertx vertx, String ip, int port, String workspaceId, boolean ready) {
     AtomicBoolean readyFlag = new AtomicBoolean(ready);
+    java.util.concurrent.atomic.AtomicReference<String> serving = new java.util.concurrent.atomic.AtomicReference<>(
+        workspaceId);
     HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(ip).setPort(port))
         .webSocketHandler(ws -> ws
             .textMessageHandler(ws::writeTextMessage)
@@ -31,8 +34,14 @@ final class FakeBackend {
         .requestHandler(req -> {
           if (!readyFlag.get()) {
             req.response().setStatusCode(503).end("starting");
+          } else if ("/wsgate/assign".equals(req.path())) {
+            // the warm pool's assign hook: from now on this task serves the named workspace
+            req.body().onSuccess(b -> {
+              serving.set(new io.vertx.core.json.JsonObject(b).getString("workspace"));
+              req.response().end("assigned");
+            });
           } else {
-            req.response().end("workspace " + workspaceId);
+            req.response().end("workspace " + serving.get());
           }
         });
     return server.listen().map(s -> new FakeBackend(s, readyFlag));

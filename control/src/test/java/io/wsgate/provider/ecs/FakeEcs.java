@@ -196,6 +196,7 @@ public final class FakeEcs {
         case "ListTasks" -> Future.succeededFuture(listTasks(in));
         case "DescribeClusters" -> Future.succeededFuture(describeClusters(in));
         case "DescribeTaskDefinition" -> describeTaskDefinition(in);
+        case "TagResource" -> tagResource(in);
         default -> Future.failedFuture(new FakeError("UnknownOperationException", "unsupported: " + op));
       };
     }
@@ -251,6 +252,23 @@ public final class FakeEcs {
       }
     }
     return new JsonObject().put("tasks", found).put("failures", failures);
+  }
+
+  private Future<JsonObject> tagResource(JsonObject in) {
+    FakeTask task = tasks.get(in.getString("resourceArn"));
+    if (task == null) {
+      return Future.failedFuture(new FakeError("InvalidParameterException", "The specified task is not found."));
+    }
+    for (Object o : in.getJsonArray("tags", new JsonArray())) {
+      JsonObject t = (JsonObject) o;
+      for (int i = task.tags.size() - 1; i >= 0; i--) {
+        if (t.getString("key").equals(task.tags.getJsonObject(i).getString("key"))) {
+          task.tags.remove(i);
+        }
+      }
+      task.tags.add(t);
+    }
+    return Future.succeededFuture(new JsonObject());
   }
 
   private Future<JsonObject> stopTask(JsonObject in) {

@@ -1,0 +1,32 @@
+package io.wsgate.provider.ecs;
+
+import io.vertx.core.Vertx;
+import io.wsgate.provider.LaunchRequest;
+import io.wsgate.provider.ProvisionedWorkspace;
+import io.wsgate.workspace.WorkspaceId;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A warm pool task is tagged as unassigned until it is claimed, then carries its workspace's tag. */
+class EcsPoolMemberTest extends EcsProviderTestBase {
+
+  @Test
+  void poolTaskIsRetaggedWhenAssigned(Vertx vertx) throws Exception {
+    start(vertx).await();
+    var profile = config.profiles().values().iterator().next();
+    ProvisionedWorkspace pw = provider.launch(LaunchRequest.poolMember(profile, "member1"))
+        .await(60, TimeUnit.SECONDS);
+    FakeTask task = fake.task(pw.ref());
+    assertThat(task.tag("wsgate:pool")).isEqualTo("true");
+    assertThat(task.tag("wsgate:workspace")).isEmpty();
+    assertThat(provider.list().await()).extracting(ProvisionedWorkspace::workspaceId).containsExactly("");
+
+    provider.assign(pw.ref(), new WorkspaceId("alice"), profile.name()).await();
+    assertThat(task.tag("wsgate:workspace")).isEqualTo("alice");
+    assertThat(task.tag("wsgate:pool")).isEqualTo("false");
+    assertThat(provider.list().await()).extracting(ProvisionedWorkspace::workspaceId).containsExactly("alice");
+  }
+}
