@@ -58,6 +58,7 @@ public final class Launcher {
   private final String replica = UUID.randomUUID().toString().substring(0, 8);
   private final Map<WorkspaceId, Future<Route>> inflight = new ConcurrentHashMap<>();
   private final Map<WorkspaceId, List<Promise<Void>>> waiters = new ConcurrentHashMap<>();
+  private final Map<WorkspaceId, Future<Boolean>> drops = new ConcurrentHashMap<>();
 
   public Launcher(Vertx vertx, GatewayConfig config, RedisStore store, WorkspaceProvider provider,
                   HttpClient probeClient, RouteEvents events, Clock clock) {
@@ -218,12 +219,24 @@ public final class Launcher {
    * the next request launches afresh. Only removes that very launch's route, never a newer one.
    */
   public Future<Boolean> dropRoute(Route route, String why) {
-    return store.dropRoute(route.id(), route.launchId()).onSuccess(dropped -> {
+    Future<Boolean> drop = store.dropRoute(route.id(), route.launchId()).onSuccess(dropped -> {
       if (dropped) {
         log.warn("workspace {}: route to {} dropped: {}", route.id(), route.endpoint(), why);
         stopQuietly(route.providerRef(), StopReason.UNHEALTHY);
       }
     });
+    drops.put(route.id(), drop);
+    drop.onComplete(ar -> drops.remove(route.id(), drop));
+    return drop;
+  }
+
+  /**
+   * Completes once a route drop under way for {@code id} on this replica is recorded, so a request right
+   * after a refused connection does not read the dead route back from Redis.
+   */
+  public Future<Void> dropSettled(WorkspaceId id) {
+    Future<Boolean> drop = drops.get(id);
+    return drop == null ? Future.succeededFuture() : drop.<Void>mapEmpty().otherwiseEmpty();
   }
 
   private void stopQuietly(String ref, StopReason reason) {
