@@ -231,6 +231,20 @@ public final class Launcher {
   }
 
   /**
+   * A connection to the workspace broke off (reset, timeout): probe it once, and drop its route if it does not
+   * answer. Requests for it wait for the verdict (see {@link #dropSettled}).
+   */
+  public Future<Boolean> suspect(Route route, String why) {
+    Profile profile = config.profiles().get(route.profile());
+    String path = profile == null ? "/" : profile.readinessPath();
+    Future<Boolean> verdict = probe.probeOnce(route.endpoint(), authority(route.id()), path)
+        .compose(alive -> alive ? Future.succeededFuture(false) : dropRoute(route, why + ", and it does not answer"));
+    drops.putIfAbsent(route.id(), verdict);
+    verdict.onComplete(ar -> drops.remove(route.id(), verdict));
+    return verdict;
+  }
+
+  /**
    * Completes once a route drop under way for {@code id} on this replica is recorded, so a request right
    * after a refused connection does not read the dead route back from Redis.
    */

@@ -194,9 +194,11 @@ public final class Gateway {
   }
 
   private void upstreamFailed(RouteCache routes, Route route, GatewayError kind) {
+    routes.invalidate(route.id());
     if (kind == GatewayError.UPSTREAM_REFUSED) {
-      routes.invalidate(route.id());
       launcher.dropRoute(route, "refused a connection");
+    } else {
+      launcher.suspect(route, kind.tag());
     }
   }
 
