@@ -31,7 +31,8 @@ public record GatewayConfig(
     Path dataDir,
     Duration stopGrace,
     int eventLoops,
-    Ecs ecs) {
+    Ecs ecs,
+    Admin admin) {
 
   /** Where workspaces run. */
   public enum ProviderKind { LOCAL, ECS }
@@ -43,6 +44,10 @@ public record GatewayConfig(
       subnets = List.copyOf(subnets);
       securityGroups = List.copyOf(securityGroups);
     }
+  }
+
+  /** Settings of the admin server and metrics (the ADMIN_*, COST_* and METRICS_* {@link Setting}s). */
+  public record Admin(String host, int port, Optional<String> token, double costPerTaskHour, Duration sampleInterval) {
   }
 
   public GatewayConfig {
@@ -67,6 +72,6 @@ public record GatewayConfig(
   public GatewayConfig withPort(int newPort) {
     return new GatewayConfig(listenHost, newPort, baseDomain, publicUrl, redisUrl, provider, profiles,
         defaultProfile, launchTimeout, holdTimeout, launchRetryBackoff, upstreamConnectTimeout,
-        upstreamResponseTimeout, routeCacheTtl, redisTimeout, stateDir, dataDir, stopGrace, eventLoops, ecs);
+        upstreamResponseTimeout, routeCacheTtl, redisTimeout, stateDir, dataDir, stopGrace, eventLoops, ecs, admin);
   }
 }

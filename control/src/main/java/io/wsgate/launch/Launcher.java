@@ -5,6 +5,9 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.wsgate.config.GatewayConfig;
 import io.wsgate.config.Profile;
+import io.wsgate.metrics.LaunchObservation;
+import io.wsgate.metrics.LaunchPhase;
+import io.wsgate.metrics.Meters;
 import io.wsgate.provider.LaunchRequest;
 import io.wsgate.provider.ProviderException;
 import io.wsgate.provider.ProvisionedWorkspace;
@@ -47,12 +50,19 @@ public final class Launcher {
   private final WorkspaceProvider provider;
   private final ReadinessProbe probe;
   private final Clock clock;
+  private final Meters meters;
   private final String replica = UUID.randomUUID().toString().substring(0, 8);
   private final Map<WorkspaceId, Future<Route>> inflight = new ConcurrentHashMap<>();
   private final Map<WorkspaceId, List<Promise<Void>>> waiters = new ConcurrentHashMap<>();
 
   public Launcher(Vertx vertx, GatewayConfig config, RedisStore store, WorkspaceProvider provider,
                   ReadinessProbe probe, RouteEvents events, Clock clock) {
+    this(vertx, config, store, provider, probe, events, clock, Meters.noop());
+  }
+
+  public Launcher(Vertx vertx, GatewayConfig config, RedisStore store, WorkspaceProvider provider,
+                  ReadinessProbe probe, RouteEvents events, Clock clock, Meters meters) {
+    this.meters = meters;
     this.vertx = vertx;
     this.config = config;
     this.store = store;
@@ -121,7 +131,9 @@ public final class Launcher {
     AtomicReference<ProvisionedWorkspace> provisioned = new AtomicReference<>();
     AtomicBoolean gaveUp = new AtomicBoolean();
     log.info("workspace {}: launching ({}, {})", id, profile.name(), provider.name());
+    LaunchObservation observed = meters.launchStarted(id.value(), profile.name(), Meters.COLD);
     return store.markStarting(id, token, profile.name(), "starting the workspace", started, launchId)
+        .onSuccess(ok -> observed.phaseDone(LaunchPhase.CLAIM))
         .compose(ok -> {
           Future<ProvisionedWorkspace> launched = provider.launch(new LaunchRequest(id, profile, launchId));
           launched.onSuccess(pw -> {
@@ -132,22 +144,26 @@ public final class Launcher {
           });
           return launched.timeout(Math.max(1, deadline - now()), TimeUnit.MILLISECONDS);
         })
+        .onSuccess(pw -> observed.phaseDone(LaunchPhase.PROVIDER_START))
         .compose(pw -> store.setPhase(id, token, launchId, "waiting for the workspace to answer")
             .compose(ok -> probe.await(pw.endpoint(), authority(id), profile.readinessPath(), deadline, pw.terminated()))
             .map(v -> pw))
+        .onSuccess(pw -> observed.phaseDone(LaunchPhase.READINESS))
         .compose(pw -> {
           Route route = new Route(id, profile.name(), pw.endpoint(), pw.ref(), launchId, now());
-          return store.publishRoute(route, token).compose(won -> {
+          return store.publishRoute(route, token, observed.elapsedMillis(), observed.source()).compose(won -> {
             if (!won) {
               stopQuietly(pw.ref(), StopReason.LAUNCH_FAILED);
               return Future.failedFuture(new ProviderException("the launch took longer than its lock allowed"));
             }
             log.info("workspace {}: ready at {} after {} ms", id, pw.endpoint(), now() - started);
+            observed.succeeded();
             pw.terminated().onSuccess(reason -> dropRoute(route, reason));
             return Future.succeededFuture(route);
           });
         })
         .recover(err -> {
+          observed.failed(LaunchFailures.classify(err, observed.phase()));
           gaveUp.set(true);
           ProvisionedWorkspace pw = provisioned.get();
           if (pw != null) {

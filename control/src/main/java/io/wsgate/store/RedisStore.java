@@ -5,6 +5,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import io.wsgate.metrics.Meters;
 import io.wsgate.workspace.Route;
 import io.wsgate.workspace.WorkspaceId;
 
@@ -27,6 +28,7 @@ public final class RedisStore {
       redis.call('DEL', KEYS[2])
       redis.call('HSET', KEYS[2], 'state', 'running', 'host', ARGV[2], 'port', ARGV[3], 'ref', ARGV[4],
         'launch', ARGV[5], 'since', ARGV[6], 'profile', ARGV[7], 'phase', 'ready')
+      if ARGV[10] ~= '' then redis.call('HSET', KEYS[2], 'launchMs', ARGV[10], 'source', ARGV[11]) end
       redis.call('DEL', KEYS[1], KEYS[3])
       redis.call('PUBLISH', ARGV[8], ARGV[9])
       return 1""";
@@ -71,15 +73,22 @@ public final class RedisStore {
 
   private final Redis redis;
   private final long timeoutMs;
+  private final Meters meters;
 
   public RedisStore(Redis redis, Duration timeout) {
-    this.redis = redis;
-    this.timeoutMs = timeout.toMillis();
+    this(redis, timeout, Meters.noop());
   }
 
-  /** Sends one command, bounded by the Redis timeout. */
+  public RedisStore(Redis redis, Duration timeout, Meters meters) {
+    this.redis = redis;
+    this.timeoutMs = timeout.toMillis();
+    this.meters = meters;
+  }
+
+  /** Sends one command, bounded by the Redis timeout, timed by {@code wsgate.redis.command.duration}. */
   public Future<Response> send(Request request) {
-    return redis.send(request).timeout(timeoutMs, TimeUnit.MILLISECONDS);
+    return meters.redisCommand(request.command().toString(),
+        redis.send(request).timeout(timeoutMs, TimeUnit.MILLISECONDS));
   }
 
   public Future<Optional<WorkspaceRecord>> read(WorkspaceId id) {
@@ -118,11 +127,20 @@ public final class RedisStore {
 
   /** Records the route if {@code token} still holds the launch lock; false means this launch lost it. */
   public Future<Boolean> publishRoute(Route route, String token) {
+    return publishRoute(route, token, -1, "");
+  }
+
+  /**
+   * As {@link #publishRoute(Route, String)}, also recording how long the launch took and its source
+   * ({@code cold}, {@code warm}) in the workspace's hash, for the admin API; {@code launchMs < 0}: unknown.
+   */
+  public Future<Boolean> publishRoute(Route route, String token, long launchMs, String source) {
     WorkspaceId id = route.id();
     return eval(PUBLISH_ROUTE, new String[] {Keys.launchLock(id), Keys.workspace(id), Keys.failure(id)},
         token, route.endpoint().host(), Integer.toString(route.endpoint().port()), route.providerRef(),
         route.launchId(), Long.toString(route.startedAtMillis()), route.profile(), Keys.EVENTS_CHANNEL,
-        new RouteEvent(RouteEvent.Kind.UP, id, route.launchId()).wire());
+        new RouteEvent(RouteEvent.Kind.UP, id, route.launchId()).wire(),
+        launchMs < 0 ? "" : Long.toString(launchMs), source);
   }
 
   /** Records a failed launch (with its backoff), clears the starting state and releases the lock. */

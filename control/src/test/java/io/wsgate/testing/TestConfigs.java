@@ -46,6 +46,7 @@ public final class TestConfigs {
     env.put("WSGATE_LAUNCH_TIMEOUT", "60s");
     env.put("WSGATE_HOLD_TIMEOUT", "60s");
     env.put("WSGATE_STOP_GRACE", "5s");
+    env.put("WSGATE_ADMIN_PORT", "0");
     return env;
   }
 
