@@ -14,15 +14,14 @@ import java.util.Set;
 
 /**
  * Creates the one Prometheus registry of a gateway process and a Vert.x instance that reports its own HTTP
- * server, client and pool meters into it. Vert.x's labels are limited to bounded ones: method, status code,
- * pool type and name. Never the remote address, local address or path: the gateway talks to one endpoint
+ * server, client and pool meters into it. Vert.x's labels are limited to bounded ones: method, status code
+ * and pool type (not pool name: each Redis client's pool is named by a random id). Never the remote address, local address or path: the gateway talks to one endpoint
  * per workspace and serves arbitrary paths, so those labels would grow with the fleet and its users.
  */
 public final class Metrics {
 
   /** The only Vert.x labels we allow; each takes a handful of values. */
-  static final Set<Label> VERTX_LABELS = EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE,
-      Label.POOL_NAME);
+  static final Set<Label> VERTX_LABELS = EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE);
 
   private Metrics() {
   }

@@ -13,9 +13,12 @@ import io.vertx.redis.client.RedisOptions;
 import io.wsgate.config.GatewayConfig;
 import io.wsgate.launch.Launcher;
 import io.wsgate.launch.ReadinessProbe;
+import io.wsgate.metrics.Meters;
+import io.wsgate.metrics.Metrics;
 import io.wsgate.provider.Providers;
 import io.wsgate.provider.StopReason;
 import io.wsgate.provider.WorkspaceProvider;
+import io.wsgate.proxy.admin.AdminVerticle;
 import io.wsgate.proxy.coldstart.ColdStart;
 import io.wsgate.proxy.error.GatewayError;
 import io.wsgate.proxy.http.HttpForwarder;
@@ -23,6 +26,7 @@ import io.wsgate.proxy.http.UpstreamFailureListener;
 import io.wsgate.proxy.routing.HostParser;
 import io.wsgate.proxy.routing.RouteCache;
 import io.wsgate.proxy.ws.WebSocketRelay;
+import io.wsgate.store.FleetStore;
 import io.wsgate.store.RedisStore;
 import io.wsgate.store.RouteEvents;
 import io.wsgate.workspace.Route;
@@ -52,11 +56,14 @@ public final class Gateway {
   private final WorkspaceProvider provider;
   private final Launcher launcher;
   private final RedisStore store;
+  private final Meters meters;
   private final List<String> deployments = new ArrayList<>();
   private int port;
+  private int adminPort;
 
   private Gateway(Vertx vertx, GatewayConfig config, Redis redis, RouteEvents events, WorkspaceProvider provider,
-                  Launcher launcher, RedisStore store) {
+                  Launcher launcher, RedisStore store, Meters meters) {
+    this.meters = meters;
     this.vertx = vertx;
     this.config = config;
     this.redis = redis;
@@ -72,20 +79,31 @@ public final class Gateway {
   }
 
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config, String redisUrl, WorkspaceProvider provider) {
+    return start(vertx, config, redisUrl, provider,
+        new Meters(Metrics.newRegistry(), config.admin().costPerTaskHour()));
+  }
+
+  /**
+   * @param meters where wsgate's meters go; its registry is the one {@code /metrics} serves (Vert.x's own
+   *               meters join it when {@code vertx} was made by {@link Metrics#vertx})
+   */
+  public static Future<Gateway> start(Vertx vertx, GatewayConfig config, String redisUrl, WorkspaceProvider provider,
+                                      Meters meters) {
     RedisOptions redisOptions = new RedisOptions().setConnectionString(redisUrl).setMaxPoolSize(16)
         .setMaxPoolWaiting(1024).setMaxWaitingHandlers(4096);
     Redis redis = Redis.createClient(vertx, redisOptions);
-    RedisStore store = new RedisStore(redis, config.redisTimeout());
+    RedisStore store = new RedisStore(redis, config.redisTimeout(), meters);
     RouteEvents events = new RouteEvents(vertx, Redis.createClient(vertx, redisOptions));
     HttpClient probeClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
     Clock clock = Clock.systemUTC();
     Launcher launcher = new Launcher(vertx, config, store, provider, new ReadinessProbe(vertx, probeClient), events,
-        clock);
-    Gateway gateway = new Gateway(vertx, config, redis, events, provider, launcher, store);
+        clock, meters);
+    Gateway gateway = new Gateway(vertx, config, redis, events, provider, launcher, store, meters);
     return events.start()
         .compose(v -> provider.verify())
         .compose(v -> launcher.adopt())
         .compose(v -> gateway.deploy(clock))
+        .compose(v -> gateway.deployAdmin(clock))
         .map(gateway);
   }
 
@@ -96,21 +114,21 @@ public final class Gateway {
             .setDecompressionSupported(false).setMaxHeaderSize(64 * 1024),
         new PoolOptions().setHttp1MaxSize(64).setMaxWaitQueueSize(1024));
     HttpForwarder forwarder = new HttpForwarder(upstream, config.upstreamConnectTimeout().toMillis(),
-        config.upstreamResponseTimeout().toMillis(), failures);
+        config.upstreamResponseTimeout().toMillis(), failures, meters);
     RouteCache routes = new RouteCache(store, events, config.routeCacheTtl().toMillis(), forwarder::proxyFor,
         clock::millis);
     cache.set(routes);
     WebSocketRelay relay = new WebSocketRelay(vertx, vertx.createWebSocketClient(new WebSocketClientOptions()
         .setMaxFrameSize(MAX_WEBSOCKET_FRAME).setMaxMessageSize(MAX_WEBSOCKET_FRAME).setMaxConnections(10_000)
         .setTryUsePerMessageCompression(false).setTryUsePerFrameCompression(false)),
-        config.upstreamConnectTimeout().toMillis(), failures);
+        config.upstreamConnectTimeout().toMillis(), failures, meters);
     HttpServerOptions serverOptions = new HttpServerOptions().setHost(config.listenHost()).setPort(config.port())
         .setMaxWebSocketFrameSize(MAX_WEBSOCKET_FRAME).setMaxWebSocketMessageSize(MAX_WEBSOCKET_FRAME)
         .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
         .setWebSocketSubProtocols(List.of("*"))
         .setIdleTimeout(120);
     var services = new GatewayVerticle.GatewayServices(config, serverOptions, new HostParser(config.baseDomain()),
-        routes, new ColdStart(config, launcher, routes, store, clock), relay);
+        routes, new ColdStart(config, launcher, routes, store, clock, meters), relay);
     List<GatewayVerticle> instances = new ArrayList<>();
     return vertx.deployVerticle(() -> {
           GatewayVerticle v = new GatewayVerticle(services);
@@ -126,6 +144,14 @@ public final class Gateway {
         .mapEmpty();
   }
 
+  private Future<Void> deployAdmin(Clock clock) {
+    AdminVerticle admin = new AdminVerticle(config, meters, new FleetStore(store), provider, clock::millis);
+    return vertx.deployVerticle(admin).onSuccess(id -> {
+      deployments.add(id);
+      adminPort = admin.actualPort();
+    }).mapEmpty();
+  }
+
   private void upstreamFailed(RouteCache routes, Route route, GatewayError kind) {
     if (kind == GatewayError.UPSTREAM_REFUSED) {
       routes.invalidate(route.id());
@@ -136,6 +162,15 @@ public final class Gateway {
   /** The port the gateway listens on (the configured one, or the one picked for port 0). */
   public int port() {
     return port;
+  }
+
+  /** The port of the admin server (metrics, health, status page). */
+  public int adminPort() {
+    return adminPort;
+  }
+
+  public Meters meters() {
+    return meters;
   }
 
   public Launcher launcher() {

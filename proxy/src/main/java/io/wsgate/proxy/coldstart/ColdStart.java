@@ -10,6 +10,7 @@ import io.wsgate.config.GatewayConfig;
 import io.wsgate.config.Profile;
 import io.wsgate.launch.LaunchException;
 import io.wsgate.launch.Launcher;
+import io.wsgate.metrics.Meters;
 import io.wsgate.proxy.error.ErrorResponses;
 import io.wsgate.proxy.error.GatewayError;
 import io.wsgate.proxy.routing.RouteCache;
@@ -38,8 +39,15 @@ public final class ColdStart {
   private final RouteCache routes;
   private final RedisStore store;
   private final Clock clock;
+  private final Meters meters;
 
   public ColdStart(GatewayConfig config, Launcher launcher, RouteCache routes, RedisStore store, Clock clock) {
+    this(config, launcher, routes, store, clock, Meters.noop());
+  }
+
+  public ColdStart(GatewayConfig config, Launcher launcher, RouteCache routes, RedisStore store, Clock clock,
+                   Meters meters) {
+    this.meters = meters;
     this.config = config;
     this.launcher = launcher;
     this.routes = routes;
@@ -57,6 +65,7 @@ public final class ColdStart {
       if (ar.failed()) {
         req.resume();
         log.warn("workspace {}: redis lookup failed: {}", id, ar.cause().toString());
+        meters.requestFinished(GatewayError.REDIS_UNAVAILABLE.tag(), GatewayError.REDIS_UNAVAILABLE.status());
         ErrorResponses.send(req, GatewayError.REDIS_UNAVAILABLE,
             "The gateway cannot reach its state store right now. Try again in a few seconds.", 5);
         return;
@@ -77,19 +86,25 @@ public final class ColdStart {
     if (isNavigation(req)) {
       launch.onFailure(err -> log.debug("workspace {}: {}", id, err.getMessage()));
       req.resume();
+      meters.waitingPageSent();
       req.response().setStatusCode(200)
           .putHeader("content-type", "text/html; charset=utf-8")
           .putHeader("cache-control", "no-store")
           .end(WaitingPage.render(id));
       return;
     }
+    long heldSince = meters.heldStarted();
     onContext(ctx, launch.timeout(config.holdTimeout().toMillis(), TimeUnit.MILLISECONDS)).onComplete(ar -> {
+      GatewayError kind = ar.succeeded() ? null
+          : ar.cause() instanceof LaunchException ? GatewayError.LAUNCH_FAILED : GatewayError.STILL_STARTING;
+      meters.heldFinished(heldSince, kind == null ? "ready" : kind.tag());
       if (ar.succeeded()) {
         forward.accept(req, routes.get(id) != null ? routes.get(id) : routes.put(ar.result()));
         return;
       }
       req.resume();
       Throwable err = ar.cause();
+      meters.requestFinished(kind.tag(), kind.status());
       if (err instanceof LaunchException le) {
         ErrorResponses.send(req, GatewayError.LAUNCH_FAILED, le.getMessage(), le.retryAfterSeconds());
       } else {

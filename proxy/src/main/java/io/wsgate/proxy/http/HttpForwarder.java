@@ -13,6 +13,7 @@ import io.vertx.httpproxy.ProxyInterceptor;
 import io.vertx.httpproxy.ProxyOptions;
 import io.vertx.httpproxy.ProxyRequest;
 import io.vertx.httpproxy.ProxyResponse;
+import io.wsgate.metrics.Meters;
 import io.wsgate.proxy.error.ErrorResponses;
 import io.wsgate.proxy.error.GatewayError;
 import io.wsgate.workspace.Route;
@@ -33,9 +34,16 @@ public final class HttpForwarder {
   private final long connectTimeoutMs;
   private final long responseTimeoutMs;
   private final UpstreamFailureListener failures;
+  private final Meters meters;
 
   public HttpForwarder(HttpClient client, long connectTimeoutMs, long responseTimeoutMs,
                        UpstreamFailureListener failures) {
+    this(client, connectTimeoutMs, responseTimeoutMs, failures, Meters.noop());
+  }
+
+  public HttpForwarder(HttpClient client, long connectTimeoutMs, long responseTimeoutMs,
+                       UpstreamFailureListener failures, Meters meters) {
+    this.meters = meters;
     this.client = client;
     this.connectTimeoutMs = connectTimeoutMs;
     this.responseTimeoutMs = responseTimeoutMs;
@@ -47,7 +55,8 @@ public final class HttpForwarder {
     SocketAddress server = SocketAddress.inetSocketAddress(route.endpoint().port(), route.endpoint().host());
     HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), client);
     proxy.origin(ctx -> ctx.client().request(new RequestOptions().setServer(server)
-        .setConnectTimeout(connectTimeoutMs).setIdleTimeout(responseTimeoutMs)));
+        .setConnectTimeout(connectTimeoutMs).setIdleTimeout(responseTimeoutMs))
+        .onSuccess(upstream -> RequestTiming.of(ctx).sentUpstream()));
     proxy.addInterceptor(new RouteInterceptor(route));
     return proxy;
   }
@@ -62,6 +71,7 @@ public final class HttpForwarder {
 
     @Override
     public Future<ProxyResponse> handleProxyRequest(ProxyContext ctx) {
+      RequestTiming timing = RequestTiming.start(ctx, meters);
       ProxyRequest request = ctx.request();
       HttpServerRequest incoming = request.proxiedRequest();
       HopByHop.strip(request.headers());
@@ -72,6 +82,7 @@ public final class HttpForwarder {
         log.warn("workspace {}: {} {} -> {} ({}: {})", route.id(), incoming.method(), incoming.path(), kind.tag(),
             route.endpoint(), err.toString());
         failures.failed(route, kind, err);
+        timing.failed(kind.tag());
         ErrorResponses.Rendered r = ErrorResponses.render(kind, UpstreamErrors.detail(kind), 0,
             ErrorResponses.wantsHtml(incoming));
         ProxyResponse response = request.release().response().setStatusCode(r.status());
@@ -83,8 +94,10 @@ public final class HttpForwarder {
 
     @Override
     public Future<Void> handleProxyResponse(ProxyContext ctx) {
+      RequestTiming timing = RequestTiming.of(ctx);
+      timing.headArrived(ctx);
       HopByHop.strip(ctx.response().headers());
-      return ctx.sendResponse();
+      return timing.responding(ctx, ctx.sendResponse());
     }
   }
 }

@@ -12,6 +12,7 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
+import io.wsgate.metrics.Meters;
 import io.wsgate.proxy.error.ErrorResponses;
 import io.wsgate.proxy.error.GatewayError;
 import io.wsgate.proxy.http.ForwardedHeaders;
@@ -45,8 +46,15 @@ public final class WebSocketRelay {
   private final WebSocketClient client;
   private final long connectTimeoutMs;
   private final UpstreamFailureListener failures;
+  private final Meters meters;
 
   public WebSocketRelay(Vertx vertx, WebSocketClient client, long connectTimeoutMs, UpstreamFailureListener failures) {
+    this(vertx, client, connectTimeoutMs, failures, Meters.noop());
+  }
+
+  public WebSocketRelay(Vertx vertx, WebSocketClient client, long connectTimeoutMs, UpstreamFailureListener failures,
+                        Meters meters) {
+    this.meters = meters;
     this.vertx = vertx;
     this.client = client;
     this.connectTimeoutMs = connectTimeoutMs;
@@ -94,9 +102,11 @@ public final class WebSocketRelay {
       WebSocket upstream = ar.result();
       req.toWebSocket().onComplete(up -> {
         if (up.failed()) {
+          meters.webSocketSession("client_failed");
           upstream.close((short) 1001, "client upgrade failed");
           return;
         }
+        meters.webSocketSession("opened");
         join(up.result(), upstream);
       });
     });
@@ -104,6 +114,7 @@ public final class WebSocketRelay {
 
   private void rejected(HttpServerRequest req, Route route, Throwable err) {
     if (err instanceof UpgradeRejectedException rejected) {
+      meters.webSocketSession("rejected");
       // the workspace answered, it just said no: pass its answer on
       req.response().setStatusCode(rejected.getStatus());
       if (rejected.getHeaders() != null) {
@@ -120,14 +131,17 @@ public final class WebSocketRelay {
     log.warn("workspace {}: websocket {} -> {} ({}: {})", route.id(), req.path(), kind.tag(), route.endpoint(),
         err.toString());
     failures.failed(route, kind, err);
+    meters.webSocketSession(kind.tag());
     ErrorResponses.send(req, kind, UpstreamErrors.detail(kind), 0);
   }
 
   private void join(ServerWebSocket client, WebSocket upstream) {
-    pipeFrames(client, upstream);
-    pipeFrames(upstream, client);
+    pipeFrames(client, upstream, meters, true);
+    pipeFrames(upstream, client, meters, false);
+    meters.webSocketOpened();
     long keepalive = vertx.setPeriodic(KEEPALIVE_MS, t -> client.writePing(KEEPALIVE));
     client.closeHandler(v -> {
+      meters.webSocketClosed(); // the client side closes exactly once, whoever started the close
       vertx.cancelTimer(keepalive);
       closePeer(client, upstream);
     });
@@ -139,7 +153,7 @@ public final class WebSocketRelay {
     upstream.exceptionHandler(err -> log.debug("workspace websocket: {}", err.toString()));
   }
 
-  private static void pipeFrames(WebSocketBase from, WebSocketBase to) {
+  private static void pipeFrames(WebSocketBase from, WebSocketBase to, Meters meters, boolean toWorkspace) {
     from.frameHandler(frame -> {
       if (frame.isClose()) {
         return; // the close handshake is relayed by closePeer with the same code and reason
@@ -148,6 +162,7 @@ public final class WebSocketRelay {
           && KEEPALIVE.equals(frame.binaryData())) {
         return; // the answer to our own keepalive
       }
+      meters.webSocketBytes(toWorkspace, frame.binaryData().length());
       to.writeFrame(frame);
       if (to.writeQueueFull()) {
         from.pause();
