@@ -32,15 +32,19 @@ public final class Metrics {
 
   /**
    * Vert.x metrics options bound to wsgate's label policy. The event bus and verticle domains are off: the
-   * gateway does not use the event bus, and per-verticle counts say nothing an operator needs.
+   * gateway does not use the event bus, and per-verticle counts say nothing an operator needs. Named pools
+   * are off too: Vert.x names each HTTP client pool by its server address whatever the label settings, which
+   * would make one series per workspace endpoint (and clashes with the worker pools' tag keys). Raw TCP
+   * server meters are off: the HTTP server meters say the same with more meaning.
    */
   public static MicrometerMetricsOptions metricsOptions() {
     return new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
         .setLabels(VERTX_LABELS)
-        .setDisabledMetricsCategories(Set.of(MetricsDomain.EVENT_BUS.name(), MetricsDomain.VERTICLES.name(),
-            MetricsDomain.DATAGRAM_SOCKET.name()));
+        .setDisabledMetricsCategories(Set.of(MetricsDomain.EVENT_BUS.toCategory(), MetricsDomain.VERTICLES.toCategory(),
+            MetricsDomain.DATAGRAM_SOCKET.toCategory(), MetricsDomain.NAMED_POOLS.toCategory(),
+            MetricsDomain.NET_SERVER.toCategory()));
   }
 
   /** {@code options} with wsgate's metrics options set (a copy; the argument is left alone). */
