@@ -29,8 +29,12 @@ final class LaunchFailures {
         case PUBLISH -> LaunchFailureReason.LOCK_LOST;
       };
     }
-    // claim and publish are Redis scripts: anything but a provider error there is Redis failing
-    return phase == LaunchPhase.CLAIM || phase == LaunchPhase.PUBLISH ? LaunchFailureReason.REDIS_ERROR
-        : LaunchFailureReason.OTHER;
+    // claim and publish are Redis scripts: anything but a provider error there is Redis failing; while the
+    // provider starts the workspace, any error is the provider's (an I/O error of the local provider, say)
+    return switch (phase) {
+      case CLAIM, PUBLISH -> LaunchFailureReason.REDIS_ERROR;
+      case PROVIDER_START -> LaunchFailureReason.PROVIDER_ERROR;
+      case READINESS -> LaunchFailureReason.OTHER;
+    };
   }
 }
