@@ -1,11 +1,16 @@
 package io.wsgate;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.wsgate.config.ConfigException;
 import io.wsgate.config.ConfigLoader;
 import io.wsgate.config.GatewayConfig;
 import io.wsgate.config.ProfileSetting;
 import io.wsgate.config.Setting;
+import io.wsgate.metrics.Meters;
+import io.wsgate.metrics.Metrics;
+import io.wsgate.provider.Providers;
 import io.wsgate.proxy.Gateway;
 import io.wsgate.store.EmbeddedRedis;
 import org.slf4j.Logger;
@@ -44,11 +49,13 @@ public final class Main {
       redisUrl = embedded.url();
       log.info("started embedded redis on {} (data in {})", redisUrl, config.stateDir().resolve("redis"));
     }
-    Vertx vertx = Vertx.vertx();
+    PrometheusMeterRegistry registry = Metrics.newRegistry();
+    Vertx vertx = Metrics.vertx(new VertxOptions(), registry);
     EmbeddedRedis redisToStop = embedded;
     Gateway gateway;
     try {
-      gateway = Gateway.start(vertx, config, redisUrl).await(config.launchTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      gateway = Gateway.start(vertx, config, redisUrl, Providers.create(vertx, config),
+          new Meters(registry, config.admin().costPerTaskHour())).await(config.launchTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       log.error("wsgate could not start: {}", e.getMessage(), e);
       vertx.close();
@@ -70,10 +77,11 @@ public final class Main {
         redisToStop.stop();
       }
     }, "wsgate-shutdown"));
-    System.out.println(banner(config, gateway.port(), redisToStop == null ? "external" : "embedded, " + redisUrl));
+    System.out.println(banner(config, gateway.port(), gateway.adminPort(),
+        redisToStop == null ? "external" : "embedded, " + redisUrl));
   }
 
-  private static String banner(GatewayConfig config, int port, String redis) {
+  private static String banner(GatewayConfig config, int port, int adminPort, String redis) {
     String url = config.workspaceUrl(config.defaultProfile().equals("demo") ? "demo" : "example");
     return "\nwsgate is running on port " + port + "\n"
         + "  Open your workspace:  " + url + "\n"
@@ -81,6 +89,7 @@ public final class Main {
         + "  Provider:             " + config.provider().name().toLowerCase() + " (profiles: "
         + String.join(", ", config.profiles().keySet()) + ")\n"
         + "  Redis:                " + redis + "\n"
+        + "  Status and metrics:   http://" + config.admin().host() + ":" + adminPort + "/status\n"
         + "  Stop with Ctrl-C.\n";
   }
 

@@ -139,13 +139,14 @@ public final class ConfigLoader {
     Path dataDir = path(Setting.DATA_DIR);
     GatewayConfig.Ecs ecs = ecs(provider);
     GatewayConfig.FleetControl fleet = fleetControl();
+    GatewayConfig.Admin admin = admin();
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
     return new GatewayConfig(listenHost, port, baseDomain, publicUrl,
         redis.isEmpty() ? Optional.empty() : Optional.of(redis), provider, profiles, defaultProfile,
         launchTimeout, holdTimeout, backoff, connect, response, cacheTtl, redisTimeout, stateDir, dataDir,
-        stopGrace, eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : eventLoops, fleet, ecs);
+        stopGrace, eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : eventLoops, fleet, ecs, admin);
   }
 
   private GatewayConfig.FleetControl fleetControl() {
@@ -166,6 +167,28 @@ public final class ConfigLoader {
       problems.add(describe(Setting.LEADER_LEASE) + ": '" + raw(Setting.LEADER_LEASE) + "' (expected: at least 2s)");
     }
     return new GatewayConfig.FleetControl(maxRunning, zone, lease, control, reconcile, reapConcurrency, flush);
+  }
+
+  private GatewayConfig.Admin admin() {
+    String host = raw(Setting.ADMIN_HOST);
+    if (host.isEmpty()) {
+      problems.add(describe(Setting.ADMIN_HOST) + ": empty (expected: an IP address such as 127.0.0.1)");
+    }
+    int port = intIn(Setting.ADMIN_PORT, 0, 65535);
+    String token = raw(Setting.ADMIN_TOKEN);
+    String priceRaw = raw(Setting.COST_PER_TASK_HOUR);
+    double price = 0;
+    try {
+      price = Double.parseDouble(priceRaw);
+      if (!(price >= 0) || Double.isInfinite(price)) {
+        throw new NumberFormatException();
+      }
+    } catch (NumberFormatException e) {
+      problems.add(describe(Setting.COST_PER_TASK_HOUR) + ": '" + priceRaw
+          + "' (expected: a price of zero or more, such as 0.0494)");
+    }
+    return new GatewayConfig.Admin(host, port, token.isEmpty() ? Optional.empty() : Optional.of(token), price,
+        positive(Setting.METRICS_SAMPLE_INTERVAL));
   }
 
   private GatewayConfig.Ecs ecs(GatewayConfig.ProviderKind provider) {

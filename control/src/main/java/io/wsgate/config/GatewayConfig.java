@@ -33,7 +33,8 @@ public record GatewayConfig(
     Duration stopGrace,
     int eventLoops,
     FleetControl fleet,
-    Ecs ecs) {
+    Ecs ecs,
+    Admin admin) {
 
   /**
    * How the control leader runs the fleet (see the MAX_RUNNING, POOL_TIME_ZONE, LEADER_LEASE, *_INTERVAL and
@@ -53,6 +54,10 @@ public record GatewayConfig(
       subnets = List.copyOf(subnets);
       securityGroups = List.copyOf(securityGroups);
     }
+  }
+
+  /** Settings of the admin server and metrics (the ADMIN_*, COST_* and METRICS_* {@link Setting}s). */
+  public record Admin(String host, int port, Optional<String> token, double costPerTaskHour, Duration sampleInterval) {
   }
 
   public GatewayConfig {
@@ -77,6 +82,6 @@ public record GatewayConfig(
   public GatewayConfig withPort(int newPort) {
     return new GatewayConfig(listenHost, newPort, baseDomain, publicUrl, redisUrl, provider, profiles,
         defaultProfile, launchTimeout, holdTimeout, launchRetryBackoff, upstreamConnectTimeout,
-        upstreamResponseTimeout, routeCacheTtl, redisTimeout, stateDir, dataDir, stopGrace, eventLoops, fleet, ecs);
+        upstreamResponseTimeout, routeCacheTtl, redisTimeout, stateDir, dataDir, stopGrace, eventLoops, fleet, ecs, admin);
   }
 }

@@ -42,7 +42,14 @@ public enum Setting {
   ECS_SECURITY_GROUPS("", "ecs: comma-separated security group ids for workspace tasks (required for ecs)."),
   ECS_REGION("", "ecs: AWS region; empty uses the SDK's default chain (AWS_REGION, the task's region)."),
   ECS_ENDPOINT("", "ecs: endpoint override for the ECS API (VPC endpoint, or a local fake in tests)."),
-  ECS_STARTED_BY("wsgate", "ecs: startedBy value marking tasks as this gateway fleet's (at most 36 characters).");
+  ECS_STARTED_BY("wsgate", "ecs: startedBy value marking tasks as this gateway fleet's (at most 36 characters)."),
+  ADMIN_HOST("127.0.0.1", "Address of the admin server (metrics, health, status page); 0.0.0.0 to let Prometheus "
+      + "scrape from another host (then set WSGATE_ADMIN_TOKEN)."),
+  ADMIN_PORT("9090", "Port of the admin server, never routed by the load balancer; 0 picks a free port."),
+  ADMIN_TOKEN("", "Bearer token the admin server requires (except on /healthz); empty: no token."),
+  COST_PER_TASK_HOUR("0", "Price of one workspace task for an hour (any currency), exported as "
+      + "wsgate.cost.task.hour.price to turn workspace-seconds into cost."),
+  METRICS_SAMPLE_INTERVAL("15s", "How often workspace counts and the cost counters are sampled from Redis.");
 
   private final String defaultValue;
   private final String description;

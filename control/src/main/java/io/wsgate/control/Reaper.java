@@ -11,6 +11,7 @@ import io.wsgate.store.FleetStore;
 import io.wsgate.store.RedisStore;
 import io.wsgate.workspace.Route;
 import io.wsgate.workspace.WorkspaceId;
+import io.wsgate.metrics.Meters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +41,11 @@ public final class Reaper {
   private final FleetStore fleet;
   private final ActivityStore activity;
   private final WorkspaceProvider provider;
+  private final Meters meters;
 
-  public Reaper(GatewayConfig config, RedisStore store, ActivityStore activity, WorkspaceProvider provider) {
+  public Reaper(GatewayConfig config, RedisStore store, ActivityStore activity, WorkspaceProvider provider,
+                Meters meters) {
+    this.meters = meters;
     this.config = config;
     this.store = store;
     this.fleet = new FleetStore(store);
@@ -131,6 +135,7 @@ public final class Reaper {
           return Future.succeededFuture();
         }
         log.info("workspace {}: idle for {} s (last: {}), stopping", id, (now - last.atMillis()) / 1000, last.reason());
+        meters.reaped(profile.name(), StopReason.IDLE.tag());
         return provider.stop(route.get().providerRef(), StopReason.IDLE).onSuccess(v -> tally.stopped++);
       });
     });

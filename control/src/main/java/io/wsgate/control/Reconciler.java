@@ -12,6 +12,7 @@ import io.wsgate.store.PoolMember;
 import io.wsgate.store.RedisStore;
 import io.wsgate.workspace.Route;
 import io.wsgate.workspace.WorkspaceId;
+import io.wsgate.metrics.Meters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,9 +40,11 @@ public final class Reconciler {
   private final RedisStore store;
   private final FleetStore fleet;
   private final WorkspaceProvider provider;
+  private final Meters meters;
   private Set<String> suspects = new HashSet<>();
 
-  public Reconciler(GatewayConfig config, RedisStore store, WorkspaceProvider provider) {
+  public Reconciler(GatewayConfig config, RedisStore store, WorkspaceProvider provider, Meters meters) {
+    this.meters = meters;
     this.config = config;
     this.store = store;
     this.fleet = new FleetStore(store);
@@ -108,6 +111,7 @@ public final class Reconciler {
         orphans[0]++;
         log.warn("stopping orphan {} (workspace '{}', launch {}): nothing in Redis refers to it", pw.ref(),
             pw.workspaceId(), pw.launchId());
+        meters.reaped(config.profiles().containsKey(pw.profile()) ? pw.profile() : "unknown", StopReason.ORPHAN.tag());
         actions.add(provider.stop(pw.ref(), StopReason.ORPHAN));
       } else {
         nextSuspects.add(pw.launchId());

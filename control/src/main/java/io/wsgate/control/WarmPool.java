@@ -11,6 +11,8 @@ import io.wsgate.provider.StopReason;
 import io.wsgate.provider.WorkspaceProvider;
 import io.wsgate.store.FleetStore;
 import io.wsgate.store.PoolMember;
+import io.wsgate.metrics.Meters;
+import io.wsgate.metrics.PoolStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +45,12 @@ public final class WarmPool {
   private final FleetStore fleet;
   private final WorkspaceProvider provider;
   private final ReadinessProbe probe;
+  private final Meters meters;
+  private final Map<String, ProfileState> last = new java.util.concurrent.ConcurrentHashMap<>();
 
-  public WarmPool(GatewayConfig config, FleetStore fleet, WorkspaceProvider provider, ReadinessProbe probe) {
+  public WarmPool(GatewayConfig config, FleetStore fleet, WorkspaceProvider provider, ReadinessProbe probe,
+                  Meters meters) {
+    this.meters = meters;
     this.config = config;
     this.fleet = fleet;
     this.provider = provider;
@@ -59,6 +65,12 @@ public final class WarmPool {
     return profile.fleet().poolSchedule().targetAt(Instant.ofEpochMilli(now).atZone(config.fleet().poolTimeZone()));
   }
 
+  /** The pool of {@code profile} as the last run left it, for the pool gauges (zeros off the leader). */
+  public PoolStats.Counts counts(String profile) {
+    ProfileState s = last.get(profile);
+    return s == null ? PoolStats.Counts.ZERO : new PoolStats.Counts(s.target(), s.ready(), 0, s.starting());
+  }
+
   public Future<Result> runOnce(long now, String fence) {
     Map<String, ProfileState> states = new LinkedHashMap<>();
     List<Future<Void>> settling = new ArrayList<>();
@@ -69,6 +81,7 @@ public final class WarmPool {
       }
       chain = chain.compose(v -> topUp(profile, now, fence, settling).map(state -> {
         states.put(profile.name(), state);
+        last.put(profile.name(), state);
         return null;
       }));
     }
@@ -150,6 +163,7 @@ public final class WarmPool {
           return Future.succeededFuture(0);
         }
         log.info("warm pool {}: stopping surplus member {}", profile.name(), m.ref());
+        meters.reaped(profile.name(), StopReason.POOL_SURPLUS.tag());
         return provider.stop(m.ref(), StopReason.POOL_SURPLUS).map(1);
       }));
     }

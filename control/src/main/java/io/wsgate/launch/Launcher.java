@@ -6,6 +6,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.wsgate.config.GatewayConfig;
 import io.wsgate.config.Profile;
+import io.wsgate.metrics.LaunchFailureReason;
+import io.wsgate.metrics.LaunchObservation;
+import io.wsgate.metrics.LaunchPhase;
+import io.wsgate.metrics.Meters;
 import io.wsgate.provider.LaunchRequest;
 import io.wsgate.provider.ProviderException;
 import io.wsgate.provider.ProvisionedWorkspace;
@@ -55,6 +59,7 @@ public final class Launcher {
   private final ReadinessProbe probe;
   private final WarmClaim warm;
   private final Clock clock;
+  private final Meters meters;
   private final String replica = UUID.randomUUID().toString().substring(0, 8);
   private final Map<WorkspaceId, Future<Route>> inflight = new ConcurrentHashMap<>();
   private final Map<WorkspaceId, List<Promise<Void>>> waiters = new ConcurrentHashMap<>();
@@ -62,6 +67,12 @@ public final class Launcher {
 
   public Launcher(Vertx vertx, GatewayConfig config, RedisStore store, WorkspaceProvider provider,
                   HttpClient probeClient, RouteEvents events, Clock clock) {
+    this(vertx, config, store, provider, probeClient, events, clock, Meters.noop());
+  }
+
+  public Launcher(Vertx vertx, GatewayConfig config, RedisStore store, WorkspaceProvider provider,
+                  HttpClient probeClient, RouteEvents events, Clock clock, Meters meters) {
+    this.meters = meters;
     this.vertx = vertx;
     this.config = config;
     this.store = store;
@@ -134,11 +145,15 @@ public final class Launcher {
         return cold(id, profile, token, previousFailures, started);
       }
       Route route = claimed.get();
-      return store.publishRoute(route, token, "warm", now() - started).compose(won -> {
+      LaunchObservation observed = meters.launchStarted(id.value(), profile.name(), Meters.WARM);
+      observed.phaseDone(LaunchPhase.CLAIM);
+      return store.publishRoute(route, token, Meters.WARM, now() - started).compose(won -> {
         if (!won) {
           stopQuietly(route.providerRef(), StopReason.LAUNCH_FAILED);
+          observed.failed(LaunchFailureReason.LOCK_LOST);
           return Future.failedFuture(new LaunchException("the warm workspace could not be recorded", 1));
         }
+        observed.succeeded();
         log.info("workspace {}: warm pool member {} assigned in {} ms", id, route.endpoint(), now() - started);
         return Future.succeededFuture(route);
       });
@@ -158,7 +173,9 @@ public final class Launcher {
                 "All workspaces are in use right now. Please try again in a minute.", CAPACITY_RETRY_S)));
           }
           log.info("workspace {}: launching ({}, {})", id, profile.name(), provider.name());
+          LaunchObservation observed = meters.launchStarted(id.value(), profile.name(), Meters.COLD);
           return store.markStarting(id, token, profile.name(), "starting the workspace", started, launchId)
+              .onSuccess(ok -> observed.phaseDone(LaunchPhase.CLAIM))
               .compose(ok -> {
                 Future<ProvisionedWorkspace> launched = provider.launch(new LaunchRequest(id, profile, launchId));
                 launched.onSuccess(pw -> {
@@ -169,12 +186,16 @@ public final class Launcher {
                 });
                 return launched.timeout(Math.max(1, deadline - now()), TimeUnit.MILLISECONDS);
               })
+              .onSuccess(pw -> observed.phaseDone(LaunchPhase.PROVIDER_START))
               .compose(pw -> store.setPhase(id, token, launchId, "waiting for the workspace to answer")
                   .compose(ok -> probe.await(pw.endpoint(), authority(id), profile.readinessPath(), deadline,
                       pw.terminated()))
                   .map(v -> pw))
+              .onSuccess(pw -> observed.phaseDone(LaunchPhase.READINESS))
               .compose(pw -> publish(id, profile, token, launchId, pw, started))
+              .onSuccess(route -> observed.succeeded())
               .recover(err -> {
+                observed.failed(LaunchFailures.classify(err, observed.phase()));
                 gaveUp.set(true);
                 ProvisionedWorkspace pw = provisioned.get();
                 // the failed workspace is gone before the failure is reported: nothing half-started bills on
@@ -192,7 +213,7 @@ public final class Launcher {
   private Future<Route> publish(WorkspaceId id, Profile profile, String token, String launchId,
                                 ProvisionedWorkspace pw, long started) {
     Route route = new Route(id, profile.name(), pw.endpoint(), pw.ref(), launchId, now());
-    return store.publishRoute(route, token, "cold", now() - started).compose(won -> {
+    return store.publishRoute(route, token, Meters.COLD, now() - started).compose(won -> {
       if (!won) {
         return Future.failedFuture(new ProviderException("the launch took longer than its lock allowed"));
       }

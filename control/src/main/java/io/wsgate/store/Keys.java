@@ -6,12 +6,15 @@ import io.wsgate.workspace.WorkspaceId;
 final class Keys {
 
   static final String EVENTS_CHANNEL = "wsgate:events";
+  static final String WORKSPACE_PREFIX = "wsgate:ws:";
+  /** Recent launches of the whole fleet, newest first, capped (the admin server's list). */
+  static final String LAUNCHES = "wsgate:launches";
 
   private Keys() {
   }
 
   static String workspace(WorkspaceId id) {
-    return "wsgate:ws:" + id.value();
+    return WORKSPACE_PREFIX + id.value();
   }
 
   static String launchLock(WorkspaceId id) {

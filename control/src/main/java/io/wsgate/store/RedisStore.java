@@ -5,6 +5,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import io.wsgate.metrics.Meters;
 import io.wsgate.workspace.Route;
 import io.wsgate.workspace.WorkspaceId;
 
@@ -86,15 +87,22 @@ public final class RedisStore {
 
   private final Redis redis;
   private final long timeoutMs;
+  private final Meters meters;
 
   public RedisStore(Redis redis, Duration timeout) {
-    this.redis = redis;
-    this.timeoutMs = timeout.toMillis();
+    this(redis, timeout, Meters.noop());
   }
 
-  /** Sends one command, bounded by the Redis timeout. */
+  public RedisStore(Redis redis, Duration timeout, Meters meters) {
+    this.redis = redis;
+    this.timeoutMs = timeout.toMillis();
+    this.meters = meters;
+  }
+
+  /** Sends one command, bounded by the Redis timeout, timed by {@code wsgate.redis.command.duration}. */
   public Future<Response> send(Request request) {
-    return redis.send(request).timeout(timeoutMs, TimeUnit.MILLISECONDS);
+    return meters.redisCommand(request.command().toString(),
+        redis.send(request).timeout(timeoutMs, TimeUnit.MILLISECONDS));
   }
 
   public Future<Optional<WorkspaceRecord>> read(WorkspaceId id) {

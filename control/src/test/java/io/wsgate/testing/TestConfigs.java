@@ -48,6 +48,7 @@ public final class TestConfigs {
     env.put("WSGATE_STOP_GRACE", "5s");
     // test machines are small and shared: generous bounds keep slow moments from failing tests
     env.put("WSGATE_REDIS_TIMEOUT", "15s");
+    env.put("WSGATE_ADMIN_PORT", "0");
     return env;
   }
 

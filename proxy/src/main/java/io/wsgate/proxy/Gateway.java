@@ -24,10 +24,14 @@ import io.wsgate.launch.Adoption;
 import io.wsgate.launch.ReadinessProbe;
 import io.wsgate.store.ActivityStore;
 import io.wsgate.store.FleetStore;
+import io.wsgate.store.FleetViews;
 import io.wsgate.store.RouteEvent;
+import io.wsgate.metrics.Meters;
+import io.wsgate.metrics.Metrics;
 import io.wsgate.provider.Providers;
 import io.wsgate.provider.StopReason;
 import io.wsgate.provider.WorkspaceProvider;
+import io.wsgate.proxy.admin.AdminVerticle;
 import io.wsgate.proxy.coldstart.ColdStart;
 import io.wsgate.proxy.error.GatewayError;
 import io.wsgate.proxy.http.HttpForwarder;
@@ -36,6 +40,8 @@ import io.wsgate.proxy.routing.HostParser;
 import io.wsgate.proxy.routing.ReservedPaths;
 import io.wsgate.proxy.routing.RouteCache;
 import io.wsgate.proxy.ws.WebSocketRelay;
+import io.wsgate.store.FleetStore;
+import io.wsgate.store.FleetViews;
 import io.wsgate.store.RedisStore;
 import io.wsgate.store.RouteEvents;
 import io.wsgate.workspace.Route;
@@ -66,15 +72,18 @@ public final class Gateway {
   private final WorkspaceProvider provider;
   private final Launcher launcher;
   private final RedisStore store;
+  private final Meters meters;
   private final List<String> deployments = new ArrayList<>();
   private final ActivityTracker activity;
   private FleetControl control;
   private WebSocketRelay relay;
   private long flushTimer = -1;
   private int port;
+  private int adminPort;
 
   private Gateway(Vertx vertx, GatewayConfig config, Redis redis, RouteEvents events, WorkspaceProvider provider,
-                  Launcher launcher, RedisStore store, Clock clock) {
+                  Launcher launcher, RedisStore store, Meters meters, Clock clock) {
+    this.meters = meters;
     this.vertx = vertx;
     this.config = config;
     this.redis = redis;
@@ -97,19 +106,35 @@ public final class Gateway {
   /** Starts a gateway whose control loop reads time from {@code clock} (tests move it forward). */
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config, String redisUrl, WorkspaceProvider provider,
                                       Clock clock) {
+    return start(vertx, config, redisUrl, provider,
+        new Meters(Metrics.newRegistry(), config.admin().costPerTaskHour()), clock);
+  }
+
+  /**
+   * @param meters where wsgate's meters go; its registry is the one {@code /metrics} serves (Vert.x's own
+   *               meters join it when {@code vertx} was made by {@link Metrics#vertx})
+   */
+  public static Future<Gateway> start(Vertx vertx, GatewayConfig config, String redisUrl, WorkspaceProvider provider,
+                                      Meters meters) {
+    return start(vertx, config, redisUrl, provider, meters, Clock.systemUTC());
+  }
+
+  public static Future<Gateway> start(Vertx vertx, GatewayConfig config, String redisUrl, WorkspaceProvider provider,
+                                      Meters meters, Clock clock) {
     RedisOptions redisOptions = new RedisOptions().setConnectionString(redisUrl).setMaxPoolSize(16)
         .setMaxPoolWaiting(1024).setMaxWaitingHandlers(4096);
     Redis redis = Redis.createClient(vertx, redisOptions);
-    RedisStore store = new RedisStore(redis, config.redisTimeout());
+    RedisStore store = new RedisStore(redis, config.redisTimeout(), meters);
     RouteEvents events = new RouteEvents(vertx, Redis.createClient(vertx, redisOptions));
     HttpClient probeClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
-    Launcher launcher = new Launcher(vertx, config, store, provider, probeClient, events, clock);
-    Gateway gateway = new Gateway(vertx, config, redis, events, provider, launcher, store, clock);
+    Launcher launcher = new Launcher(vertx, config, store, provider, probeClient, events, clock, meters);
+    Gateway gateway = new Gateway(vertx, config, redis, events, provider, launcher, store, meters, clock);
     return events.start()
         .compose(v -> provider.verify())
         .compose(v -> new Adoption(config, store, provider, launcher, clock).adopt())
         .compose(v -> gateway.deploy(clock))
         .compose(v -> gateway.startControl(probeClient, clock))
+        .compose(v -> gateway.deployAdmin(clock))
         .map(gateway);
   }
 
@@ -124,14 +149,14 @@ public final class Gateway {
       return p == null ? Profile.ActivityPolicy.DEFAULT : p.fleet().activity();
     };
     HttpForwarder forwarder = new HttpForwarder(upstream, config.upstreamConnectTimeout().toMillis(),
-        config.upstreamResponseTimeout().toMillis(), failures, activity, policies);
+        config.upstreamResponseTimeout().toMillis(), failures, activity, policies, meters);
     RouteCache routes = new RouteCache(store, events, config.routeCacheTtl().toMillis(), forwarder::proxyFor,
         clock::millis);
     cache.set(routes);
     relay = new WebSocketRelay(vertx, vertx.createWebSocketClient(new WebSocketClientOptions()
         .setMaxFrameSize(MAX_WEBSOCKET_FRAME).setMaxMessageSize(MAX_WEBSOCKET_FRAME).setMaxConnections(10_000)
         .setTryUsePerMessageCompression(false).setTryUsePerFrameCompression(false)),
-        config.upstreamConnectTimeout().toMillis(), failures, activity, policies);
+        config.upstreamConnectTimeout().toMillis(), failures, activity, policies, meters);
     events.onEvent(e -> {
       if (e.kind() == RouteEvent.Kind.DOWN) {
         activity.forget(e.id());
@@ -144,7 +169,7 @@ public final class Gateway {
         .setWebSocketSubProtocols(List.of("*"))
         .setIdleTimeout(120);
     var services = new GatewayVerticle.GatewayServices(config, serverOptions, new HostParser(config.baseDomain()),
-        routes, new ColdStart(config, launcher, routes, store, clock), relay, reservedPaths());
+        routes, new ColdStart(config, launcher, routes, store, clock, meters), relay, reservedPaths());
     List<GatewayVerticle> instances = new ArrayList<>();
     return vertx.deployVerticle(() -> {
           GatewayVerticle v = new GatewayVerticle(services);
@@ -170,12 +195,16 @@ public final class Gateway {
   /** Activity flushing on every replica, and the control loop (which acts only on the leader). */
   private Future<Void> startControl(HttpClient probeClient, Clock clock) {
     flushTimer = vertx.setPeriodic(config.fleet().activityFlushInterval().toMillis(), t -> activity.flush()
+        .onSuccess(meters::activityFlushed)
         .onFailure(err -> log.warn("activity flush failed: {}", err.toString())));
     FleetStore fleet = new FleetStore(store);
     ActivityStore activityStore = new ActivityStore(store);
+    WarmPool pool = new WarmPool(config, fleet, provider, new ReadinessProbe(vertx, probeClient), meters);
     control = new FleetControl(config, new LeaderLease(fleet, launcher.replica(), config.fleet().leaderLease()),
-        new WarmPool(config, fleet, provider, new ReadinessProbe(vertx, probeClient)),
-        new Reaper(config, store, activityStore, provider), new Reconciler(config, store, provider), clock);
+        pool, new Reaper(config, store, activityStore, provider, meters),
+        new Reconciler(config, store, provider, meters), clock);
+    meters.poolStats(pool::counts);
+    meters.leaderStatus(() -> control.lease().isLeader());
     return vertx.deployVerticle(new ControlVerticle(control, events, config.fleet().controlInterval().toMillis()))
         .onSuccess(deployments::add).mapEmpty();
   }
@@ -191,6 +220,14 @@ public final class Gateway {
 
   public WebSocketRelay webSockets() {
     return relay;
+  }
+
+  private Future<Void> deployAdmin(Clock clock) {
+    AdminVerticle admin = new AdminVerticle(config, meters, new FleetViews(store), provider, clock::millis);
+    return vertx.deployVerticle(admin).onSuccess(id -> {
+      deployments.add(id);
+      adminPort = admin.actualPort();
+    }).mapEmpty();
   }
 
   private void upstreamFailed(RouteCache routes, Route route, GatewayError kind) {
@@ -209,6 +246,15 @@ public final class Gateway {
 
   public GatewayConfig config() {
     return config;
+  }
+
+  /** The port of the admin server (metrics, health, status page). */
+  public int adminPort() {
+    return adminPort;
+  }
+
+  public Meters meters() {
+    return meters;
   }
 
   public Launcher launcher() {

@@ -52,7 +52,8 @@ class LeaderFailoverTest {
         .await();
     assertThat(reaped).isEqualTo(-1);
     f.clock.advance(Duration.ofHours(2));
-    Reaper.Result stale = new Reaper(a.config(), a.store(), new io.wsgate.store.ActivityStore(a.store()), a.provider())
+    Reaper.Result stale = new Reaper(a.config(), a.store(), new io.wsgate.store.ActivityStore(a.store()), a.provider(),
+        io.wsgate.metrics.Meters.noop())
         .runOnce(f.clock.millis(), oldFence).await();
     assertThat(stale.fenced()).isTrue();
     assertThat(stale.stopped()).isZero();

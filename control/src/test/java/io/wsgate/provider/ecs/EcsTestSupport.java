@@ -38,16 +38,20 @@ final class EcsTestSupport {
   }
 
   static GatewayConfig config(FakeEcs fake, Duration launchTimeout, String cluster) {
-    Profile code = codeProfile(fake);
-    GatewayConfig.Ecs ecs = new GatewayConfig.Ecs(cluster, List.of("subnet-0abc", "subnet-0def"),
-        List.of("sg-0123"), Optional.of(FakeEcs.REGION), Optional.of(fake.endpoint()), "wsgate-test");
-    return new GatewayConfig("127.0.0.1", 0, "localhost", "http://localhost:8080", Optional.empty(),
-        GatewayConfig.ProviderKind.ECS, Map.of("code", code), "code", launchTimeout, Duration.ofSeconds(30),
-        Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30),
-        Duration.ofSeconds(2), Path.of(".wsgate"), Path.of("/mnt/efs/workspaces"), Duration.ofSeconds(10), 1,
-        new GatewayConfig.FleetControl(0, java.time.ZoneOffset.UTC, Duration.ofSeconds(10), Duration.ofSeconds(5),
-            Duration.ofSeconds(60), 4, Duration.ofSeconds(1)), ecs);
+    // through the loader, as in production, so the test config is always a valid one
+    Map<String, String> env = new java.util.HashMap<>(Map.of(
+        "WSGATE_PROVIDER", "ecs", "WSGATE_ECS_CLUSTER", cluster, "WSGATE_ECS_SUBNETS", "subnet-0abc,subnet-0def",
+        "WSGATE_ECS_SECURITY_GROUPS", "sg-0123", "WSGATE_ECS_REGION", FakeEcs.REGION,
+        "WSGATE_ECS_ENDPOINT", fake.endpoint().toString(), "WSGATE_ECS_STARTED_BY", "wsgate-test",
+        "WSGATE_PROFILES", "code", "WSGATE_DEFAULT_PROFILE", "code", "WSGATE_LISTEN_HOST", "127.0.0.1"));
+    env.putAll(Map.of("WSGATE_PROFILE_CODE_TASK_DEFINITION", FAMILY, "WSGATE_PROFILE_CODE_CONTAINER", CONTAINER,
+        "WSGATE_PROFILE_CODE_CAPACITY_PROVIDER", "FARGATE_SPOT",
+        "WSGATE_PROFILE_CODE_PORT", Integer.toString(fake.containerPort()),
+        "WSGATE_PROFILE_CODE_READINESS_PATH", "/healthz", "WSGATE_DATA_DIR", "/mnt/efs/workspaces",
+        "WSGATE_LAUNCH_TIMEOUT", launchTimeout.toMillis() + "ms", "WSGATE_PORT", "0", "WSGATE_AUTH", "off"));
+    return io.wsgate.config.ConfigLoader.load(env);
   }
+
 
   static GatewayConfig config(FakeEcs fake) {
     return config(fake, Duration.ofSeconds(60), CLUSTER);

@@ -11,6 +11,7 @@ import io.wsgate.config.Profile;
 import io.wsgate.launch.CapacityException;
 import io.wsgate.launch.LaunchException;
 import io.wsgate.launch.Launcher;
+import io.wsgate.metrics.Meters;
 import io.wsgate.proxy.error.ErrorResponses;
 import io.wsgate.proxy.error.GatewayError;
 import io.wsgate.proxy.routing.RouteCache;
@@ -41,8 +42,15 @@ public final class ColdStart {
   private final RouteCache routes;
   private final RedisStore store;
   private final Clock clock;
+  private final Meters meters;
 
   public ColdStart(GatewayConfig config, Launcher launcher, RouteCache routes, RedisStore store, Clock clock) {
+    this(config, launcher, routes, store, clock, Meters.noop());
+  }
+
+  public ColdStart(GatewayConfig config, Launcher launcher, RouteCache routes, RedisStore store, Clock clock,
+                   Meters meters) {
+    this.meters = meters;
     this.config = config;
     this.launcher = launcher;
     this.routes = routes;
@@ -60,6 +68,7 @@ public final class ColdStart {
       if (ar.failed()) {
         req.resume();
         log.warn("workspace {}: redis lookup failed: {}", id, ar.cause().toString());
+        meters.requestFinished(GatewayError.REDIS_UNAVAILABLE.tag(), GatewayError.REDIS_UNAVAILABLE.status());
         ErrorResponses.send(req, GatewayError.REDIS_UNAVAILABLE,
             "The gateway cannot reach its state store right now. Try again in a few seconds.", 5);
         return;
@@ -81,28 +90,38 @@ public final class ColdStart {
     // a browser waits briefly before the waiting page: warm claims and quick failures need no waiting page
     long wait = navigation ? Math.min(NAVIGATION_WAIT_MS, config.holdTimeout().toMillis())
         : config.holdTimeout().toMillis();
+    long heldSince = meters.heldStarted();
     onContext(ctx, launch.timeout(wait, TimeUnit.MILLISECONDS)).onComplete(ar -> {
       if (ar.succeeded()) {
+        meters.heldFinished(heldSince, "ready");
         forward.accept(req, routes.get(id) != null ? routes.get(id) : routes.put(ar.result()));
         return;
       }
       req.resume();
       Throwable err = ar.cause();
-      if (err instanceof LaunchException le) {
-        ErrorResponses.send(req, GatewayError.LAUNCH_FAILED, le.getMessage(), le.retryAfterSeconds());
-      } else if (err instanceof CapacityException ce) {
-        ErrorResponses.send(req, GatewayError.AT_CAPACITY, ce.getMessage(), ce.retryAfterSeconds());
-      } else if (navigation) {
+      if (navigation && !(err instanceof LaunchException) && !(err instanceof CapacityException)) {
+        meters.heldFinished(heldSince, "waiting_page");
+        meters.waitingPageSent();
         req.response().setStatusCode(200)
             .putHeader("content-type", "text/html; charset=utf-8")
             .putHeader("cache-control", "no-store")
             .end(WaitingPage.render(id));
+        return;
+      }
+      GatewayError kind = err instanceof LaunchException ? GatewayError.LAUNCH_FAILED
+          : err instanceof CapacityException ? GatewayError.AT_CAPACITY : GatewayError.STILL_STARTING;
+      meters.heldFinished(heldSince, kind.tag());
+      meters.requestFinished(kind.tag(), kind.status());
+      if (err instanceof LaunchException le) {
+        ErrorResponses.send(req, kind, le.getMessage(), le.retryAfterSeconds());
+      } else if (err instanceof CapacityException ce) {
+        ErrorResponses.send(req, kind, ce.getMessage(), ce.retryAfterSeconds());
       } else {
-        ErrorResponses.send(req, GatewayError.STILL_STARTING,
-            "Your workspace is still starting. Try again in a few seconds.", 5);
+        ErrorResponses.send(req, kind, "Your workspace is still starting. Try again in a few seconds.", 5);
       }
     });
   }
+
 
   /** {@code GET /__wsgate/status} on a workspace host: the launch's state, phase and failure. */
   public void status(HttpServerRequest req, WorkspaceId id, Context ctx) {

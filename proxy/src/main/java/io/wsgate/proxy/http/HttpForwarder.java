@@ -17,6 +17,7 @@ import io.wsgate.activity.ActivityMark;
 import io.wsgate.activity.ActivitySource;
 import io.wsgate.activity.ActivityTracker;
 import io.wsgate.config.Profile;
+import io.wsgate.metrics.Meters;
 import io.wsgate.proxy.error.ErrorResponses;
 import io.wsgate.proxy.error.GatewayError;
 import io.wsgate.workspace.Route;
@@ -41,10 +42,12 @@ public final class HttpForwarder {
   private final UpstreamFailureListener failures;
   private final ActivityTracker activity;
   private final Function<String, Profile.ActivityPolicy> policies;
+  private final Meters meters;
 
   public HttpForwarder(HttpClient client, long connectTimeoutMs, long responseTimeoutMs,
                        UpstreamFailureListener failures, ActivityTracker activity,
-                       Function<String, Profile.ActivityPolicy> policies) {
+                       Function<String, Profile.ActivityPolicy> policies, Meters meters) {
+    this.meters = meters;
     this.client = client;
     this.activity = activity;
     this.policies = policies;
@@ -58,7 +61,8 @@ public final class HttpForwarder {
     SocketAddress server = SocketAddress.inetSocketAddress(route.endpoint().port(), route.endpoint().host());
     HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), client);
     proxy.origin(ctx -> ctx.client().request(new RequestOptions().setServer(server)
-        .setConnectTimeout(connectTimeoutMs).setIdleTimeout(responseTimeoutMs)));
+        .setConnectTimeout(connectTimeoutMs).setIdleTimeout(responseTimeoutMs))
+        .onSuccess(upstream -> RequestTiming.of(ctx).sentUpstream()));
     proxy.addInterceptor(new RouteInterceptor(route));
     return proxy;
   }
@@ -77,6 +81,7 @@ public final class HttpForwarder {
 
     @Override
     public Future<ProxyResponse> handleProxyRequest(ProxyContext ctx) {
+      RequestTiming timing = RequestTiming.start(ctx, meters);
       ProxyRequest request = ctx.request();
       HttpServerRequest incoming = request.proxiedRequest();
       activity.http(mark, ActivitySource.HTTP_REQUEST, request.getBody() == null ? 0 : request.getBody().length(), policy);
@@ -88,6 +93,7 @@ public final class HttpForwarder {
         log.warn("workspace {}: {} {} -> {} ({}: {})", route.id(), incoming.method(), incoming.path(), kind.tag(),
             route.endpoint(), err.toString());
         failures.failed(route, kind, err);
+        timing.failed(kind.tag());
         ErrorResponses.Rendered r = ErrorResponses.render(kind, UpstreamErrors.detail(kind), 0,
             ErrorResponses.wantsHtml(incoming));
         ProxyResponse response = request.release().response().setStatusCode(r.status());
@@ -99,12 +105,14 @@ public final class HttpForwarder {
 
     @Override
     public Future<Void> handleProxyResponse(ProxyContext ctx) {
+      RequestTiming timing = RequestTiming.of(ctx);
+      timing.headArrived(ctx);
       if (policy.bothDirections()) {
         activity.http(mark, ActivitySource.HTTP_RESPONSE,
             ctx.response().getBody() == null ? 0 : ctx.response().getBody().length(), policy);
       }
       HopByHop.strip(ctx.response().headers());
-      return ctx.sendResponse();
+      return timing.responding(ctx, ctx.sendResponse());
     }
   }
 }

@@ -12,6 +12,7 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
+import io.wsgate.metrics.Meters;
 import io.wsgate.proxy.error.ErrorResponses;
 import io.wsgate.proxy.error.GatewayError;
 import io.wsgate.proxy.http.ForwardedHeaders;
@@ -56,9 +57,11 @@ public final class WebSocketRelay {
   private final ActivityTracker activity;
   private final Function<String, Profile.ActivityPolicy> policies;
   private final Map<WorkspaceId, Set<ServerWebSocket>> open = new ConcurrentHashMap<>();
+  private final Meters meters;
 
   public WebSocketRelay(Vertx vertx, WebSocketClient client, long connectTimeoutMs, UpstreamFailureListener failures,
-                        ActivityTracker activity, Function<String, Profile.ActivityPolicy> policies) {
+                        ActivityTracker activity, Function<String, Profile.ActivityPolicy> policies, Meters meters) {
+    this.meters = meters;
     this.vertx = vertx;
     this.activity = activity;
     this.policies = policies;
@@ -108,9 +111,11 @@ public final class WebSocketRelay {
       WebSocket upstream = ar.result();
       req.toWebSocket().onComplete(up -> {
         if (up.failed()) {
+          meters.webSocketSession("client_failed");
           upstream.close((short) 1001, "client upgrade failed");
           return;
         }
+        meters.webSocketSession("opened");
         join(route, up.result(), upstream);
       });
     });
@@ -118,6 +123,7 @@ public final class WebSocketRelay {
 
   private void rejected(HttpServerRequest req, Route route, Throwable err) {
     if (err instanceof UpgradeRejectedException rejected) {
+      meters.webSocketSession("rejected");
       // the workspace answered, it just said no: pass its answer on
       req.response().setStatusCode(rejected.getStatus());
       if (rejected.getHeaders() != null) {
@@ -134,17 +140,20 @@ public final class WebSocketRelay {
     log.warn("workspace {}: websocket {} -> {} ({}: {})", route.id(), req.path(), kind.tag(), route.endpoint(),
         err.toString());
     failures.failed(route, kind, err);
+    meters.webSocketSession(kind.tag());
     ErrorResponses.send(req, kind, UpstreamErrors.detail(kind), 0);
   }
 
   private void join(Route route, ServerWebSocket client, WebSocket upstream) {
     WebSocketActivity counted = activity.webSocket(route.id(), policies.apply(route.profile()));
-    pipeFrames(client, upstream, counted);
-    pipeFrames(upstream, client, counted);
+    pipeFrames(client, upstream, counted, meters, true);
+    pipeFrames(upstream, client, counted, meters, false);
+    meters.webSocketOpened();
     Set<ServerWebSocket> sockets = open.computeIfAbsent(route.id(), k -> ConcurrentHashMap.newKeySet());
     sockets.add(client);
     long keepalive = vertx.setPeriodic(KEEPALIVE_MS, t -> client.writePing(KEEPALIVE));
     client.closeHandler(v -> {
+      meters.webSocketClosed(); // the client side closes exactly once, whoever started the close
       vertx.cancelTimer(keepalive);
       sockets.remove(client);
       closePeer(client, upstream);
@@ -178,8 +187,8 @@ public final class WebSocketRelay {
     return sockets == null ? 0 : sockets.size();
   }
 
-  private static void pipeFrames(WebSocketBase from, WebSocketBase to, WebSocketActivity counted) {
-    boolean fromClient = from instanceof ServerWebSocket;
+  private static void pipeFrames(WebSocketBase from, WebSocketBase to, WebSocketActivity counted, Meters meters,
+                                 boolean fromClient) {
     from.frameHandler(frame -> {
       if (frame.isClose()) {
         return; // the close handshake is relayed by closePeer with the same code and reason
@@ -196,6 +205,7 @@ public final class WebSocketRelay {
           counted.workspaceFrame(size, frame.isFinal());
         }
       }
+      meters.webSocketBytes(fromClient, frame.binaryData().length());
       to.writeFrame(frame);
       if (to.writeQueueFull()) {
         from.pause();
