@@ -26,6 +26,11 @@ public final class Main {
       System.out.println(usage());
       return;
     }
+    if (args.length > 0 && args[0].equals("token")) {
+      System.exit(TokenCommand.run(System.getenv(), java.util.Arrays.asList(args).subList(1, args.length),
+          System.out, System.err));
+      return;
+    }
     GatewayConfig config;
     try {
       config = ConfigLoader.load(System.getenv(), args);
@@ -70,7 +75,8 @@ public final class Main {
         redisToStop.stop();
       }
     }, "wsgate-shutdown"));
-    System.out.println(banner(config, gateway.port(), redisToStop == null ? "external" : "embedded, " + redisUrl));
+    System.out.println(banner(config, gateway.port(), redisToStop == null ? "external" : "embedded, " + redisUrl)
+        + LoginBanner.lines(vertx, config));
   }
 
   private static String banner(GatewayConfig config, int port, String redis) {
@@ -85,7 +91,8 @@ public final class Main {
   }
 
   static String usage() {
-    StringBuilder b = new StringBuilder("Usage: java -jar wsgate.jar [--flag value ...]\n\n"
+    StringBuilder b = new StringBuilder("Usage: java -jar wsgate.jar [--flag value ...]\n       "
+        + TokenCommand.USAGE.substring("Usage: ".length()) + "\n\n"
         + "Every setting is an environment variable or a flag (the flag wins).\n\n");
     for (Setting s : Setting.values()) {
       b.append(String.format("  %-28s %-26s default: %s%n      %s%n", s.env(), s.flag(),

@@ -135,13 +135,14 @@ public final class ConfigLoader {
     Path stateDir = path(Setting.STATE_DIR);
     Path dataDir = path(Setting.DATA_DIR);
     GatewayConfig.Ecs ecs = ecs(provider);
+    SecurityConfig security = SecuritySettings.load(this::raw, problems, provider, stateDir);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
     return new GatewayConfig(listenHost, port, baseDomain, publicUrl,
         redis.isEmpty() ? Optional.empty() : Optional.of(redis), provider, profiles, defaultProfile,
         launchTimeout, holdTimeout, backoff, connect, response, cacheTtl, redisTimeout, stateDir, dataDir,
-        stopGrace, eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : eventLoops, ecs);
+        stopGrace, eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : eventLoops, ecs, security);
   }
 
   private GatewayConfig.Ecs ecs(GatewayConfig.ProviderKind provider) {

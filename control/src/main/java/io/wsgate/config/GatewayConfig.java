@@ -31,7 +31,8 @@ public record GatewayConfig(
     Path dataDir,
     Duration stopGrace,
     int eventLoops,
-    Ecs ecs) {
+    Ecs ecs,
+    SecurityConfig security) {
 
   /** Where workspaces run. */
   public enum ProviderKind { LOCAL, ECS }
@@ -63,10 +64,15 @@ public record GatewayConfig(
     return publicUrl.substring(0, schemeEnd + 3) + "ws-" + id + "." + publicUrl.substring(schemeEnd + 3) + "/";
   }
 
+  /** Whether users reach the gateway over HTTPS (then cookies are {@code Secure}, origins {@code https://}). */
+  public boolean publicHttps() {
+    return publicUrl.startsWith("https://");
+  }
+
   /** A copy with other settings; for tests and tools that start several gateways. */
   public GatewayConfig withPort(int newPort) {
     return new GatewayConfig(listenHost, newPort, baseDomain, publicUrl, redisUrl, provider, profiles,
         defaultProfile, launchTimeout, holdTimeout, launchRetryBackoff, upstreamConnectTimeout,
-        upstreamResponseTimeout, routeCacheTtl, redisTimeout, stateDir, dataDir, stopGrace, eventLoops, ecs);
+        upstreamResponseTimeout, routeCacheTtl, redisTimeout, stateDir, dataDir, stopGrace, eventLoops, ecs, security);
   }
 }

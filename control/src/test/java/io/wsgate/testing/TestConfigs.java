@@ -46,6 +46,8 @@ public final class TestConfigs {
     env.put("WSGATE_LAUNCH_TIMEOUT", "60s");
     env.put("WSGATE_HOLD_TIMEOUT", "60s");
     env.put("WSGATE_STOP_GRACE", "5s");
+    // tests of proxying and launching run without auth; the auth tests turn it on (see AuthFixture)
+    env.put("WSGATE_AUTH", "off");
     return env;
   }
 

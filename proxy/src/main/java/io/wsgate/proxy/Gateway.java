@@ -17,6 +17,7 @@ import io.wsgate.provider.Providers;
 import io.wsgate.provider.StopReason;
 import io.wsgate.provider.WorkspaceProvider;
 import io.wsgate.proxy.coldstart.ColdStart;
+import io.wsgate.proxy.edge.SecurityLayer;
 import io.wsgate.proxy.error.GatewayError;
 import io.wsgate.proxy.http.HttpForwarder;
 import io.wsgate.proxy.http.UpstreamFailureListener;
@@ -100,17 +101,19 @@ public final class Gateway {
     RouteCache routes = new RouteCache(store, events, config.routeCacheTtl().toMillis(), forwarder::proxyFor,
         clock::millis);
     cache.set(routes);
+    SecurityLayer security = SecurityLayer.create(vertx, config, store, clock);
+    int maxWebSocket = config.security().webSocketMaxMessage();
     WebSocketRelay relay = new WebSocketRelay(vertx, vertx.createWebSocketClient(new WebSocketClientOptions()
-        .setMaxFrameSize(MAX_WEBSOCKET_FRAME).setMaxMessageSize(MAX_WEBSOCKET_FRAME).setMaxConnections(10_000)
+        .setMaxFrameSize(maxWebSocket).setMaxMessageSize(maxWebSocket).setMaxConnections(10_000)
         .setTryUsePerMessageCompression(false).setTryUsePerFrameCompression(false)),
         config.upstreamConnectTimeout().toMillis(), failures);
-    HttpServerOptions serverOptions = new HttpServerOptions().setHost(config.listenHost()).setPort(config.port())
+    HttpServerOptions serverOptions = security.configure(new HttpServerOptions().setHost(config.listenHost()).setPort(config.port())
         .setMaxWebSocketFrameSize(MAX_WEBSOCKET_FRAME).setMaxWebSocketMessageSize(MAX_WEBSOCKET_FRAME)
         .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
         .setWebSocketSubProtocols(List.of("*"))
-        .setIdleTimeout(120);
+        .setIdleTimeout(120));
     var services = new GatewayVerticle.GatewayServices(config, serverOptions, new HostParser(config.baseDomain()),
-        routes, new ColdStart(config, launcher, routes, store, clock), relay);
+        routes, new ColdStart(config, launcher, routes, store, clock, security.launchGuard()), relay, security);
     List<GatewayVerticle> instances = new ArrayList<>();
     return vertx.deployVerticle(() -> {
           GatewayVerticle v = new GatewayVerticle(services);

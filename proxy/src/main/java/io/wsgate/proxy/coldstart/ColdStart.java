@@ -10,6 +10,7 @@ import io.wsgate.config.GatewayConfig;
 import io.wsgate.config.Profile;
 import io.wsgate.launch.LaunchException;
 import io.wsgate.launch.Launcher;
+import io.wsgate.proxy.auth.LaunchGuard;
 import io.wsgate.proxy.error.ErrorResponses;
 import io.wsgate.proxy.error.GatewayError;
 import io.wsgate.proxy.routing.RouteCache;
@@ -38,8 +39,11 @@ public final class ColdStart {
   private final RouteCache routes;
   private final RedisStore store;
   private final Clock clock;
+  private final LaunchGuard guard;
 
-  public ColdStart(GatewayConfig config, Launcher launcher, RouteCache routes, RedisStore store, Clock clock) {
+  public ColdStart(GatewayConfig config, Launcher launcher, RouteCache routes, RedisStore store, Clock clock,
+                   LaunchGuard guard) {
+    this.guard = guard;
     this.config = config;
     this.launcher = launcher;
     this.routes = routes;
@@ -71,8 +75,26 @@ public final class ColdStart {
 
   private void launch(HttpServerRequest req, WorkspaceId id, Context ctx,
                       BiConsumer<HttpServerRequest, RouteCache.LiveRoute> forward) {
-    Profile profile = config.profile(config.defaultProfile());
+    // the guard decides first: who launches, with which profile, and whether limits allow it now
+    onContext(ctx, guard.admit(req, id)).onComplete(permit -> {
+      if (permit.failed()) {
+        req.resume();
+        if (!LaunchGuard.answer(req, permit.cause())) {
+          log.warn("workspace {}: launch admission failed: {}", id, permit.cause().toString());
+          ErrorResponses.send(req, GatewayError.REDIS_UNAVAILABLE,
+              "The gateway cannot reach its state store right now. Try again in a few seconds.", 5);
+        }
+        return;
+      }
+      launchAdmitted(req, id, ctx, forward, permit.result());
+    });
+  }
+
+  private void launchAdmitted(HttpServerRequest req, WorkspaceId id, Context ctx,
+                              BiConsumer<HttpServerRequest, RouteCache.LiveRoute> forward, LaunchGuard.Permit permit) {
+    Profile profile = permit.profile();
     Future<io.wsgate.workspace.Route> launch = launcher.ensureRunning(id, profile);
+    launch.onComplete(ar -> permit.release());
     launch.onSuccess(routes::put);
     if (isNavigation(req)) {
       launch.onFailure(err -> log.debug("workspace {}: {}", id, err.getMessage()));
@@ -90,6 +112,9 @@ public final class ColdStart {
       }
       req.resume();
       Throwable err = ar.cause();
+      if (LaunchGuard.answer(req, err)) {
+        return;
+      }
       if (err instanceof LaunchException le) {
         ErrorResponses.send(req, GatewayError.LAUNCH_FAILED, le.getMessage(), le.retryAfterSeconds());
       } else {

@@ -13,6 +13,7 @@ import io.vertx.httpproxy.ProxyInterceptor;
 import io.vertx.httpproxy.ProxyOptions;
 import io.vertx.httpproxy.ProxyRequest;
 import io.vertx.httpproxy.ProxyResponse;
+import io.wsgate.proxy.auth.Credentials;
 import io.wsgate.proxy.error.ErrorResponses;
 import io.wsgate.proxy.error.GatewayError;
 import io.wsgate.workspace.Route;
@@ -66,6 +67,8 @@ public final class HttpForwarder {
       HttpServerRequest incoming = request.proxiedRequest();
       HopByHop.strip(request.headers());
       ForwardedHeaders.apply(incoming, request.headers());
+      Credentials.stripSessionCookie(request.headers());
+      request.setURI(Credentials.withoutToken(request.getURI()));
       request.setAuthority(incoming.authority());
       return ctx.sendRequest().recover(err -> {
         GatewayError kind = UpstreamErrors.classify(err);

@@ -12,6 +12,7 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
+import io.wsgate.proxy.auth.Credentials;
 import io.wsgate.proxy.error.ErrorResponses;
 import io.wsgate.proxy.error.GatewayError;
 import io.wsgate.proxy.http.ForwardedHeaders;
@@ -59,7 +60,7 @@ public final class WebSocketRelay {
     WebSocketConnectOptions options = new WebSocketConnectOptions()
         .setHost(route.endpoint().host())
         .setPort(route.endpoint().port())
-        .setURI(req.uri())
+        .setURI(Credentials.withoutToken(req.uri()))
         .setAllowOriginHeader(false)
         .setTimeout(connectTimeoutMs)
         .setConnectTimeout(connectTimeoutMs);
@@ -72,6 +73,7 @@ public final class WebSocketRelay {
     }
     HopByHop.strip(headers);
     ForwardedHeaders.apply(req, headers);
+    Credentials.stripSessionCookie(headers);
     headers.set("host", req.getHeader("host"));
     options.setHeaders(headers);
     String protocols = req.getHeader("sec-websocket-protocol");
