@@ -38,12 +38,16 @@ public final class ClientAddress {
 
   /** The client's address: the rightmost untrusted hop of X-Forwarded-For plus the peer. */
   public String of(HttpServerRequest req) {
-    String peer = peer(req);
+    return rightmostUntrusted(peer(req), req.headers().getAll("x-forwarded-for"));
+  }
+
+  /** The rightmost address of {@code forwardedFor} + {@code peer} that is not a trusted proxy. */
+  String rightmostUntrusted(String peer, List<String> forwardedFor) {
     if (!isTrusted(peer)) {
       return peer;
     }
     List<String> chain = new ArrayList<>();
-    for (String header : req.headers().getAll("x-forwarded-for")) {
+    for (String header : forwardedFor) {
       for (String hop : header.split(",")) {
         if (!hop.isBlank()) {
           chain.add(hop.trim());
