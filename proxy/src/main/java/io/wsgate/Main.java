@@ -31,6 +31,11 @@ public final class Main {
       System.out.println(usage());
       return;
     }
+    if (args.length > 0 && args[0].equals("token")) {
+      System.exit(TokenCommand.run(System.getenv(), java.util.Arrays.asList(args).subList(1, args.length),
+          System.out, System.err));
+      return;
+    }
     GatewayConfig config;
     try {
       config = ConfigLoader.load(System.getenv(), args);
@@ -78,7 +83,7 @@ public final class Main {
       }
     }, "wsgate-shutdown"));
     System.out.println(banner(config, gateway.port(), gateway.adminPort(),
-        redisToStop == null ? "external" : "embedded, " + redisUrl));
+        redisToStop == null ? "external" : "embedded, " + redisUrl) + LoginBanner.lines(vertx, config));
   }
 
   private static String banner(GatewayConfig config, int port, int adminPort, String redis) {
@@ -94,7 +99,8 @@ public final class Main {
   }
 
   static String usage() {
-    StringBuilder b = new StringBuilder("Usage: java -jar wsgate.jar [--flag value ...]\n\n"
+    StringBuilder b = new StringBuilder("Usage: java -jar wsgate.jar [--flag value ...]\n       "
+        + TokenCommand.USAGE.substring("Usage: ".length()) + "\n\n"
         + "Every setting is an environment variable or a flag (the flag wins).\n\n");
     for (Setting s : Setting.values()) {
       b.append(String.format("  %-28s %-26s default: %s%n      %s%n", s.env(), s.flag(),

@@ -140,13 +140,15 @@ public final class ConfigLoader {
     GatewayConfig.Ecs ecs = ecs(provider);
     GatewayConfig.FleetControl fleet = fleetControl();
     GatewayConfig.Admin admin = admin();
+    SecurityConfig security = SecuritySettings.load(this::raw, problems, provider, stateDir);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
     return new GatewayConfig(listenHost, port, baseDomain, publicUrl,
         redis.isEmpty() ? Optional.empty() : Optional.of(redis), provider, profiles, defaultProfile,
         launchTimeout, holdTimeout, backoff, connect, response, cacheTtl, redisTimeout, stateDir, dataDir,
-        stopGrace, eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : eventLoops, fleet, ecs, admin);
+        stopGrace, eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : eventLoops, fleet, ecs, admin,
+        security);
   }
 
   private GatewayConfig.FleetControl fleetControl() {

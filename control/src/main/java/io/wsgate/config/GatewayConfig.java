@@ -34,7 +34,8 @@ public record GatewayConfig(
     int eventLoops,
     FleetControl fleet,
     Ecs ecs,
-    Admin admin) {
+    Admin admin,
+    SecurityConfig security) {
 
   /**
    * How the control leader runs the fleet (see the MAX_RUNNING, POOL_TIME_ZONE, LEADER_LEASE, *_INTERVAL and
@@ -78,10 +79,16 @@ public record GatewayConfig(
     return publicUrl.substring(0, schemeEnd + 3) + "ws-" + id + "." + publicUrl.substring(schemeEnd + 3) + "/";
   }
 
+  /** Whether users reach the gateway over HTTPS (then cookies are {@code Secure}, origins {@code https://}). */
+  public boolean publicHttps() {
+    return publicUrl.startsWith("https://");
+  }
+
   /** A copy with other settings; for tests and tools that start several gateways. */
   public GatewayConfig withPort(int newPort) {
     return new GatewayConfig(listenHost, newPort, baseDomain, publicUrl, redisUrl, provider, profiles,
         defaultProfile, launchTimeout, holdTimeout, launchRetryBackoff, upstreamConnectTimeout,
-        upstreamResponseTimeout, routeCacheTtl, redisTimeout, stateDir, dataDir, stopGrace, eventLoops, fleet, ecs, admin);
+        upstreamResponseTimeout, routeCacheTtl, redisTimeout, stateDir, dataDir, stopGrace, eventLoops, fleet, ecs, admin,
+        security);
   }
 }

@@ -49,7 +49,30 @@ public enum Setting {
   ADMIN_TOKEN("", "Bearer token the admin server requires (except on /healthz); empty: no token."),
   COST_PER_TASK_HOUR("0", "Price of one workspace task for an hour (any currency), exported as "
       + "wsgate.cost.task.hour.price to turn workspace-seconds into cost."),
-  METRICS_SAMPLE_INTERVAL("15s", "How often workspace counts and the cost counters are sampled from Redis.");
+  METRICS_SAMPLE_INTERVAL("15s", "How often workspace counts and the cost counters are sampled from Redis."),
+  // Security (see SecuritySettings and the README's Security section)
+  AUTH("on", "on: every workspace request needs an LMS login token or a session; off: anyone who reaches the "
+      + "gateway opens and launches any workspace (a warning is logged on every start)."),
+  AUTH_KEYS("", "Comma-separated kid:secret pairs (secrets of at least 32 characters) shared with the LMS for HS256 "
+      + "tokens; the first signs what `wsgate token` mints, all verify. Empty with the local provider: one key is "
+      + "generated and kept in <state dir>/auth-keys (mode 0600)."),
+  TOKEN_MAX_TTL("5m", "Longest lifetime (exp minus now) a login token may have; tokens that live longer are refused."),
+  TOKEN_LEEWAY("30s", "Clock skew allowed when checking a login token's exp."),
+  SESSION_TTL("12h", "Session cookie lifetime; it slides with use (a fresh cookie once more than half has passed)."),
+  LOGIN_URL("", "LMS page a visitor without a session is redirected to, with return=<the URL they asked for>; "
+      + "empty: a 401 page."),
+  USER_CONCURRENT_LAUNCHES("2", "Workspaces one user may have starting at the same time (all replicas)."),
+  USER_LAUNCH_RATE("10", "Launches one user may cause per minute (all replicas)."),
+  GLOBAL_CONCURRENT_LAUNCHES("20", "Workspaces starting at the same time across all replicas."),
+  MAX_REQUEST_LINE("8KiB", "Longest request line; longer gets 414."),
+  MAX_HEADER_SIZE("16KiB", "Largest request header block; larger gets 431."),
+  MAX_HEADERS("100", "Most request header fields; more gets 431."),
+  HEADER_TIMEOUT("10s", "Longest a client may take to send a request's headers (slowloris); then the connection is closed."),
+  BODY_IDLE_TIMEOUT("30s", "Longest a request body may stall while the gateway is reading it; then the connection is closed."),
+  IDLE_TIMEOUT("120s", "Idle keep-alive connections are closed after this; keep it above the load balancer's (ALB: 60 s)."),
+  WEBSOCKET_MAX_MESSAGE("16MiB", "Largest WebSocket frame and message relayed (code-server sends multi-megabyte ones)."),
+  TRUSTED_PROXIES("", "Comma-separated CIDRs of proxies (the ALB's subnets) whose X-Forwarded-For/-Proto are kept; "
+      + "anyone else's are replaced.");
 
   private final String defaultValue;
   private final String description;

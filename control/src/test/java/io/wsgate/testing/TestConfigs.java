@@ -49,6 +49,8 @@ public final class TestConfigs {
     // test machines are small and shared: generous bounds keep slow moments from failing tests
     env.put("WSGATE_REDIS_TIMEOUT", "15s");
     env.put("WSGATE_ADMIN_PORT", "0");
+    // tests of proxying and launching run without auth; the auth tests turn it on (see AuthFixture)
+    env.put("WSGATE_AUTH", "off");
     return env;
   }
 

@@ -33,6 +33,7 @@ import io.wsgate.provider.StopReason;
 import io.wsgate.provider.WorkspaceProvider;
 import io.wsgate.proxy.admin.AdminVerticle;
 import io.wsgate.proxy.coldstart.ColdStart;
+import io.wsgate.proxy.edge.SecurityLayer;
 import io.wsgate.proxy.error.GatewayError;
 import io.wsgate.proxy.http.HttpForwarder;
 import io.wsgate.proxy.http.UpstreamFailureListener;
@@ -153,8 +154,10 @@ public final class Gateway {
     RouteCache routes = new RouteCache(store, events, config.routeCacheTtl().toMillis(), forwarder::proxyFor,
         clock::millis);
     cache.set(routes);
+    SecurityLayer security = SecurityLayer.create(vertx, config, store, clock);
+    int maxWebSocket = config.security().webSocketMaxMessage();
     relay = new WebSocketRelay(vertx, vertx.createWebSocketClient(new WebSocketClientOptions()
-        .setMaxFrameSize(MAX_WEBSOCKET_FRAME).setMaxMessageSize(MAX_WEBSOCKET_FRAME).setMaxConnections(10_000)
+        .setMaxFrameSize(maxWebSocket).setMaxMessageSize(maxWebSocket).setMaxConnections(10_000)
         .setTryUsePerMessageCompression(false).setTryUsePerFrameCompression(false)),
         config.upstreamConnectTimeout().toMillis(), failures, activity, policies, meters);
     events.onEvent(e -> {
@@ -163,13 +166,14 @@ public final class Gateway {
         relay.closeAll(e.id(), "workspace stopped");
       }
     });
-    HttpServerOptions serverOptions = new HttpServerOptions().setHost(config.listenHost()).setPort(config.port())
+    HttpServerOptions serverOptions = security.configure(new HttpServerOptions().setHost(config.listenHost()).setPort(config.port())
         .setMaxWebSocketFrameSize(MAX_WEBSOCKET_FRAME).setMaxWebSocketMessageSize(MAX_WEBSOCKET_FRAME)
         .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
         .setWebSocketSubProtocols(List.of("*"))
-        .setIdleTimeout(120);
+        .setIdleTimeout(120));
     var services = new GatewayVerticle.GatewayServices(config, serverOptions, new HostParser(config.baseDomain()),
-        routes, new ColdStart(config, launcher, routes, store, clock, meters), relay, reservedPaths());
+        routes, new ColdStart(config, launcher, routes, store, clock, security.launchGuard(), meters), relay,
+        reservedPaths(), security);
     List<GatewayVerticle> instances = new ArrayList<>();
     return vertx.deployVerticle(() -> {
           GatewayVerticle v = new GatewayVerticle(services);

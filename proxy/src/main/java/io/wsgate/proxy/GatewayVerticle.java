@@ -31,6 +31,7 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     HttpServerOptions options = services.serverOptions();
     server = vertx.createHttpServer(options).requestHandler(this::handle);
+    services.security().install(server);
     return server.listen();
   }
 
@@ -39,6 +40,9 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private void handle(HttpServerRequest req) {
+    if (!services.security().screen(req)) {
+      return;
+    }
     HostParser.Result host = services.hosts().parse(req.getHeader("host"));
     if (!host.isWorkspace()) {
       if ("/healthz".equals(req.path())) {
@@ -47,6 +51,9 @@ public final class GatewayVerticle extends VerticleBase {
       }
       ErrorResponses.send(req, GatewayError.UNKNOWN_HOST, host.problem().text()
           + ". Workspaces are at ws-<id>." + services.config().baseDomain() + ".", 0);
+      return;
+    }
+    if (!services.security().authorize(req, host.id(), context)) {
       return;
     }
     if (req.path().startsWith("/__wsgate/")) {
@@ -75,7 +82,8 @@ public final class GatewayVerticle extends VerticleBase {
 
   /** The shared pieces every instance uses. */
   record GatewayServices(io.wsgate.config.GatewayConfig config, HttpServerOptions serverOptions, HostParser hosts,
-                         RouteCache routes, ColdStart coldStart, WebSocketRelay webSockets, ReservedPaths reserved) {
+                         RouteCache routes, ColdStart coldStart, WebSocketRelay webSockets, ReservedPaths reserved,
+                         io.wsgate.proxy.edge.SecurityLayer security) {
   }
 
 }

@@ -57,7 +57,8 @@ class DeadUpstreamTest {
     ProcessHandle.of(Long.parseLong(pidOf(pw.ref()))).ifPresent(ProcessHandle::destroyForcibly);
     // whatever the timing, the user ends up on a fresh workspace: either this request or the next relaunches
     Http.Response r = http.get("ws-exits.localhost", "/echo").await(120, TimeUnit.SECONDS);
-    if (r.status() != 200) {
+    // a reset on the pooled connection, then a refusal before the exit event reaches the route cache: two 502s
+    for (int i = 0; i < 2 && r.status() != 200; i++) {
       assertThat(r.status()).isEqualTo(502);
       r = http.get("ws-exits.localhost", "/echo").await(120, TimeUnit.SECONDS);
     }

@@ -56,7 +56,8 @@ class WebSocketRelayTest {
   private Session connect(String id) {
     WebSocketConnectOptions o = new WebSocketConnectOptions()
         .setHost("127.0.0.1").setPort(f.gateway.port()).setURI("/ws")
-        .addHeader("host", "ws-" + id + ".localhost:" + f.gateway.port());
+        .addHeader("host", "ws-" + id + ".localhost:" + f.gateway.port())
+        .addHeader("origin", "http://ws-" + id + ".localhost:" + f.gateway.port()); // same-origin, as a browser sends
     BlockingQueue<WebSocketFrame> frames = new LinkedBlockingQueue<>();
     Promise<Void> closed = Promise.promise();
     WebSocket ws = client.connect(o).await();

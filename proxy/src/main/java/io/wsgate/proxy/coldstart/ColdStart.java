@@ -12,6 +12,7 @@ import io.wsgate.launch.CapacityException;
 import io.wsgate.launch.LaunchException;
 import io.wsgate.launch.Launcher;
 import io.wsgate.metrics.Meters;
+import io.wsgate.proxy.auth.LaunchGuard;
 import io.wsgate.proxy.error.ErrorResponses;
 import io.wsgate.proxy.error.GatewayError;
 import io.wsgate.proxy.routing.RouteCache;
@@ -43,14 +44,12 @@ public final class ColdStart {
   private final RedisStore store;
   private final Clock clock;
   private final Meters meters;
-
-  public ColdStart(GatewayConfig config, Launcher launcher, RouteCache routes, RedisStore store, Clock clock) {
-    this(config, launcher, routes, store, clock, Meters.noop());
-  }
+  private final LaunchGuard guard;
 
   public ColdStart(GatewayConfig config, Launcher launcher, RouteCache routes, RedisStore store, Clock clock,
-                   Meters meters) {
+                   LaunchGuard guard, Meters meters) {
     this.meters = meters;
+    this.guard = guard;
     this.config = config;
     this.launcher = launcher;
     this.routes = routes;
@@ -83,8 +82,26 @@ public final class ColdStart {
 
   private void launch(HttpServerRequest req, WorkspaceId id, Context ctx,
                       BiConsumer<HttpServerRequest, RouteCache.LiveRoute> forward) {
-    Profile profile = config.profile(config.defaultProfile());
+    // the guard decides first: who launches, with which profile, and whether limits allow it now
+    onContext(ctx, guard.admit(req, id)).onComplete(permit -> {
+      if (permit.failed()) {
+        req.resume();
+        if (!LaunchGuard.answer(req, permit.cause())) {
+          log.warn("workspace {}: launch admission failed: {}", id, permit.cause().toString());
+          ErrorResponses.send(req, GatewayError.REDIS_UNAVAILABLE,
+              "The gateway cannot reach its state store right now. Try again in a few seconds.", 5);
+        }
+        return;
+      }
+      launchAdmitted(req, id, ctx, forward, permit.result());
+    });
+  }
+
+  private void launchAdmitted(HttpServerRequest req, WorkspaceId id, Context ctx,
+                              BiConsumer<HttpServerRequest, RouteCache.LiveRoute> forward, LaunchGuard.Permit permit) {
+    Profile profile = permit.profile();
     Future<io.wsgate.workspace.Route> launch = launcher.ensureRunning(id, profile);
+    launch.onComplete(ar -> permit.release());
     launch.onSuccess(routes::put);
     boolean navigation = isNavigation(req);
     // a browser waits briefly before the waiting page: warm claims and quick failures need no waiting page

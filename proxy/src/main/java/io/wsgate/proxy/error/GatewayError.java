@@ -9,12 +9,19 @@ public enum GatewayError {
   NOT_FOUND(404, "Not found", "not_found"),
   LAUNCH_FAILED(503, "Your workspace could not be started", "launch_failed"),
   STILL_STARTING(503, "Your workspace is still starting", "hold_timeout"),
-  AT_CAPACITY(503, "All workspaces are busy", "capacity"),
   UPSTREAM_REFUSED(502, "Your workspace is not answering", "upstream_refused"),
   UPSTREAM_RESET(502, "Your workspace closed the connection", "upstream_reset"),
   UPSTREAM_TIMEOUT(504, "Your workspace took too long to answer", "upstream_timeout"),
   REDIS_UNAVAILABLE(503, "The gateway cannot reach its state store", "redis_unavailable"),
-  INTERNAL(500, "Something went wrong in the gateway", "internal");
+  INTERNAL(500, "Something went wrong in the gateway", "internal"),
+  // security: see io.wsgate.proxy.auth and io.wsgate.proxy.edge
+  BAD_REQUEST(400, "The gateway could not understand this request", "bad_request"),
+  UNAUTHENTICATED(401, "Please open your workspace from your course page", "unauthenticated"),
+  NOT_OWNER(403, "This workspace belongs to someone else", "not_owner"),
+  ORIGIN_REJECTED(403, "Connection from another site refused", "origin_rejected"),
+  UNKNOWN_PROFILE(400, "Unknown kind of workspace", "unknown_profile"),
+  TOO_MANY_LAUNCHES(429, "Too many workspaces starting", "launch_limited"),
+  AT_CAPACITY(503, "No room for another workspace right now", "capacity");
 
   private final int status;
   private final String title;

@@ -18,6 +18,7 @@ import io.wsgate.activity.ActivitySource;
 import io.wsgate.activity.ActivityTracker;
 import io.wsgate.config.Profile;
 import io.wsgate.metrics.Meters;
+import io.wsgate.proxy.auth.Credentials;
 import io.wsgate.proxy.error.ErrorResponses;
 import io.wsgate.proxy.error.GatewayError;
 import io.wsgate.workspace.Route;
@@ -87,6 +88,8 @@ public final class HttpForwarder {
       activity.http(mark, ActivitySource.HTTP_REQUEST, request.getBody() == null ? 0 : request.getBody().length(), policy);
       HopByHop.strip(request.headers());
       ForwardedHeaders.apply(incoming, request.headers());
+      Credentials.stripSessionCookie(request.headers());
+      request.setURI(Credentials.withoutToken(request.getURI()));
       request.setAuthority(incoming.authority());
       return ctx.sendRequest().recover(err -> {
         GatewayError kind = UpstreamErrors.classify(err);

@@ -13,6 +13,7 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
 import io.wsgate.metrics.Meters;
+import io.wsgate.proxy.auth.Credentials;
 import io.wsgate.proxy.error.ErrorResponses;
 import io.wsgate.proxy.error.GatewayError;
 import io.wsgate.proxy.http.ForwardedHeaders;
@@ -76,7 +77,7 @@ public final class WebSocketRelay {
     WebSocketConnectOptions options = new WebSocketConnectOptions()
         .setHost(route.endpoint().host())
         .setPort(route.endpoint().port())
-        .setURI(req.uri())
+        .setURI(Credentials.withoutToken(req.uri()))
         .setAllowOriginHeader(false)
         .setTimeout(connectTimeoutMs)
         .setConnectTimeout(connectTimeoutMs);
@@ -89,6 +90,7 @@ public final class WebSocketRelay {
     }
     HopByHop.strip(headers);
     ForwardedHeaders.apply(req, headers);
+    Credentials.stripSessionCookie(headers);
     headers.set("host", req.getHeader("host"));
     options.setHeaders(headers);
     String protocols = req.getHeader("sec-websocket-protocol");

@@ -1,0 +1,50 @@
+package io.wsgate.proxy.edge;
+
+import io.netty.channel.ChannelPipeline;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.impl.Http1xServerConnection;
+import io.vertx.core.http.impl.VertxHttpRequestDecoder;
+import io.wsgate.config.SecurityConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Puts {@link StrictRequestDecoder} on every new HTTP/1 connection. Vert.x 5 has no public hook into the
+ * pipeline, so this reaches into {@code Http1xServerConnection} (io.vertx.core.http.impl); if a Vert.x upgrade
+ * changes that, the gateway logs an error and serves with Netty's own checks only, and the edge tests fail.
+ */
+final class EdgeConnections {
+
+  private static final Logger log = LoggerFactory.getLogger(EdgeConnections.class);
+  private static final AtomicBoolean WARNED = new AtomicBoolean();
+
+  private final HttpServerOptions options;
+  private final HeadScanner.Limits limits;
+  private final long headTimeoutMs;
+  private final long bodyIdleMs;
+
+  EdgeConnections(HttpServerOptions options, SecurityConfig security) {
+    this.options = new HttpServerOptions(options);
+    this.limits = new HeadScanner.Limits(security.maxRequestLine(), security.maxHeaderSize(), security.maxHeaders());
+    this.headTimeoutMs = security.headerTimeout().toMillis();
+    this.bodyIdleMs = security.bodyIdleTimeout().toMillis();
+  }
+
+  void onConnection(HttpConnection conn) {
+    if (conn instanceof Http1xServerConnection http1) {
+      ChannelPipeline pipeline = http1.channelHandlerContext().pipeline();
+      if (pipeline.get("httpDecoder") instanceof VertxHttpRequestDecoder) {
+        pipeline.replace("httpDecoder", "httpDecoder",
+            new StrictRequestDecoder(options, limits, headTimeoutMs, bodyIdleMs));
+        return;
+      }
+    }
+    if (WARNED.compareAndSet(false, true)) {
+      log.error("cannot install the strict HTTP request decoder on {} (Vert.x internals changed?); "
+          + "serving with Netty's checks only", conn.getClass().getName());
+    }
+  }
+}

@@ -1,0 +1,217 @@
+package io.wsgate.proxy.edge;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.impl.VertxHttpRequestDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Vert.x's HTTP/1 request decoder with a strict gate in front: each request head is held until it is complete,
+ * checked whole by {@link HeadScanner}, and only then parsed; a refused head gets a status line and the
+ * connection is closed, so nothing of it reaches Vert.x, let alone a workspace. It also enforces two timers Netty
+ * lacks: a deadline for a head to arrive in full from its first byte (slowloris), and a limit on how long a
+ * request body may stall while the gateway is willing to read it.
+ *
+ * <p>It replaces the pipeline's {@code httpDecoder} under the same name (Vert.x removes it by that name for a
+ * WebSocket upgrade), see {@link EdgeConnections}.
+ */
+final class StrictRequestDecoder extends VertxHttpRequestDecoder {
+
+  private static final Logger log = LoggerFactory.getLogger(StrictRequestDecoder.class);
+  private static final int BARE_LF = -2;
+
+  private final HeadScanner.Limits limits;
+  private final long headTimeoutMs;
+  private final long bodyIdleMs;
+  private boolean expectHead = true;
+  private boolean refused;
+  private ScheduledFuture<?> headDeadline;
+  private ScheduledFuture<?> bodyCheck;
+  private long lastBodyRead;
+
+  StrictRequestDecoder(HttpServerOptions options, HeadScanner.Limits limits, long headTimeoutMs, long bodyIdleMs) {
+    super(options);
+    this.limits = limits;
+    this.headTimeoutMs = headTimeoutMs;
+    this.bodyIdleMs = bodyIdleMs;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+    super.handlerAdded(ctx);
+    armHeadDeadline(ctx); // a new connection owes us a head too
+  }
+
+  @Override
+  protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
+    cancelTimers();
+    super.handlerRemoved0(ctx);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    cancelTimers();
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+    if (refused) {
+      in.skipBytes(in.readableBytes());
+      return;
+    }
+    if (!expectHead) {
+      lastBodyRead = System.nanoTime();
+      decodeAndTrack(ctx, in, out);
+      return;
+    }
+    if (!in.isReadable()) {
+      return;
+    }
+    armHeadDeadline(ctx);
+    int end = headEnd(in);
+    if (end == BARE_LF) {
+      refuse(ctx, in, 400, "bare LF line ending");
+      return;
+    }
+    if (end < 0) {
+      int max = limits.maxRequestLine() + limits.maxHeaderSize() + 16;
+      if (in.readableBytes() > max) {
+        int firstLf = in.indexOf(in.readerIndex(), in.readerIndex() + limits.maxRequestLine() + 2, (byte) '\n');
+        refuse(ctx, in, firstLf < 0 ? 414 : 431, "request head too large");
+      }
+      return; // wait for the rest of the head, unparsed
+    }
+    int length = end - in.readerIndex();
+    byte[] head = new byte[length];
+    in.getBytes(in.readerIndex(), head);
+    HeadScanner.Refusal r = HeadScanner.scan(head, length, limits);
+    if (r != null) {
+      refuse(ctx, in, r.status(), r.reason());
+      return;
+    }
+    cancel(headDeadline);
+    headDeadline = null;
+    expectHead = false;
+    lastBodyRead = System.nanoTime();
+    decodeAndTrack(ctx, in, out);
+    if (!expectHead && bodyCheck == null) {
+      scheduleBodyCheck(ctx, bodyIdleMs);
+    }
+  }
+
+  private void decodeAndTrack(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+    int before = out.size();
+    super.decode(ctx, in, out);
+    for (int i = before; i < out.size(); i++) {
+      if (out.get(i) instanceof LastHttpContent) {
+        expectHead = true;
+        cancel(bodyCheck);
+        bodyCheck = null;
+      }
+    }
+  }
+
+  private void scheduleBodyCheck(ChannelHandlerContext ctx, long delayMs) {
+    bodyCheck = ctx.executor().schedule(() -> {
+      bodyCheck = null;
+      if (expectHead || refused) {
+        return;
+      }
+      long idleMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastBodyRead);
+      // a body we stopped reading (back-pressure from a slow workspace) is not the client's stall
+      if (idleMs >= bodyIdleMs && ctx.channel().config().isAutoRead()) {
+        log.debug("{}: request body stalled for {} ms, closing", ctx.channel().remoteAddress(), idleMs);
+        refuse(ctx, null, 408, "request body stalled");
+        return;
+      }
+      scheduleBodyCheck(ctx, Math.max(1, bodyIdleMs - Math.min(idleMs, bodyIdleMs - 1)));
+    }, delayMs, TimeUnit.MILLISECONDS);
+  }
+
+  private void armHeadDeadline(ChannelHandlerContext ctx) {
+    if (headDeadline != null || refused) {
+      return;
+    }
+    headDeadline = ctx.executor().schedule(() -> {
+      headDeadline = null;
+      if (expectHead && !refused) {
+        log.debug("{}: request head not complete within {} ms, closing", ctx.channel().remoteAddress(), headTimeoutMs);
+        refuse(ctx, null, 408, "request head not received in time");
+      }
+    }, headTimeoutMs, TimeUnit.MILLISECONDS);
+  }
+
+  /** Index just past the CRLFCRLF ending the head, -1 if not there yet, {@link #BARE_LF} for a bare LF. */
+  private static int headEnd(ByteBuf in) {
+    int start = in.readerIndex();
+    int end = in.writerIndex();
+    int i = start;
+    while (i + 1 < end && in.getByte(i) == '\r' && in.getByte(i + 1) == '\n') {
+      i += 2;
+    }
+    for (int j = i; j < end; j++) {
+      if (in.getByte(j) == '\n') {
+        if (j == start || in.getByte(j - 1) != '\r') {
+          return BARE_LF;
+        }
+        if (j - 3 >= i && in.getByte(j - 2) == '\n' && in.getByte(j - 3) == '\r') {
+          return j + 1;
+        }
+      }
+    }
+    return -1;
+  }
+
+  /** Answers {@code status} with {@code Connection: close} and closes; nothing more is read from the connection. */
+  private void refuse(ChannelHandlerContext ctx, ByteBuf in, int status, String reason) {
+    refused = true;
+    cancelTimers();
+    if (in != null) {
+      in.skipBytes(in.readableBytes());
+    }
+    log.debug("{}: refused with {}: {}", ctx.channel().remoteAddress(), status, reason);
+    String body = "{\"type\":\"https://wsgate.io/errors/bad_request\",\"title\":\"" + title(status)
+        + "\",\"status\":" + status + ",\"detail\":\"" + reason.replace("\"", "'") + "\"}";
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    String head = "HTTP/1.1 " + status + " " + title(status) + "\r\ncontent-type: application/problem+json\r\n"
+        + "content-length: " + bytes.length + "\r\ncache-control: no-store\r\nconnection: close\r\n\r\n";
+    ByteBuf reply = Unpooled.buffer(head.length() + bytes.length);
+    reply.writeCharSequence(head, StandardCharsets.ISO_8859_1);
+    reply.writeBytes(bytes);
+    ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private static String title(int status) {
+    return switch (status) {
+      case 408 -> "Request Timeout";
+      case 414 -> "URI Too Long";
+      case 431 -> "Request Header Fields Too Large";
+      case 505 -> "HTTP Version Not Supported";
+      default -> "Bad Request";
+    };
+  }
+
+  private void cancelTimers() {
+    cancel(headDeadline);
+    cancel(bodyCheck);
+    headDeadline = null;
+    bodyCheck = null;
+  }
+
+  private static void cancel(ScheduledFuture<?> f) {
+    if (f != null) {
+      f.cancel(false);
+    }
+  }
+}
