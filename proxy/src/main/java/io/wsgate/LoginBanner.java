@@ -12,12 +12,15 @@ final class LoginBanner {
   }
 
   static String lines(Vertx vertx, GatewayConfig config) {
-    if (!config.security().authEnabled()) {
-      return "  AUTH IS OFF:          anyone who reaches this gateway can open any workspace.\n";
-    }
     String workspace = config.profiles().containsKey("demo") ? "demo" : "example";
+    if (!config.security().authEnabled()) {
+      return "  Open your workspace:  " + config.workspaceUrl(workspace) + "\n"
+          + "  Any ws-<id> works:    " + config.workspaceUrl("<id>") + "\n"
+          + "  AUTH IS OFF:          anyone who reaches this gateway can open any workspace.\n";
+    }
     String url = TokenCommand.loginUrl(vertx, config, workspace, "demo", Optional.empty(), config.security().tokenMaxTtl());
-    return "  Sign in (once, within " + config.security().tokenMaxTtl().toMinutes() + " min):\n    " + url + "\n"
-        + "  More links:           java -jar proxy/target/wsgate.jar token --workspace <id> --user <user>\n";
+    return "  Open your workspace (this sign-in link works once, within "
+        + config.security().tokenMaxTtl().toMinutes() + " min):\n    " + url + "\n"
+        + "  Other workspaces:     java -jar proxy/target/wsgate.jar token --workspace <id> --user <user>\n";
   }
 }

@@ -83,14 +83,12 @@ public final class Main {
       }
     }, "wsgate-shutdown"));
     System.out.println(banner(config, gateway.port(), gateway.adminPort(),
-        redisToStop == null ? "external" : "embedded, " + redisUrl) + LoginBanner.lines(vertx, config));
+        redisToStop == null ? "external" : "embedded, " + redisUrl, LoginBanner.lines(vertx, config)));
   }
 
-  private static String banner(GatewayConfig config, int port, int adminPort, String redis) {
-    String url = config.workspaceUrl(config.defaultProfile().equals("demo") ? "demo" : "example");
+  private static String banner(GatewayConfig config, int port, int adminPort, String redis, String open) {
     return "\nwsgate is running on port " + port + "\n"
-        + "  Open your workspace:  " + url + "\n"
-        + "  Any ws-<id> works:    " + config.workspaceUrl("<id>") + "\n"
+        + open
         + "  Provider:             " + config.provider().name().toLowerCase() + " (profiles: "
         + String.join(", ", config.profiles().keySet()) + ")\n"
         + "  Redis:                " + redis + "\n"

@@ -7,14 +7,12 @@ import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-import io.wsgate.pool.PoolSchedule;
 
 /**
  * Builds a {@link GatewayConfig} from environment variables and command-line flags (a flag wins over its
@@ -22,7 +20,6 @@ import io.wsgate.pool.PoolSchedule;
  */
 public final class ConfigLoader {
 
-  private static final Pattern PROFILE_NAME = Pattern.compile("[a-z][a-z0-9]{0,30}");
   private static final Pattern DOMAIN = Pattern.compile(
       "(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
@@ -120,7 +117,7 @@ public final class ConfigLoader {
           + "' (expected: redis://host:port, rediss://host:port, or empty for an embedded Redis)");
     }
     GatewayConfig.ProviderKind provider = enumValue(Setting.PROVIDER, GatewayConfig.ProviderKind.class);
-    Map<String, Profile> profiles = profiles(provider);
+    Map<String, Profile> profiles = new ProfilesLoader(values, problems).load(raw(Setting.PROFILES), provider);
     String defaultProfile = raw(Setting.DEFAULT_PROFILE);
     if (!profiles.isEmpty() && !profiles.containsKey(defaultProfile)) {
       problems.add(describe(Setting.DEFAULT_PROFILE) + ": '" + defaultProfile + "' is not a configured profile"
@@ -240,122 +237,7 @@ public final class ConfigLoader {
     return out;
   }
 
-  private Map<String, Profile> profiles(GatewayConfig.ProviderKind provider) {
-    Map<String, Profile> out = new LinkedHashMap<>();
-    String list = raw(Setting.PROFILES);
-    for (String name : list.split(",")) {
-      name = name.trim();
-      if (name.isEmpty()) {
-        continue;
-      }
-      if (!PROFILE_NAME.matcher(name).matches()) {
-        problems.add(describe(Setting.PROFILES) + ": profile name '" + name
-            + "' (expected: a lower-case letter, then letters and digits, at most 31)");
-        continue;
-      }
-      String command = profileValue(name, ProfileSetting.COMMAND);
-      if (command.isEmpty() && name.equals("demo")) {
-        command = Profile.DEMO_COMMAND;
-      }
-      if (command.isEmpty() && provider == GatewayConfig.ProviderKind.LOCAL) {
-        problems.add(ProfileSetting.COMMAND.env(name) + ": missing (expected: the command that starts a '"
-            + name + "' workspace, e.g. code-server --bind-addr 127.0.0.1:{port} --auth none {dir})");
-      }
-      String portRaw = profileValue(name, ProfileSetting.PORT);
-      int port = 0;
-      try {
-        port = Integer.parseInt(portRaw);
-        if (port < 0 || port > 65535) {
-          throw new NumberFormatException();
-        }
-      } catch (NumberFormatException e) {
-        problems.add(ProfileSetting.PORT.env(name) + ": '" + portRaw + "' (expected: 0-65535)");
-      }
-      if (provider == GatewayConfig.ProviderKind.ECS && port == 0) {
-        problems.add(ProfileSetting.PORT.env(name) + ": missing (expected: the container port, e.g. 8080)");
-      }
-      String readiness = profileValue(name, ProfileSetting.READINESS_PATH);
-      if (!readiness.startsWith("/")) {
-        problems.add(ProfileSetting.READINESS_PATH.env(name) + ": '" + readiness + "' (expected: a path such as /healthz)");
-      }
-      Profile.EcsProfile ecs = new Profile.EcsProfile(profileValue(name, ProfileSetting.TASK_DEFINITION),
-          profileValue(name, ProfileSetting.CONTAINER), profileValue(name, ProfileSetting.CAPACITY_PROVIDER));
-      if (provider == GatewayConfig.ProviderKind.ECS) {
-        if (ecs.taskDefinition().isEmpty()) {
-          problems.add(ProfileSetting.TASK_DEFINITION.env(name) + ": missing (expected: the task definition family of '"
-              + name + "' workspaces, e.g. wsgate-" + name + ")");
-        }
-        if (!ecs.capacityProvider().equals("FARGATE") && !ecs.capacityProvider().equals("FARGATE_SPOT")) {
-          problems.add(ProfileSetting.CAPACITY_PROVIDER.env(name) + ": '" + ecs.capacityProvider()
-              + "' (expected one of FARGATE, FARGATE_SPOT)");
-        }
-      }
-      out.put(name, new Profile(name, command, port, readiness, fleet(name), ecs));
-    }
-    if (out.isEmpty() && problems.isEmpty()) {
-      problems.add(describe(Setting.PROFILES) + ": empty (expected: at least one profile name, e.g. demo)");
-    }
-    return out;
-  }
-
-  private Profile.Fleet fleet(String name) {
-    Duration idle = profileDuration(name, ProfileSetting.IDLE_TIMEOUT);
-    String activity = profileValue(name, ProfileSetting.ACTIVITY);
-    if (!activity.equals("client") && !activity.equals("both")) {
-      problems.add(ProfileSetting.ACTIVITY.env(name) + ": '" + activity + "' (expected one of client, both)");
-    }
-    int minMessage = profileInt(name, ProfileSetting.ACTIVITY_MIN_MESSAGE, 0, 1 << 20);
-    String keepalive = profileValue(name, ProfileSetting.KEEPALIVE_DETECT);
-    if (!keepalive.equals("true") && !keepalive.equals("false")) {
-      problems.add(ProfileSetting.KEEPALIVE_DETECT.env(name) + ": '" + keepalive + "' (expected true or false)");
-    }
-    PoolSchedule schedule = PoolSchedule.NONE;
-    try {
-      schedule = PoolSchedule.parse(profileValue(name, ProfileSetting.POOL_SCHEDULE));
-    } catch (IllegalArgumentException e) {
-      problems.add(ProfileSetting.POOL_SCHEDULE.env(name) + ": " + e.getMessage()
-          + " (expected rules such as 'mon-fri 09:00-21:00 5, sat-sun 2, * 1')");
-    }
-    String assign = profileValue(name, ProfileSetting.ASSIGN_PATH);
-    if (!schedule.isEmpty() && !assign.startsWith("/")) {
-      problems.add(ProfileSetting.ASSIGN_PATH.env(name) + ": '" + assign + "' (expected: the path that assigns a warm"
-          + " workspace, e.g. /wsgate/assign; a warm pool needs it)");
-    }
-    int max = profileInt(name, ProfileSetting.MAX_RUNNING, 0, 1_000_000);
-    return new Profile.Fleet(idle, new Profile.ActivityPolicy(activity.equals("both"), minMessage,
-        keepalive.equals("true")), schedule, assign, max);
-  }
-
-  private Duration profileDuration(String profile, ProfileSetting s) {
-    String v = profileValue(profile, s);
-    Duration d = parseDuration(v);
-    if (d == null || d.isZero() || d.isNegative()) {
-      problems.add(s.env(profile) + ": '" + v + "' (expected: a positive duration such as 30m)");
-      return Duration.ofMinutes(30);
-    }
-    return d;
-  }
-
-  private int profileInt(String profile, ProfileSetting s, int min, int max) {
-    String v = profileValue(profile, s);
-    try {
-      int i = Integer.parseInt(v);
-      if (i >= min && i <= max) {
-        return i;
-      }
-    } catch (NumberFormatException ignored) {
-      // reported below
-    }
-    problems.add(s.env(profile) + ": '" + v + "' (expected: a whole number from " + min + " to " + max + ")");
-    return min;
-  }
-
-  private String profileValue(String profile, ProfileSetting s) {
-    String v = values.get(s.env(profile));
-    return v == null ? s.defaultValue() : v.trim();
-  }
-
-  private static String describe(Setting s) {
+  static String describe(Setting s) {
     return s.env() + " (" + s.flag() + ")";
   }
 

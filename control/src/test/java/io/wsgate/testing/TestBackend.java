@@ -103,9 +103,13 @@ public final class TestBackend extends VerticleBase {
     return requests.get();
   }
 
+  /** Headers of the last WebSocket upgrade this backend accepted. */
+  public volatile io.vertx.core.MultiMap lastUpgradeHeaders;
+
   private void handle(HttpServerRequest req) {
     requests.incrementAndGet();
     if (req.canUpgradeToWebSocket()) {
+      lastUpgradeHeaders = io.vertx.core.MultiMap.caseInsensitiveMultiMap().addAll(req.headers());
       req.toWebSocket().onSuccess(this::echo);
       return;
     }

@@ -70,4 +70,18 @@ class ForwardedHeadersTest {
     assertThat(r.headers().contains("x-hop")).isFalse();
     assertThat(r.headers().contains("keep-alive")).isFalse();
   }
+
+  @Test
+  void webSocketHandshakeKeepsHostAndOrigin() {
+    String host = "ws-wshdr.localhost:" + f.gateway.port();
+    var ws = f.vertx.createWebSocketClient().connect(new io.vertx.core.http.WebSocketConnectOptions()
+        .setHost("127.0.0.1").setPort(f.gateway.port()).setURI("/ws?x=1").addHeader("host", host)
+        .addHeader("origin", "http://" + host).addHeader("cookie", "theme=dark")).await();
+    io.vertx.core.MultiMap seen = f.backend.lastUpgradeHeaders;
+    assertThat(seen.get("host")).isEqualTo(host);
+    assertThat(seen.get("origin")).isEqualTo("http://" + host);
+    assertThat(seen.get("cookie")).isEqualTo("theme=dark");
+    assertThat(seen.get("x-forwarded-for")).isEqualTo("127.0.0.1");
+    ws.close().await();
+  }
 }

@@ -78,7 +78,7 @@ public final class WebSocketRelay {
         .setHost(route.endpoint().host())
         .setPort(route.endpoint().port())
         .setURI(Credentials.withoutToken(req.uri()))
-        .setAllowOriginHeader(false)
+        .setAllowOriginHeader(true) // the client's Origin (a header below) is passed on unchanged
         .setTimeout(connectTimeoutMs)
         .setConnectTimeout(connectTimeoutMs);
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
