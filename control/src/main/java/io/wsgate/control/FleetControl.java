@@ -28,6 +28,7 @@ public final class FleetControl {
   private final Clock clock;
   private long nextReconcile;
   private Future<Tick> running;
+  private boolean again;
 
   public FleetControl(GatewayConfig config, LeaderLease lease, WarmPool pool, Reaper reaper, Reconciler reconciler,
                       Clock clock) {
@@ -47,12 +48,31 @@ public final class FleetControl {
     return pool;
   }
 
-  /** Runs a tick, or joins the one under way. */
+  /**
+   * Runs a tick. While one is under way, the call joins it and one more tick follows it, so an event that
+   * arrives mid-tick (a pool claim) is never lost.
+   */
   public synchronized Future<Tick> tick() {
     if (running != null && !running.isComplete()) {
+      again = true;
       return running;
     }
-    running = lease.tick().compose(leader -> {
+    running = runTick();
+    running.onComplete(ar -> {
+      boolean more;
+      synchronized (this) {
+        more = again;
+        again = false;
+      }
+      if (more) {
+        tick();
+      }
+    });
+    return running;
+  }
+
+  private Future<Tick> runTick() {
+    return lease.tick().compose(leader -> {
       String fence = lease.fence().orElse(null);
       if (!leader || fence == null) {
         return Future.succeededFuture(new Tick(false, null, null, null));
@@ -66,6 +86,5 @@ public final class FleetControl {
           (reconcile ? reconciler.runOnce(now, fence) : Future.<Reconciler.Result>succeededFuture(null))
               .map(c -> new Tick(true, p, r, c))));
     }).onFailure(err -> log.warn("control tick failed: {}", err.toString()));
-    return running;
   }
 }

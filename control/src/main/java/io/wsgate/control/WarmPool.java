@@ -91,7 +91,9 @@ public final class WarmPool {
   private Future<ProfileState> topUp(Profile profile, long now, String fence, List<Future<Void>> settling) {
     int target = target(profile, now);
     long staleBefore = now - config.launchTimeout().toMillis() - Launcher.LOCK_MARGIN_MS;
-    return fleet.ready(profile.name()).compose(ready -> fleet.starting(profile.name()).compose(starting -> {
+    return fleet.poolState(profile.name()).compose(state -> {
+      List<PoolMember> ready = state.ready();
+      List<String> starting = state.starting();
       int have = ready.size() + starting.size();
       if (have < target) {
         return launchMembers(profile, target - have, now, staleBefore, fence, settling).map(launched ->
@@ -100,7 +102,7 @@ public final class WarmPool {
       int surplus = Math.min(have - target, ready.size());
       return stopSurplus(profile, ready.subList(0, surplus), fence).map(stopped ->
           new ProfileState(target, ready.size() - stopped, starting.size(), 0, stopped, false));
-    }));
+    });
   }
 
   private Future<Integer> launchMembers(Profile profile, int count, long now, long staleBefore, String fence,

@@ -129,6 +129,28 @@ public final class FleetStore {
     return redis.evalLong(FENCED_ZREM, new String[0], fence, poolReady(profile), member.wire());
   }
 
+  /** A pool's ready members (oldest first) and the launch ids still starting, read in one atomic step. */
+  public record PoolState(List<PoolMember> ready, List<String> starting) {
+  }
+
+  private static final String POOL_STATE = """
+      return {redis.call('ZRANGE', KEYS[1], 0, -1), redis.call('ZRANGE', KEYS[2], 0, -1)}""";
+
+  /**
+   * Both lists at once: read one after the other, a member moving from starting to ready in between would be
+   * missed and the pool would start one too many.
+   */
+  public Future<PoolState> poolState(String profile) {
+    return redis.send(Request.cmd(Command.EVAL).arg(POOL_STATE).arg(2).arg(poolReady(profile))
+        .arg(poolStarting(profile))).map(r -> {
+          List<PoolMember> ready = new ArrayList<>();
+          for (Response m : r.get(0)) {
+            ready.add(PoolMember.parse(m.toString()));
+          }
+          return new PoolState(ready, strings(r.get(1)));
+        });
+  }
+
   /** Ready members, oldest first. */
   public Future<List<PoolMember>> ready(String profile) {
     return redis.send(Request.cmd(Command.ZRANGE).arg(poolReady(profile)).arg(0).arg(-1)).map(r -> {

@@ -51,6 +51,10 @@ public final class TestConfigs {
     env.put("WSGATE_ADMIN_PORT", "0");
     // tests of proxying and launching run without auth; the auth tests turn it on (see AuthFixture)
     env.put("WSGATE_AUTH", "off");
+    // without auth every test request is the same user (127.0.0.1): launch limits are tested on their own
+    env.put("WSGATE_USER_CONCURRENT_LAUNCHES", "1000");
+    env.put("WSGATE_USER_LAUNCH_RATE", "100000");
+    env.put("WSGATE_GLOBAL_CONCURRENT_LAUNCHES", "10000");
     return env;
   }
 

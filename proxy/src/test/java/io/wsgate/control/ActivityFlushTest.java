@@ -38,7 +38,8 @@ class ActivityFlushTest {
 
   static WebSocket connect(FleetFixture f, Gateway g, String id, WebSocketClient client) {
     return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(g.port()).setURI("/ws")
-        .addHeader("host", "ws-" + id + ".localhost:" + g.port())).await();
+        .addHeader("host", "ws-" + id + ".localhost:" + g.port())
+        .addHeader("origin", "http://ws-" + id + ".localhost:" + g.port())).await();
   }
 
   @Test

@@ -67,7 +67,8 @@ public final class MetricsGateway implements AutoCloseable {
   public WebSocket webSocket(String id) {
     return vertx.createWebSocketClient(new WebSocketClientOptions()).connect(new WebSocketConnectOptions()
         .setHost("127.0.0.1").setPort(gateway.port()).setURI("/ws")
-        .addHeader("host", host(id) + ":" + gateway.port())).await();
+        .addHeader("host", host(id) + ":" + gateway.port())
+        .addHeader("origin", "http://" + host(id) + ":" + gateway.port())).await();
   }
 
   /** The Prometheus text from the admin server's /metrics. */

@@ -88,9 +88,11 @@ class MetricsMovementTest {
     assertThat(g.counter(Meters.LAUNCH_FAILURES, "profile", "demo", "source", "cold", "reason", "provider_error",
         "phase", "provider_start")).isEqualTo(1);
     assertThat(g.timerCount(Meters.HOLD_WAIT, "outcome", "launch_failed")).isEqualTo(1);
-    // a browser asking during the backoff gets the waiting page: counted, no second launch
-    assertThat(g.http.get(host("bad1"), "/", "accept", "text/html").await().status()).isEqualTo(200);
-    assertThat(g.counter(Meters.WAITING_PAGES)).isEqualTo(1);
+    // a browser asking during the backoff gets the reason at once, not a waiting page; no second launch
+    Http.Response page = g.http.get(host("bad1"), "/", "accept", "text/html").await();
+    assertThat(page.status()).isEqualTo(503);
+    assertThat(page.headers().get("content-type")).startsWith("text/html");
+    assertThat(g.counter(Meters.WAITING_PAGES)).isZero();
     assertThat(g.counter(Meters.LAUNCH_FAILURES, "reason", "provider_error")).isEqualTo(1);
   }
 
