@@ -53,15 +53,34 @@ public final class FleetViews {
             }));
           }
           return Future.all(reads).compose(all -> {
-            for (int i = 0; i < all.size() && out.size() < max; i++) {
+            List<Map<String, String>> page = new ArrayList<>();
+            for (int i = 0; i < all.size() && out.size() + page.size() < max; i++) {
               Map<String, String> m = all.resultAt(i);
               if (m.containsKey("state")) { // a hash deleted between SCAN and HGETALL reads as empty
-                out.add(m);
+                page.add(m);
               }
             }
-            return "0".equals(next) || out.size() >= max ? Future.succeededFuture() : scanFrom(next, max, out);
-          });
+            return withActivity(page).map(v -> {
+              out.addAll(page);
+              return null;
+            });
+          }).compose(v -> "0".equals(next) || out.size() >= max ? Future.succeededFuture() : scanFrom(next, max, out));
         });
+  }
+
+  /** Adds each workspace's last activity and its reason (kept in the activity set, not the hash). */
+  private Future<Void> withActivity(List<Map<String, String>> page) {
+    List<String> ids = new ArrayList<>();
+    page.forEach(m -> ids.add(m.get("id")));
+    return new ActivityStore(store).read(ids).map(seen -> {
+      for (Map<String, String> m : page) {
+        seen.getOrDefault(m.get("id"), java.util.Optional.empty()).ifPresent(a -> {
+          m.put("lastActivity", Long.toString(a.atMillis()));
+          m.put("activityReason", a.reason());
+        });
+      }
+      return null;
+    });
   }
 
   /** Adds a launch (JSON) to the fleet's recent launches, keeping the newest {@code cap}. */

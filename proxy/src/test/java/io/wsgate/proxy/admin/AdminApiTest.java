@@ -71,6 +71,9 @@ class AdminApiTest {
     assertThat(ws.getString("source")).isEqualTo("cold");
     assertThat(ws.getLong("launchMs")).isNotNegative();
     assertThat(ws.getLong("idleForMs")).isNotNegative();
+    // the launch itself counts as the first activity, so "why is this running?" always has an answer
+    assertThat(ws.getLong("lastActivityMillis")).isPositive();
+    assertThat(ws.getString("activityReason")).isEqualTo("launched (cold)");
   }
 
   @Test

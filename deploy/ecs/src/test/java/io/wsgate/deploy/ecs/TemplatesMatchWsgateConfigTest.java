@@ -54,6 +54,9 @@ class TemplatesMatchWsgateConfigTest {
     if (name.equals(Setting.REDIS_URL.env())) {
       return "rediss://:token@master.wsgate.abc123.euw1.cache.amazonaws.com:6379";
     }
+    if (name.equals(Setting.AUTH_KEYS.env())) {
+      return "lms1:" + "s".repeat(48);
+    }
     if (name.equals(Setting.ECS_SUBNETS.env())) {
       return "subnet-0aaa,subnet-0bbb";
     }
