@@ -186,6 +186,7 @@ public final class Gateway {
           deployments.add(id);
           port = instances.get(0).actualPort();
         })
+        .recover(err -> Future.failedFuture(bindProblem(err, config.listenHost(), config.port(), "WSGATE_PORT")))
         .mapEmpty();
   }
 
@@ -231,7 +232,17 @@ public final class Gateway {
     return vertx.deployVerticle(admin).onSuccess(id -> {
       deployments.add(id);
       adminPort = admin.actualPort();
-    }).mapEmpty();
+    }).recover(err -> Future.failedFuture(bindProblem(err, config.admin().host(), config.admin().port(),
+        "WSGATE_ADMIN_PORT"))).mapEmpty();
+  }
+
+  /** Says which address could not be bound and which setting changes it. */
+  private static Throwable bindProblem(Throwable err, String host, int port, String setting) {
+    if (err instanceof java.net.BindException) {
+      return new IllegalStateException(host + ":" + port + " is already in use (another wsgate still running?"
+          + " set " + setting + " to use another port)", err);
+    }
+    return err;
   }
 
   private void upstreamFailed(RouteCache routes, Route route, GatewayError kind) {
