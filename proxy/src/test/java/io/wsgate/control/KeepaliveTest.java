@@ -65,6 +65,31 @@ class KeepaliveTest {
   }
 
   @Test
+  void interleavedHeartbeatsOfDifferentSizesAreEachRecognised() {
+    WebSocketActivity ws = tracker.webSocket(new WorkspaceId("vscode"), Profile.ActivityPolicy.DEFAULT);
+    // a 13-byte heartbeat every 5 s and a 240-byte one every 15 s on the same socket, as an idle VS Code tab sends
+    for (int t = 5; t <= 60; t += 5) {
+      clock.advance(Duration.ofSeconds(5));
+      ws.clientFrame(13, true);
+      if (t % 15 == 0) {
+        ws.clientFrame(240, true);
+      }
+    }
+    flush();
+    for (int t = 5; t <= 60; t += 5) {
+      clock.advance(Duration.ofSeconds(5));
+      ws.clientFrame(13, true);
+      if (t % 15 == 0) {
+        ws.clientFrame(240, true);
+      }
+    }
+    assertThat(flush()).as("an idle tab's heartbeats").isZero();
+    clock.advance(Duration.ofMillis(2300));
+    ws.clientFrame(240, true);
+    assertThat(flush()).as("a 240-byte message out of rhythm is typing").isEqualTo(1);
+  }
+
+  @Test
   void irregularMessagesAlwaysCount() {
     WebSocketActivity ws = tracker.webSocket(new WorkspaceId("typing"), Profile.ActivityPolicy.DEFAULT);
     long[] gaps = {1200, 3100, 1500, 4200, 1100, 2500};
