@@ -97,6 +97,9 @@ final class ProfilesLoader {
           + " (expected rules such as 'mon-fri 09:00-21:00 5, sat-sun 2, * 1')");
     }
     String assign = profileValue(name, ProfileSetting.ASSIGN_PATH);
+    if (assign.isEmpty() && name.equals("demo")) {
+      assign = "/wsgate/assign"; // the built-in demo takes assignments, so a schedule is all its pool needs
+    }
     if (!schedule.isEmpty() && !assign.startsWith("/")) {
       problems.add(ProfileSetting.ASSIGN_PATH.env(name) + ": '" + assign + "' (expected: the path that assigns a warm"
           + " workspace, e.g. /wsgate/assign; a warm pool needs it)");
