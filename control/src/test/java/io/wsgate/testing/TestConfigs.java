@@ -49,6 +49,9 @@ public final class TestConfigs {
     // test machines are small and shared: generous bounds keep slow moments from failing tests
     env.put("WSGATE_REDIS_TIMEOUT", "15s");
     env.put("WSGATE_ADMIN_PORT", "0");
+    // Vert.x shares servers bound to the same host and port 0: a different host string keeps the admin
+    // server apart from the gateway's (both still on loopback)
+    env.put("WSGATE_ADMIN_HOST", "localhost");
     // tests of proxying and launching run without auth; the auth tests turn it on (see AuthFixture)
     env.put("WSGATE_AUTH", "off");
     // without auth every test request is the same user (127.0.0.1): launch limits are tested on their own
