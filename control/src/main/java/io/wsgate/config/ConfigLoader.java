@@ -246,18 +246,23 @@ public final class ConfigLoader {
   }
 
   private int intIn(Setting s, int min, int max) {
-    String v = raw(s);
+    return wholeNumber(describe(s), raw(s), min, max, problems);
+  }
+
+  /** {@code value} as a whole number in [min, max]; otherwise a problem naming {@code what} is added and min returned. */
+  static int wholeNumber(String what, String value, int min, int max, List<String> problems) {
     try {
-      int i = Integer.parseInt(v);
+      int i = Integer.parseInt(value);
       if (i >= min && i <= max) {
         return i;
       }
     } catch (NumberFormatException ignored) {
       // reported below
     }
-    problems.add(describe(s) + ": '" + v + "' (expected: a whole number from " + min + " to " + max + ")");
+    problems.add(what + ": '" + value + "' (expected: a whole number from " + min + " to " + max + ")");
     return min;
   }
+
 
   private Duration positive(Setting s) {
     String v = raw(s);

@@ -120,18 +120,9 @@ final class ProfilesLoader {
   }
 
   private int profileInt(String profile, ProfileSetting s, int min, int max) {
-    String v = profileValue(profile, s);
-    try {
-      int i = Integer.parseInt(v);
-      if (i >= min && i <= max) {
-        return i;
-      }
-    } catch (NumberFormatException ignored) {
-      // reported below
-    }
-    problems.add(s.env(profile) + ": '" + v + "' (expected: a whole number from " + min + " to " + max + ")");
-    return min;
+    return ConfigLoader.wholeNumber(s.env(profile), profileValue(profile, s), min, max, problems);
   }
+
 
   private String profileValue(String profile, ProfileSetting s) {
     String v = values.get(s.env(profile));

@@ -98,18 +98,9 @@ final class SecuritySettings {
   }
 
   private int count(Setting s, int min, int max) {
-    String v = raw.apply(s);
-    try {
-      int i = Integer.parseInt(v);
-      if (i >= min && i <= max) {
-        return i;
-      }
-    } catch (NumberFormatException ignored) {
-      // reported below
-    }
-    problems.add(describe(s) + ": '" + v + "' (expected: a whole number from " + min + " to " + max + ")");
-    return min;
+    return ConfigLoader.wholeNumber(describe(s), raw.apply(s), min, max, problems);
   }
+
 
   /** {@code 512}, {@code 512B}, {@code 8KiB}, {@code 16MiB}. */
   private int size(Setting s, int min, int max) {
