@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code /ws/echo} answers every message with the same type and payload, and the close code too. */
 @ExtendWith(VertxExtension.class)
 // 2 MiB through Netty's paranoid leak detector (surefire argLine) takes a few seconds
-@Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+@Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
 class DemoEchoTest {
 
   @TempDir

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The note is saved to {@code <dir>/note.txt}, survives a restart, and is refused past 64 KiB. */
 @ExtendWith(VertxExtension.class)
-@Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+@Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
 class DemoNoteTest {
 
   private static final String NOTE = "first line\nzweite Zeile – ünïcödé ✓\n";

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The demo workspace serves its page, info and health check, and nothing else. */
 @ExtendWith(VertxExtension.class)
-@Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+@Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
 class DemoWorkspaceTest {
 
   @TempDir
