@@ -51,6 +51,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -64,6 +65,8 @@ public final class Gateway {
 
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
   /** Largest WebSocket frame or message relayed; code-server sends multi-megabyte messages. */
+  /** How long a stopping gateway waits for its WebSockets' close handshakes. */
+  private static final Duration SHUTDOWN_SOCKET_GRACE = Duration.ofSeconds(5);
   static final int MAX_WEBSOCKET_FRAME = 16 * 1024 * 1024;
 
   private final Vertx vertx;
@@ -290,10 +293,15 @@ public final class Gateway {
    */
   public Future<Void> stop(boolean stopWorkspaces) {
     vertx.cancelTimer(flushTimer);
-    List<Future<?>> undeploys = new ArrayList<>();
-    for (String id : deployments) {
-      undeploys.add(vertx.undeploy(id));
-    }
+    // open WebSockets first, with 1001, so tabs reconnect to another replica (or to this one, restarted)
+    Future<Void> socketsClosed = relay.closeEverything("gateway restarting", SHUTDOWN_SOCKET_GRACE);
+    Future<Void> undeployed = socketsClosed.transform(ar -> {
+      List<Future<?>> undeploys = new ArrayList<>();
+      for (String id : deployments) {
+        undeploys.add(vertx.undeploy(id));
+      }
+      return Future.join(undeploys).mapEmpty();
+    });
     Future<Void> workspaces = !stopWorkspaces ? Future.succeededFuture()
         : provider.list().compose(list -> {
           List<Future<Void>> stops = new ArrayList<>();
@@ -306,7 +314,7 @@ public final class Gateway {
           log.info("stopping {} workspace(s)", stops.size());
           return Future.join(stops).mapEmpty();
         });
-    return Future.join(undeploys)
+    return undeployed
         .transform(ar -> workspaces)
         .transform(ar -> events.close())
         .transform(ar -> provider.close())

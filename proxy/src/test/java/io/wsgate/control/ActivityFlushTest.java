@@ -30,6 +30,8 @@ class ActivityFlushTest {
   @TempDir
   Path tmp;
   FleetFixture f;
+  /** Held in a field: Vert.x closes a client (and its connections) once nothing references it. */
+  WebSocketClient client;
 
   @AfterEach
   void stop() {
@@ -46,7 +48,7 @@ class ActivityFlushTest {
   void tenThousandMessagesOnTenWorkspacesCostTwoRedisCommands() throws Exception {
     f = new FleetFixture(tmp);
     Gateway g = f.start(f.config());
-    WebSocketClient client = f.vertx.createWebSocketClient(new WebSocketClientOptions());
+    client = f.vertx.createWebSocketClient(new WebSocketClientOptions());
     List<WebSocket> sockets = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       sockets.add(connect(f, g, "act" + i, client));
@@ -89,7 +91,7 @@ class ActivityFlushTest {
   void pingsAndPongsAreNotActivity() throws Exception {
     f = new FleetFixture(tmp);
     Gateway g = f.start(f.config());
-    WebSocketClient client = f.vertx.createWebSocketClient(new WebSocketClientOptions());
+    client = f.vertx.createWebSocketClient(new WebSocketClientOptions());
     WebSocket ws = connect(f, g, "pinger", client);
     g.activity().flush().await();
     f.clock.advance(java.time.Duration.ofMinutes(5));

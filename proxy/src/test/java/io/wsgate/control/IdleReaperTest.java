@@ -4,6 +4,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.redis.client.Command;
@@ -35,6 +36,8 @@ class IdleReaperTest {
   Path tmp;
   ProcessGateways env;
   final MutableClock clock = new MutableClock(FleetFixture.MONDAY_10);
+  /** Held in a field: Vert.x closes a client (and its connections) once nothing references it. */
+  WebSocketClient webSockets;
 
   @AfterEach
   void stop() {
@@ -51,8 +54,8 @@ class IdleReaperTest {
         .await(120, TimeUnit.SECONDS);
     assertThat(saved.status()).isEqualTo(200);
 
-    WebSocket ws = env.vertx.createWebSocketClient(new WebSocketClientOptions())
-        .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(g.port()).setURI("/ws/echo")
+    webSockets = env.vertx.createWebSocketClient(new WebSocketClientOptions());
+    WebSocket ws = webSockets.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(g.port()).setURI("/ws/echo")
             .addHeader("host", "ws-sleepy.localhost:" + g.port()).addHeader("origin", "http://ws-sleepy.localhost:"
                 + g.port())).await();
     Promise<Void> closed = Promise.promise();

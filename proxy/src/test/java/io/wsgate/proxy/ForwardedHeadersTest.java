@@ -19,6 +19,8 @@ class ForwardedHeadersTest {
   @TempDir
   static Path tmp;
   static GatewayFixture f;
+  /** Held in a field: Vert.x closes a client (and its connections) once nothing references it. */
+  static io.vertx.core.http.WebSocketClient webSockets;
 
   @BeforeAll
   static void start() {
@@ -74,7 +76,8 @@ class ForwardedHeadersTest {
   @Test
   void webSocketHandshakeKeepsHostAndOrigin() {
     String host = "ws-wshdr.localhost:" + f.gateway.port();
-    var ws = f.vertx.createWebSocketClient().connect(new io.vertx.core.http.WebSocketConnectOptions()
+    webSockets = f.vertx.createWebSocketClient();
+    var ws = webSockets.connect(new io.vertx.core.http.WebSocketConnectOptions()
         .setHost("127.0.0.1").setPort(f.gateway.port()).setURI("/ws?x=1").addHeader("host", host)
         .addHeader("origin", "http://" + host).addHeader("cookie", "theme=dark")).await();
     io.vertx.core.MultiMap seen = f.backend.lastUpgradeHeaders;

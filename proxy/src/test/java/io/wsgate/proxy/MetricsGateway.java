@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.wsgate.metrics.Meters;
 import io.wsgate.metrics.Metrics;
 import io.wsgate.provider.LaunchRequest;
@@ -46,6 +47,7 @@ public final class MetricsGateway implements AutoCloseable {
   public final Gateway gateway;
   public final Http http;
   public final Http admin;
+  private final WebSocketClient webSockets;
 
   public MetricsGateway(Path tmp, String... settings) {
     TestBackend backend = new TestBackend("backend", 0);
@@ -57,6 +59,7 @@ public final class MetricsGateway implements AutoCloseable {
     gateway = Gateway.start(vertx, config, redis.url(), provider, meters).await();
     http = new Http(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false)), gateway.port());
     admin = new Http(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false)), gateway.adminPort());
+    webSockets = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(50));
   }
 
   public static String host(String id) {
@@ -65,10 +68,14 @@ public final class MetricsGateway implements AutoCloseable {
 
   /** A WebSocket to workspace {@code id}'s echo backend through the gateway. */
   public WebSocket webSocket(String id) {
-    return vertx.createWebSocketClient(new WebSocketClientOptions()).connect(new WebSocketConnectOptions()
+    return webSocketAsync(id).await();
+  }
+
+  public Future<WebSocket> webSocketAsync(String id) {
+    return webSockets.connect(new WebSocketConnectOptions()
         .setHost("127.0.0.1").setPort(gateway.port()).setURI("/ws")
         .addHeader("host", host(id) + ":" + gateway.port())
-        .addHeader("origin", "http://" + host(id) + ":" + gateway.port())).await();
+        .addHeader("origin", "http://" + host(id) + ":" + gateway.port()));
   }
 
   /** The Prometheus text from the admin server's /metrics. */

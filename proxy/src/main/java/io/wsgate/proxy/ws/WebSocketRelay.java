@@ -1,5 +1,6 @@
 package io.wsgate.proxy.ws;
 
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -28,12 +29,14 @@ import io.wsgate.workspace.WorkspaceId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -113,6 +116,9 @@ public final class WebSocketRelay {
       WebSocket upstream = ar.result();
       req.toWebSocket().onComplete(up -> {
         if (up.failed()) {
+          // typically the client went away while the workspace was accepting
+          log.info("workspace {}: client upgrade failed after the workspace accepted ({})", route.id(),
+              up.cause().toString());
           meters.webSocketSession("client_failed");
           upstream.close((short) 1001, "client upgrade failed");
           return;
@@ -172,15 +178,30 @@ public final class WebSocketRelay {
    * Closes every relayed socket of a workspace that was stopped (idle, or gone), with 1001 and a reason the
    * client can show. Called for route-down events from any replica.
    */
-  public void closeAll(WorkspaceId id, String reason) {
+  public Future<Void> closeAll(WorkspaceId id, String reason) {
     Set<ServerWebSocket> sockets = open.remove(id);
+    List<Future<Void>> closes = new ArrayList<>();
     if (sockets != null) {
       for (ServerWebSocket ws : sockets) {
         if (!ws.isClosed()) {
-          ws.close((short) 1001, reason);
+          closes.add(ws.close((short) 1001, reason));
         }
       }
     }
+    return Future.join(closes).mapEmpty();
+  }
+
+  /**
+   * Closes every relayed socket with 1001 ("going away") before this gateway stops, so that browser IDEs
+   * reconnect (to another replica, or to this one restarted) instead of reporting an error; at most
+   * {@code grace} for the close handshakes.
+   */
+  public Future<Void> closeEverything(String reason, Duration grace) {
+    List<Future<Void>> closes = new ArrayList<>();
+    for (WorkspaceId id : List.copyOf(open.keySet())) {
+      closes.add(closeAll(id, reason));
+    }
+    return Future.join(closes).timeout(grace.toMillis(), TimeUnit.MILLISECONDS).<Void>mapEmpty().otherwiseEmpty();
   }
 
   /** Open relayed sockets of {@code id} on this replica. */
