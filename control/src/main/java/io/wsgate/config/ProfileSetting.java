@@ -15,7 +15,7 @@ public enum ProfileSetting {
   IDLE_TIMEOUT("30m", "A workspace with no activity for this long is stopped (its data stays)."),
   ACTIVITY("client", "What counts as activity: client (traffic from the browser only) or both (also from the workspace)."),
   ACTIVITY_MIN_MESSAGE("0", "WebSocket messages of at most this many bytes never count as activity (0: all count)."),
-  KEEPALIVE_DETECT("true", "Ignore WebSocket messages that repeat with the same size at a steady interval (keepalives)."),
+  KEEPALIVE_DETECT("true", "Ignore WebSocket messages whose size repeats at a steady interval of 1 s or more (keepalives, also sent in bursts)."),
   POOL_SCHEDULE("", "Warm pool size by time, first match wins, e.g. 'mon-fri 09:00-21:00 5, sat-sun 2, * 1'; "
       + "empty: no pool."),
   ASSIGN_PATH("", "HTTP path POSTed on a warm pool member to hand it a workspace ({\"workspace\",\"dataDir\"}); "

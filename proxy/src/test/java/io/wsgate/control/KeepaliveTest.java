@@ -14,8 +14,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -87,6 +90,74 @@ class KeepaliveTest {
     clock.advance(Duration.ofMillis(2300));
     ws.clientFrame(240, true);
     assertThat(flush()).as("a 240-byte message out of rhythm is typing").isEqualTo(1);
+  }
+
+  @Test
+  void heartbeatsInBurstsStayHeartbeatsAcrossThePauses() {
+    // an idle VS Code tab measures its latency with five 38-byte pings two seconds apart, once a minute
+    WebSocketActivity ws = tracker.webSocket(new WorkspaceId("bursts"), Profile.ActivityPolicy.DEFAULT);
+    int counted = 0;
+    for (int burst = 0; burst < 10; burst++) {
+      clock.advance(Duration.ofSeconds(52));
+      for (int ping = 0; ping < 5; ping++) {
+        clock.advance(Duration.ofMillis(2000 + ping * 7));
+        ws.clientFrame(38, true);
+        counted += flush();
+      }
+      if (burst == 0) {
+        assertThat(counted).as("the first burst shows the rhythm; its first pings could be typing").isEqualTo(3);
+      }
+    }
+    assertThat(counted).as("nine more bursts, none counted").isEqualTo(3);
+    clock.advance(Duration.ofMillis(400));
+    ws.clientFrame(38, true);
+    assertThat(flush()).as("a 38-byte message sooner than the pings' period is not a ping").isEqualTo(1);
+    clock.advance(Duration.ofMillis(2000));
+    ws.clientFrame(38, true);
+    assertThat(flush()).as("after that, the rhythm must show again before 38 bytes are ignored").isEqualTo(1);
+  }
+
+  /**
+   * A real code-server tab, replayed: the client messages of code-server 4.99.4 in headless Chromium (see the
+   * trace file's header), through the policy the README recommends for code-server profiles.
+   */
+  @Test
+  void recordedCodeServerTabIdlesOutWhileTypingCounts() throws Exception {
+    Profile.ActivityPolicy codeServer = new Profile.ActivityPolicy(false, 13, true);
+    Map<String, WebSocketActivity> sockets = new HashMap<>();
+    Map<String, Integer> counted = new HashMap<>();
+    long idleEnd = 0;
+    long lastCountedInIdle = 0;
+    Instant start = clock.instant();
+    try (var in = getClass().getResourceAsStream("/traces/code-server-4.99.4-tab.tsv")) {
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        if (line.startsWith("#") || line.isBlank()) {
+          continue;
+        }
+        String[] f = line.split("\t");
+        long ms = Long.parseLong(f[0]);
+        String phase = f[3];
+        clock.set(start.plusMillis(ms));
+        sockets.computeIfAbsent(f[1], k -> tracker.webSocket(new WorkspaceId("trace"), codeServer))
+            .clientFrame(Integer.parseInt(f[2]), true);
+        if (flush() == 1) {
+          counted.merge(phase, 1, Integer::sum);
+          if (phase.equals("idle")) {
+            lastCountedInIdle = ms;
+          }
+        }
+        if (phase.equals("idle")) {
+          idleEnd = ms;
+        }
+      }
+    }
+    // untouched for 8 minutes: two one-off messages early on (the window losing focus at 74 s, an extension
+    // query at 308 s), never the latency pings every minute (20 counted before they were recognised in bursts)
+    assertThat(counted.get("idle")).as("idle messages counted").isLessThanOrEqualTo(2);
+    assertThat(idleEnd - lastCountedInIdle).as("ms of silence at the end of the idle phase")
+        .isGreaterThan(180_000);
+    assertThat(counted.get("editor")).as("typing in the editor").isGreaterThanOrEqualTo(10);
+    assertThat(counted.get("terminal")).as("typing in the terminal").isGreaterThanOrEqualTo(10);
   }
 
   @Test

@@ -1,0 +1,56 @@
+// Records every WebSocket frame a code-server tab sends, with its socket, size, time and VS Code protocol
+// header (type, id, ack, length), while the tab sits untouched and then while a student types.
+// usage: node capture-frames.mjs <url> <idle-seconds> <out.jsonl>
+import { chromium } from 'playwright-core';
+import { writeFileSync, appendFileSync } from 'node:fs';
+
+const [url, idleSeconds, out] = process.argv.slice(2);
+writeFileSync(out, '');
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const t0 = Date.now();
+let phase = 'load';
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const page = await browser.newPage();
+let sockets = 0;
+page.on('websocket', (ws) => {
+  const sock = ++sockets;
+  const record = (dir) => (frame) => {
+    const p = frame.payload;
+    const b = typeof p === 'string' ? Buffer.from(p) : p;
+    const rec = { t: Date.now() - t0, phase, sock, dir, size: b.length };
+    if (b.length >= 13) {
+      rec.type = b[0];
+      rec.id = b.readUInt32BE(1);
+      rec.ack = b.readUInt32BE(5);
+      rec.len = b.readUInt32BE(9);
+      rec.head = b.subarray(13, 13 + 400).toString('latin1').replace(/[^\x20-\x7e]/g, '.');
+    }
+    appendFileSync(out, JSON.stringify(rec) + '\n');
+  };
+  ws.on('framesent', record('out'));
+  ws.on('framereceived', record('in'));
+  console.log(`socket ${sock}: ${ws.url()}`);
+});
+await page.goto(url);
+await page.waitForSelector('.monaco-workbench', { timeout: 180_000 });
+console.log(`workbench loaded in ${Date.now() - t0} ms`);
+await sleep(20_000);
+phase = 'idle';
+await sleep(Number(idleSeconds) * 1000);
+phase = 'editor';
+await page.keyboard.press('Control+KeyN').catch(() => {});
+await sleep(2000);
+await page.click('.monaco-editor .view-lines').catch(() => {});
+await page.keyboard.type('print("hello from a student")', { delay: 150 });
+await sleep(3000);
+phase = 'terminal';
+await page.keyboard.press('Control+Backquote').catch(() => {});
+await sleep(5000);
+await page.keyboard.type('echo typing in the terminal', { delay: 150 });
+await page.keyboard.press('Enter');
+await sleep(3000);
+await browser.close();
