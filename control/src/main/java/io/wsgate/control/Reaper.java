@@ -125,7 +125,7 @@ public final class Reaper {
         tally.kept++;
         return Future.succeededFuture();
       }
-      return store.reapRoute(id, route.get().launchId(), fence, cutoff).compose(result -> {
+      return store.reapRoute(id, route.get().launchId(), fence, cutoff, now).compose(result -> {
         if (result < 0) {
           tally.fenced = true;
           return Future.succeededFuture();

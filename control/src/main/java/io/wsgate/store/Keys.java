@@ -21,6 +21,10 @@ final class Keys {
     return "wsgate:lock:launch:" + id.value();
   }
 
+  static String idleStopped(WorkspaceId id) {
+    return "wsgate:idle-stopped:" + id.value();
+  }
+
   static String failure(WorkspaceId id) {
     return "wsgate:fail:" + id.value();
   }

@@ -79,11 +79,14 @@ public final class RedisStore {
       redis.call('DEL', KEYS[1])
       redis.call('SREM', 'wsgate:running', ARGV[5])
       if p then redis.call('SREM', 'wsgate:running:' .. p, ARGV[5]) end
+      if ARGV[6] ~= '' then redis.call('SET', 'wsgate:idle-stopped:' .. ARGV[5], ARGV[7], 'PX', ARGV[8]) end
       redis.call('PUBLISH', ARGV[2], ARGV[3])
       return 1""";
 
   /** Failure records outlive their backoff so consecutive failures keep doubling it. */
   private static final long FAILURE_MEMORY_MS = Duration.ofMinutes(15).toMillis();
+  /** How long an idle stop is remembered: a tab left open longer than this may relaunch its workspace. */
+  private static final long IDLE_STOP_MEMORY_MS = Duration.ofDays(7).toMillis();
 
   private final Redis redis;
   private final long timeoutMs;
@@ -176,17 +179,32 @@ public final class RedisStore {
    */
   public Future<Long> dropRoute(WorkspaceId id, String launchId, String fence) {
     return evalLong(DROP_ROUTE, new String[] {Keys.workspace(id)}, launchId, Keys.EVENTS_CHANNEL,
-        new RouteEvent(RouteEvent.Kind.DOWN, id, launchId).wire(), fence, id.value(), "");
+        new RouteEvent(RouteEvent.Kind.DOWN, id, launchId).wire(), fence, id.value(), "", "", "");
   }
 
   /**
    * The reaper's stop: drops the route only while {@code fence} leads, the route is still {@code launchId}'s,
    * and the workspace's last activity is at or before {@code idleCutoff} (re-checked inside the script, so a
-   * workspace that just became active is kept). -1 fenced, 0 kept, 1 dropped.
+   * workspace that just became active is kept), and records that it was stopped for idleness (see
+   * {@link #stoppedIdle}). -1 fenced, 0 kept, 1 dropped.
    */
-  public Future<Long> reapRoute(WorkspaceId id, String launchId, String fence, long idleCutoff) {
+  public Future<Long> reapRoute(WorkspaceId id, String launchId, String fence, long idleCutoff, long now) {
     return evalLong(DROP_ROUTE, new String[] {Keys.workspace(id)}, launchId, Keys.EVENTS_CHANNEL,
-        new RouteEvent(RouteEvent.Kind.DOWN, id, launchId).wire(), fence, id.value(), Long.toString(idleCutoff));
+        new RouteEvent(RouteEvent.Kind.DOWN, id, launchId).wire(), fence, id.value(), Long.toString(idleCutoff),
+        Long.toString(now), Long.toString(IDLE_STOP_MEMORY_MS));
+  }
+
+  /**
+   * Whether the reaper stopped {@code id} for idleness and nobody has opened it since: then only a person
+   * (a page load) starts it again, not a tab's automatic reconnects or background requests.
+   */
+  public Future<Boolean> stoppedIdle(WorkspaceId id) {
+    return send(Request.cmd(Command.EXISTS).arg(Keys.idleStopped(id))).map(r -> r != null && r.toInteger() == 1);
+  }
+
+  /** Forgets an idle stop once the workspace runs again. */
+  public Future<Void> clearStoppedIdle(WorkspaceId id) {
+    return send(Request.cmd(Command.DEL).arg(Keys.idleStopped(id))).mapEmpty();
   }
 
   private Future<Boolean> eval(String script, String[] keys, String... args) {

@@ -9,6 +9,8 @@ import io.wsgate.provider.WorkspaceProvider;
 import io.wsgate.workspace.Endpoint;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -19,6 +21,8 @@ public final class FixedEndpointProvider implements WorkspaceProvider {
 
   private final Endpoint endpoint;
   private final AtomicInteger launches = new AtomicInteger();
+  /** What runs, as a real provider would list it, so a leader's reconcile keeps the routes to it. */
+  private final Map<String, ProvisionedWorkspace> running = new ConcurrentHashMap<>();
 
   public FixedEndpointProvider(Endpoint endpoint) {
     this.endpoint = endpoint;
@@ -41,18 +45,21 @@ public final class FixedEndpointProvider implements WorkspaceProvider {
   @Override
   public Future<ProvisionedWorkspace> launch(LaunchRequest request) {
     launches.incrementAndGet();
-    return Future.succeededFuture(new ProvisionedWorkspace("fixed-" + request.launchId(),
+    ProvisionedWorkspace pw = new ProvisionedWorkspace("fixed-" + request.launchId(),
         request.workspace().value(), request.profile().name(), request.launchId(), endpoint,
-        Promise.<String>promise().future()));
+        Promise.<String>promise().future());
+    running.put(pw.ref(), pw);
+    return Future.succeededFuture(pw);
   }
 
   @Override
   public Future<Void> stop(String ref, StopReason reason) {
+    running.remove(ref);
     return Future.succeededFuture();
   }
 
   @Override
   public Future<List<ProvisionedWorkspace>> list() {
-    return Future.succeededFuture(List.of());
+    return Future.succeededFuture(List.copyOf(running.values()));
   }
 }

@@ -3,6 +3,7 @@ package io.wsgate.control;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * An idle workspace (the real demo process) is stopped: its WebSockets close with 1001, its process ends,
@@ -55,9 +57,7 @@ class IdleReaperTest {
     assertThat(saved.status()).isEqualTo(200);
 
     webSockets = env.vertx.createWebSocketClient(new WebSocketClientOptions());
-    WebSocket ws = webSockets.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(g.port()).setURI("/ws/echo")
-            .addHeader("host", "ws-sleepy.localhost:" + g.port()).addHeader("origin", "http://ws-sleepy.localhost:"
-                + g.port())).await();
+    WebSocket ws = webSockets.connect(echoSocket(g)).await();
     Promise<Void> closed = Promise.promise();
     ws.closeHandler(v -> closed.tryComplete());
     Promise<String> echo = Promise.promise();
@@ -78,10 +78,30 @@ class IdleReaperTest {
     assertThat(ws.closeReason()).isEqualTo("workspace stopped");
     assertThat(g.provider().list().await()).isEmpty();
 
+    // the open tab reconnects on its own and polls in the background: that does not start the workspace again
+    Throwable reconnect = catchThrowable(() -> webSockets.connect(echoSocket(g)).await(60, TimeUnit.SECONDS));
+    assertThat(reconnect).isInstanceOf(UpgradeRejectedException.class);
+    assertThat(((UpgradeRejectedException) reconnect).getStatus()).isEqualTo(503);
+    Http.Response background = http.get("ws-sleepy.localhost", "/api/note").await(60, TimeUnit.SECONDS);
+    assertThat(background.status()).isEqualTo(503);
+    assertThat(background.text()).contains("Reload the page");
+    assertThat(g.provider().list().await()).as("nothing launched by the tab itself").isEmpty();
+
+    // the student reloads the page: the workspace starts again, with its data
+    Http.Response page = http.get("ws-sleepy.localhost", "/", "accept", "text/html").await(120, TimeUnit.SECONDS);
+    assertThat(page.status()).isEqualTo(200);
     Http.Response resumed = http.get("ws-sleepy.localhost", "/api/note").await(120, TimeUnit.SECONDS);
     assertThat(resumed.status()).isEqualTo(200);
     assertThat(resumed.text()).isEqualTo("my work");
     assertThat(g.provider().list().await()).hasSize(1);
+    WebSocket again = webSockets.connect(echoSocket(g)).await(60, TimeUnit.SECONDS);
+    again.close().await();
+  }
+
+  private static WebSocketConnectOptions echoSocket(Gateway g) {
+    return new WebSocketConnectOptions().setHost("127.0.0.1").setPort(g.port()).setURI("/ws/echo")
+        .addHeader("host", "ws-sleepy.localhost:" + g.port())
+        .addHeader("origin", "http://ws-sleepy.localhost:" + g.port());
   }
 
   @Test

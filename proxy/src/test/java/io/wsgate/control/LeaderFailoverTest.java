@@ -48,7 +48,8 @@ class LeaderFailoverTest {
     assertThat(b.control().lease().fence().orElseThrow()).isNotEqualTo(oldFence);
 
     // A wakes up and acts on what it believed: every action is refused in Redis, nothing is stopped
-    long reaped = a.store().reapRoute(new WorkspaceId("victim"), victim.get("launch"), oldFence, Long.MAX_VALUE)
+    long reaped = a.store().reapRoute(new WorkspaceId("victim"), victim.get("launch"), oldFence, Long.MAX_VALUE,
+        System.currentTimeMillis())
         .await();
     assertThat(reaped).isEqualTo(-1);
     f.clock.advance(Duration.ofHours(2));

@@ -82,6 +82,24 @@ public final class ColdStart {
 
   private void launch(HttpServerRequest req, WorkspaceId id, Context ctx,
                       BiConsumer<HttpServerRequest, RouteCache.LiveRoute> forward) {
+    // a workspace stopped for idleness is started again by a person opening it, not by what an open tab does
+    // on its own (an IDE's reconnects, background requests): else an untouched tab would relaunch it forever
+    Future<Boolean> stoppedIdle = isNavigation(req) ? Future.succeededFuture(false)
+        : store.stoppedIdle(id).otherwise(false);
+    onContext(ctx, stoppedIdle).onComplete(asleep -> {
+      if (asleep.result()) {
+        req.resume();
+        meters.requestFinished(GatewayError.STOPPED_IDLE.tag(), GatewayError.STOPPED_IDLE.status());
+        ErrorResponses.send(req, GatewayError.STOPPED_IDLE, "This workspace was stopped because nobody used it for "
+            + "a while. Your files are safe. Reload the page to start it again.", 0);
+        return;
+      }
+      admit(req, id, ctx, forward);
+    });
+  }
+
+  private void admit(HttpServerRequest req, WorkspaceId id, Context ctx,
+                     BiConsumer<HttpServerRequest, RouteCache.LiveRoute> forward) {
     // the guard decides first: who launches, with which profile, and whether limits allow it now
     onContext(ctx, guard.admit(req, id)).onComplete(permit -> {
       if (permit.failed()) {
@@ -100,10 +118,13 @@ public final class ColdStart {
   private void launchAdmitted(HttpServerRequest req, WorkspaceId id, Context ctx,
                               BiConsumer<HttpServerRequest, RouteCache.LiveRoute> forward, LaunchGuard.Permit permit) {
     Profile profile = permit.profile();
+    boolean navigation = isNavigation(req);
+    if (navigation) {
+      store.clearStoppedIdle(id); // a person opened it: the tab's own requests may wait for it again
+    }
     Future<io.wsgate.workspace.Route> launch = launcher.ensureRunning(id, profile);
     launch.onComplete(ar -> permit.release());
     launch.onSuccess(routes::put);
-    boolean navigation = isNavigation(req);
     // a browser waits briefly before the waiting page: warm claims and quick failures need no waiting page
     long wait = navigation ? Math.min(NAVIGATION_WAIT_MS, config.holdTimeout().toMillis())
         : config.holdTimeout().toMillis();

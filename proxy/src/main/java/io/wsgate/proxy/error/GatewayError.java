@@ -9,6 +9,7 @@ public enum GatewayError {
   NOT_FOUND(404, "Not found", "not_found"),
   LAUNCH_FAILED(503, "Your workspace could not be started", "launch_failed"),
   STILL_STARTING(503, "Your workspace is still starting", "hold_timeout"),
+  STOPPED_IDLE(503, "Your workspace was stopped while nobody used it", "stopped_idle"),
   UPSTREAM_REFUSED(502, "Your workspace is not answering", "upstream_refused"),
   UPSTREAM_RESET(502, "Your workspace closed the connection", "upstream_reset"),
   UPSTREAM_TIMEOUT(504, "Your workspace took too long to answer", "upstream_timeout"),

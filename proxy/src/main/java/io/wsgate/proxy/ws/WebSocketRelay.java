@@ -228,6 +228,9 @@ public final class WebSocketRelay {
           counted.workspaceFrame(size, frame.isFinal());
         }
       }
+      if (to.isClosed()) {
+        return; // the peer is gone (its close is relayed by closePeer); nothing more crosses
+      }
       meters.webSocketBytes(fromClient, frame.binaryData().length());
       to.writeFrame(frame);
       if (to.writeQueueFull()) {
