@@ -99,6 +99,11 @@ class EcsEndToEndTest {
     assertThat(gateway.control().tick().await().reaped().stopped()).isEqualTo(1);
     assertThat(ecs.requests("StopTask")).hasSize(1);
     assertThat(ecs.requests("StopTask").get(0).getString("reason")).isEqualTo("wsgate: idle");
+    // an API call alone does not restart what the reaper stopped; the student's page load does
+    assertThat(http.get("ws-alice.localhost", "/").await(120, TimeUnit.SECONDS).status()).isEqualTo(503);
+    assertThat(ecs.requests("RunTask")).hasSize(1);
+    Http.Response page = http.get("ws-alice.localhost", "/", "accept", "text/html").await(120, TimeUnit.SECONDS);
+    assertThat(page.status()).isEqualTo(200); // the workspace, or the waiting page while the task starts
     Http.Response resumed = http.get("ws-alice.localhost", "/").await(120, TimeUnit.SECONDS);
     assertThat(resumed.text()).isEqualTo("workspace alice");
     assertThat(ecs.requests("RunTask")).hasSize(2);

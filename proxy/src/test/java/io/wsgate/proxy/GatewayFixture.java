@@ -28,9 +28,7 @@ final class GatewayFixture implements AutoCloseable {
     provider = new FixedEndpointProvider(new Endpoint("127.0.0.1", backend.actualPort()));
     GatewayConfig config = TestConfigs.of(tmp, settings);
     gateway = start(config, provider);
-    // keep-alive, as browsers do: with keep-alive off, Vert.x 5.0's client now and then hands a request to a
-    // connection it is closing, and that request never completes (seen in TokenLoginTest under load)
-    http = new Http(vertx.createHttpClient(new HttpClientOptions()), gateway.port());
+    http = new Http(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false)), gateway.port());
   }
 
   Gateway start(GatewayConfig config, WorkspaceProvider p) {
