@@ -64,9 +64,9 @@ import java.util.function.Function;
 public final class Gateway {
 
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
-  /** Largest WebSocket frame or message relayed; code-server sends multi-megabyte messages. */
   /** How long a stopping gateway waits for its WebSockets' close handshakes. */
   private static final Duration SHUTDOWN_SOCKET_GRACE = Duration.ofSeconds(5);
+  /** Largest WebSocket frame or message relayed; code-server sends multi-megabyte messages. */
   static final int MAX_WEBSOCKET_FRAME = 16 * 1024 * 1024;
 
   private final Vertx vertx;

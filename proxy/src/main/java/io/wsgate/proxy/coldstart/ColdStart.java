@@ -67,8 +67,7 @@ public final class ColdStart {
       if (ar.failed()) {
         req.resume();
         log.warn("workspace {}: redis lookup failed: {}", id, ar.cause().toString());
-        meters.requestFinished(GatewayError.REDIS_UNAVAILABLE.tag(), GatewayError.REDIS_UNAVAILABLE.status());
-        ErrorResponses.send(req, GatewayError.REDIS_UNAVAILABLE,
+        refuse(req, GatewayError.REDIS_UNAVAILABLE,
             "The gateway cannot reach its state store right now. Try again in a few seconds.", 5);
         return;
       }
@@ -89,8 +88,7 @@ public final class ColdStart {
     onContext(ctx, stoppedIdle).onComplete(asleep -> {
       if (asleep.result()) {
         req.resume();
-        meters.requestFinished(GatewayError.STOPPED_IDLE.tag(), GatewayError.STOPPED_IDLE.status());
-        ErrorResponses.send(req, GatewayError.STOPPED_IDLE, "This workspace was stopped because nobody used it for "
+        refuse(req, GatewayError.STOPPED_IDLE, "This workspace was stopped because nobody used it for "
             + "a while. Your files are safe. Reload the page to start it again.", 0);
         return;
       }
@@ -149,15 +147,20 @@ public final class ColdStart {
       GatewayError kind = err instanceof LaunchException ? GatewayError.LAUNCH_FAILED
           : err instanceof CapacityException ? GatewayError.AT_CAPACITY : GatewayError.STILL_STARTING;
       meters.heldFinished(heldSince, kind.tag());
-      meters.requestFinished(kind.tag(), kind.status());
       if (err instanceof LaunchException le) {
-        ErrorResponses.send(req, kind, le.getMessage(), le.retryAfterSeconds());
+        refuse(req, kind, le.getMessage(), le.retryAfterSeconds());
       } else if (err instanceof CapacityException ce) {
-        ErrorResponses.send(req, kind, ce.getMessage(), ce.retryAfterSeconds());
+        refuse(req, kind, ce.getMessage(), ce.retryAfterSeconds());
       } else {
-        ErrorResponses.send(req, kind, "Your workspace is still starting. Try again in a few seconds.", 5);
+        refuse(req, kind, "Your workspace is still starting. Try again in a few seconds.", 5);
       }
     });
+  }
+
+  /** Answers a request the gateway could not serve, and counts it. */
+  private void refuse(HttpServerRequest req, GatewayError kind, String detail, long retryAfterSeconds) {
+    meters.requestFinished(kind.tag(), kind.status());
+    ErrorResponses.send(req, kind, detail, retryAfterSeconds);
   }
 
 
