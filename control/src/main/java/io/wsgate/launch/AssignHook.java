@@ -30,9 +30,9 @@ final class AssignHook {
         .putHeader("content-type", "application/json");
     String body = new JsonObject().put("workspace", workspace).put("dataDir", dataDir).encode();
     return client.request(o)
-        .compose(req -> req.send(body))
-        .compose(resp -> resp.body().compose(b -> resp.statusCode() / 100 == 2
+        // body() in the task that sends, before the response can have ended
+        .compose(req -> req.send(body).compose(resp -> resp.body().compose(b -> resp.statusCode() / 100 == 2
             ? Future.<Void>succeededFuture()
-            : Future.failedFuture(new ProviderException("assign hook answered " + resp.statusCode()))));
+            : Future.failedFuture(new ProviderException("assign hook answered " + resp.statusCode())))));
   }
 }

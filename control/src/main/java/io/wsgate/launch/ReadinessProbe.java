@@ -52,8 +52,7 @@ public final class ReadinessProbe {
       return Future.succeededFuture(false); // the gateway is shutting down
     }
     return request
-        .compose(req -> req.send())
-        .compose(resp -> resp.body().map(b -> resp.statusCode() < 500))
+        .compose(req -> req.send().compose(resp -> resp.body().map(b -> resp.statusCode() < 500)))
         .otherwise(false);
   }
 

@@ -37,8 +37,8 @@ final class DemoServers {
 
   static Future<Reply> send(HttpClient client, int port, HttpMethod method, String uri, Buffer body) {
     return client.request(method, port, HOST, uri)
-        .compose(req -> body == null ? req.send() : req.send(body))
-        .compose(res -> res.body().map(b -> new Reply(res.statusCode(), res, b)));
+        .compose(req -> (body == null ? req.send() : req.send(body))
+            .compose(res -> res.body().map(b -> new Reply(res.statusCode(), res, b))));
   }
 
   /** Sends {@code body} without a Content-Length, in chunks, as a browser stream or a proxy might. */

@@ -95,8 +95,7 @@ class EcsLaunchReachesRunningTest {
   private Future<String> httpGet(ProvisionedWorkspace w) {
     return http
         .request(HttpMethod.GET, w.endpoint().port(), w.endpoint().host(), "/")
-        .compose(req -> req.send())
-        .compose(resp -> resp.body())
+        .compose(req -> req.send().compose(resp -> resp.body()))
         .map(b -> b.toString());
   }
 
