@@ -56,9 +56,13 @@ public final class Reconciler {
     Set<String> knownLaunches = new HashSet<>();
     List<Route> routes = new ArrayList<>();
     List<PoolMember> ready = new ArrayList<>();
-    return provider.list().compose(running -> collectRoutes(routes, knownLaunches)
+    // Redis first, the provider after: listing takes time (ECS pages through ListTasks and DescribeTasks), and
+    // a workspace that became ready meanwhile would be in Redis but not in an older listing, so it would lose
+    // its route. In this order, whatever Redis knew was already running when the listing began.
+    return collectRoutes(routes, knownLaunches)
         .compose(v -> collectPools(ready, knownLaunches, staleBefore))
-        .compose(v -> act(running, routes, ready, knownLaunches, fence)));
+        .compose(v -> provider.list())
+        .compose(running -> act(running, routes, ready, knownLaunches, fence));
   }
 
   private Future<Void> collectRoutes(List<Route> routes, Set<String> known) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A provider whose workspaces are real {@link TestBackend} servers deployed in this JVM, one per launch: cheap
@@ -31,6 +32,14 @@ public final class InProcessProvider implements WorkspaceProvider {
   private final AtomicInteger poolLaunches = new AtomicInteger();
   private volatile boolean poolAssignFails;
   private final java.util.Set<String> failingStops = ConcurrentHashMap.newKeySet();
+  private final AtomicReference<ListHold> listHold = new AtomicReference<>();
+
+  /**
+   * A held {@link #list()}: it took its snapshot when {@code taken} completed and answers with it only once
+   * {@code release} is completed, as a slow provider API (ECS ListTasks with pagination) would.
+   */
+  public record ListHold(Promise<Void> taken, Promise<Void> release) {
+  }
 
   public InProcessProvider(Vertx vertx) {
     this.vertx = vertx;
@@ -126,10 +135,22 @@ public final class InProcessProvider implements WorkspaceProvider {
     return vertx.undeploy(r.deployment()).onComplete(ar -> r.exit().tryComplete("crashed"));
   }
 
+  /** Holds the next {@link #list()} call until the test completes {@link ListHold#release()}. */
+  public ListHold holdNextList() {
+    ListHold hold = new ListHold(Promise.promise(), Promise.promise());
+    listHold.set(hold);
+    return hold;
+  }
+
   @Override
   public Future<List<ProvisionedWorkspace>> list() {
     List<ProvisionedWorkspace> out = new ArrayList<>();
     running.values().forEach(r -> out.add(r.pw()));
-    return Future.succeededFuture(out);
+    ListHold hold = listHold.getAndSet(null);
+    if (hold == null) {
+      return Future.succeededFuture(out);
+    }
+    hold.taken().complete();
+    return hold.release().future().map(out);
   }
 }
