@@ -13,6 +13,8 @@ public enum GatewayError {
   UPSTREAM_REFUSED(502, "Your workspace is not answering", "upstream_refused"),
   UPSTREAM_RESET(502, "Your workspace closed the connection", "upstream_reset"),
   UPSTREAM_TIMEOUT(504, "Your workspace took too long to answer", "upstream_timeout"),
+  /** The client hung up before its response: nobody's fault, nothing is sent (499 as in nginx, for metrics). */
+  CLIENT_CLOSED(499, "The client closed the connection", "client_closed"),
   REDIS_UNAVAILABLE(503, "The gateway cannot reach its state store", "redis_unavailable"),
   INTERNAL(500, "Something went wrong in the gateway", "internal"),
   // security: see io.wsgate.proxy.auth and io.wsgate.proxy.edge

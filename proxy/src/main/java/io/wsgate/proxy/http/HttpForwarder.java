@@ -92,10 +92,18 @@ public final class HttpForwarder {
       request.setURI(Credentials.withoutToken(request.getURI()));
       request.setAuthority(incoming.authority());
       return ctx.sendRequest().recover(err -> {
-        GatewayError kind = UpstreamErrors.classify(err);
-        log.warn("workspace {}: {} {} -> {} ({}: {})", route.id(), incoming.method(), incoming.path(), kind.tag(),
-            route.endpoint(), err.toString());
-        failures.failed(route, kind, err);
+        // a browser that navigates away or aborts a fetch makes the proxy reset the upstream request: that is
+        // not the workspace failing
+        boolean clientGone = incoming.response().closed();
+        GatewayError kind = clientGone ? GatewayError.CLIENT_CLOSED : UpstreamErrors.classify(err);
+        if (clientGone) {
+          log.debug("workspace {}: {} {}: the client closed the connection before the response",
+              route.id(), incoming.method(), incoming.path());
+        } else {
+          log.warn("workspace {}: {} {} -> {} ({}: {})", route.id(), incoming.method(), incoming.path(), kind.tag(),
+              route.endpoint(), err.toString());
+          failures.failed(route, kind, err);
+        }
         timing.failed(kind.tag());
         ErrorResponses.Rendered r = ErrorResponses.render(kind, UpstreamErrors.detail(kind), 0,
             ErrorResponses.wantsHtml(incoming));

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,5 +136,24 @@ class MetricsMovementTest {
     for (int i = 0; i < 20; i++) {
       assertThat(echoes.get(i).await(60, TimeUnit.SECONDS)).isEqualTo("hello " + i);
     }
+  }
+
+  @Test
+  void aClientThatHangsUpIsCountedAsClientClosedNotAsAWorkspaceFailure() throws Exception {
+    assertThat(g.http.get(host("hangup"), "/echo").await().status()).isEqualTo(200);
+    double closed = g.counter(Meters.REQUESTS, "outcome", "client_closed", "status_class", "4xx");
+    double reset = g.counter(Meters.REQUESTS, "outcome", "upstream_reset", "status_class", "5xx");
+    long forwarded = g.timerCount(Meters.PROXY_OVERHEAD, "leg", "request");
+    try (Socket s = new Socket("127.0.0.1", g.gateway.port())) {
+      s.getOutputStream().write(("GET /slow?ms=60000 HTTP/1.1\r\nHost: " + host("hangup") + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      g.awaitValue("requests forwarded", () -> g.timerCount(Meters.PROXY_OVERHEAD, "leg", "request"), forwarded + 1);
+    }
+    g.awaitValue("client_closed requests",
+        () -> g.counter(Meters.REQUESTS, "outcome", "client_closed", "status_class", "4xx"), closed + 1);
+    assertThat(g.counter(Meters.REQUESTS, "outcome", "upstream_reset", "status_class", "5xx")).isEqualTo(reset);
+    // and the workspace keeps its route
+    assertThat(g.http.get(host("hangup"), "/echo").await().status()).isEqualTo(200);
   }
 }
