@@ -2,10 +2,9 @@
 // header (type, id, ack, length), while the tab sits untouched and then while a student types.
 // usage: node capture-frames.mjs <url> <idle-seconds> <out.jsonl> [idle-first|type-first]
 import { chromium } from 'playwright-core';
-import { writeFileSync, appendFileSync } from 'node:fs';
+import { recordFrames } from './frames.mjs';
 
 const [url, idleSeconds, out, order = 'idle-first'] = process.argv.slice(2);
-writeFileSync(out, '');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const t0 = Date.now();
 let phase = 'load';
@@ -15,26 +14,7 @@ const browser = await chromium.launch({
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 const page = await browser.newPage();
-let sockets = 0;
-page.on('websocket', (ws) => {
-  const sock = ++sockets;
-  const record = (dir) => (frame) => {
-    const p = frame.payload;
-    const b = typeof p === 'string' ? Buffer.from(p) : p;
-    const rec = { t: Date.now() - t0, phase, sock, dir, size: b.length };
-    if (b.length >= 13) {
-      rec.type = b[0];
-      rec.id = b.readUInt32BE(1);
-      rec.ack = b.readUInt32BE(5);
-      rec.len = b.readUInt32BE(9);
-      rec.head = b.subarray(13, 13 + 400).toString('latin1').replace(/[^\x20-\x7e]/g, '.');
-    }
-    appendFileSync(out, JSON.stringify(rec) + '\n');
-  };
-  ws.on('framesent', record('out'));
-  ws.on('framereceived', record('in'));
-  console.log(`socket ${sock}: ${ws.url()}`);
-});
+recordFrames(page, out, t0, () => phase);
 await page.goto(url);
 await page.waitForSelector('.monaco-workbench', { timeout: 180_000 });
 console.log(`workbench loaded in ${Date.now() - t0} ms`);
