@@ -38,7 +38,12 @@ class ReconcileRaceTest {
     f = new FleetFixture(tmp);
     Gateway g = f.start(f.config());
     Http http = f.http(g);
-    Eventually.await(f.vertx, Duration.ofSeconds(60), "leads", () -> g.control().tick().await().leader());
+    // ticks never overlap: once a tick of ours has reconciled, the one below is the only one running
+    Eventually.await(f.vertx, Duration.ofSeconds(60), "leads and reconciles", () -> {
+      f.clock.advance(Duration.ofSeconds(1));
+      FleetControl.Tick t = g.control().tick().await();
+      return t.leader() && t.reconciled() != null;
+    });
 
     InProcessProvider.ListHold hold = f.provider.holdNextList();
     f.clock.advance(Duration.ofSeconds(1)); // a reconcile is due
