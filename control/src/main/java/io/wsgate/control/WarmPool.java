@@ -134,6 +134,7 @@ public final class WarmPool {
         .timeout(config.launchTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .compose(pw -> probe.await(pw.endpoint(), request.workspace().value() + "." + config.baseDomain(),
                 profile.readinessPath(), deadline, pw.terminated())
+            .compose(v -> provider.confirmEndpoint(pw))
             .compose(v -> fleet.promote(fence, profile.name(), new PoolMember(launchId, pw.ref(), pw.endpoint()), now))
             .compose(promoted -> {
               if (promoted == 1) {

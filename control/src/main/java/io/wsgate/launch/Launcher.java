@@ -190,6 +190,7 @@ public final class Launcher {
               .compose(pw -> store.setPhase(id, token, launchId, "waiting for the workspace to answer")
                   .compose(ok -> probe.await(pw.endpoint(), authority(id), profile.readinessPath(), deadline,
                       pw.terminated()))
+                  .compose(v -> provider.confirmEndpoint(pw))
                   .map(v -> pw))
               .onSuccess(pw -> observed.phaseDone(LaunchPhase.READINESS))
               .compose(pw -> publish(id, profile, token, launchId, pw, started))

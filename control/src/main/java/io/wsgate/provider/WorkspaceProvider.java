@@ -29,6 +29,15 @@ public interface WorkspaceProvider {
     return Future.succeededFuture();
   }
 
+  /**
+   * Called once the workspace's endpoint answered its readiness probe, before anything is routed to it. A
+   * provider whose endpoints another program could answer on (local ports) checks here that the answer came
+   * from this workspace, and fails if not.
+   */
+  default Future<Void> confirmEndpoint(ProvisionedWorkspace workspace) {
+    return Future.succeededFuture();
+  }
+
   /** Stops a workspace; succeeds if it is already gone. Its data stays. */
   Future<Void> stop(String ref, StopReason reason);
 

@@ -2,6 +2,7 @@ package io.wsgate.provider.local;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.wsgate.config.GatewayConfig;
 import io.wsgate.provider.LaunchRequest;
@@ -25,6 +26,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -34,6 +37,11 @@ import java.util.stream.Stream;
  * under {@code dataDir} that outlives the process (the local stand-in for EFS). Stops with SIGTERM, then
  * SIGKILL after the grace period. A registry on disk lets a restarted gateway find its processes.
  * Process launch and file I/O run on worker threads.
+ *
+ * <p>A port is only known free when it is picked; the workspace binds it later (seconds later for a JVM on a
+ * busy machine). Two guards keep a student from ever being routed to somebody else's port: a port stays
+ * reserved while a workspace holds or may still bind it, so no two launches get the same one, and once the
+ * port answers, {@link #confirmEndpoint} checks that the workspace's own process tree listens there.
  */
 public final class LocalProvider implements WorkspaceProvider {
 
@@ -47,9 +55,25 @@ public final class LocalProvider implements WorkspaceProvider {
   private final long graceMs;
   private final ProcessRegistry registry;
   private final Map<String, String> placeholders;
+  private final PortSource ports;
+  /** Ports of the workspaces this provider runs or is starting. */
+  private final Set<Integer> reservedPorts = ConcurrentHashMap.newKeySet();
+  /** One exit watch per process, however many times it is listed. */
+  private final Map<String, Future<String>> exits = new ConcurrentHashMap<>();
+
+  /** Where candidate ports come from: the kernel (bind to port 0) in production. */
+  @FunctionalInterface
+  public interface PortSource {
+    int next() throws IOException;
+  }
 
   public LocalProvider(Vertx vertx, GatewayConfig config) {
+    this(vertx, config, LocalProvider::kernelPort);
+  }
+
+  public LocalProvider(Vertx vertx, GatewayConfig config, PortSource ports) {
     this.vertx = vertx;
+    this.ports = ports;
     this.dataDir = config.dataDir();
     this.logDir = config.stateDir().resolve("logs");
     this.poolDir = config.stateDir().resolve("pool");
@@ -88,7 +112,16 @@ public final class LocalProvider implements WorkspaceProvider {
     Path dir = request.pool() ? poolDir.resolve(id) : dataDir.resolve(id);
     Files.createDirectories(dir);
     Files.createDirectories(logDir);
-    int port = freePort();
+    int port = reservePort();
+    try {
+      return start(request, id, dir, port);
+    } catch (IOException | RuntimeException e) {
+      reservedPorts.remove(port);
+      throw e;
+    }
+  }
+
+  private Started start(LaunchRequest request, String id, Path dir, int port) throws IOException {
     List<String> args;
     try {
       args = CommandTemplate.parse(request.profile().command()).render(Map.of(
@@ -120,13 +153,52 @@ public final class LocalProvider implements WorkspaceProvider {
   }
 
   private ProvisionedWorkspace provisioned(Context ctx, ProcessRegistry.Entry e, ProcessHandle handle) {
-    Future<String> terminated = Future.fromCompletionStage(handle.onExit(), ctx)
-        .compose(h -> vertx.executeBlocking(() -> {
-          registry.remove(e.ref());
-          return exitMessage(e);
-        }, false));
+    Future<String> terminated = Future.fromCompletionStage(exitOf(e, handle).toCompletionStage(), ctx);
     return new ProvisionedWorkspace(e.ref(), e.workspaceId(), e.profile(), e.launchId(),
         new Endpoint(e.host(), e.port()), terminated);
+  }
+
+  /**
+   * Completes with the exit message when the process ends, after it left the registry and gave back its port.
+   * Made once per process: reconcile lists every process every minute, and each listing must not add another
+   * registry write and log read for when the process ends.
+   */
+  private Future<String> exitOf(ProcessRegistry.Entry e, ProcessHandle handle) {
+    return exits.computeIfAbsent(e.ref(), ref -> {
+      reservedPorts.add(e.port()); // a process adopted after a restart keeps its port too
+      Promise<String> exited = Promise.promise();
+      handle.onExit().whenComplete((h, err) -> vertx.executeBlocking(() -> {
+        registry.remove(ref);
+        return exitMessage(e);
+      }, false).onComplete(ar -> {
+        exits.remove(ref);
+        reservedPorts.remove(e.port());
+        exited.handle(ar);
+      }));
+      return exited.future();
+    });
+  }
+
+  /**
+   * Another program can hold the port a workspace was given (taken between the pick and the workspace's bind):
+   * the workspace then fails to bind while the readiness probe gets the other program's answer. On Linux the
+   * port must be one the workspace's own process tree listens on; elsewhere this cannot be checked.
+   */
+  @Override
+  public Future<Void> confirmEndpoint(ProvisionedWorkspace w) {
+    return vertx.executeBlocking(() -> {
+      Optional<ProcessRegistry.Entry> e = registry.read(w.ref());
+      if (e.isEmpty()) {
+        throw new ProviderException("the workspace process exited");
+      }
+      Optional<Boolean> owned = ListeningSockets.ownedBy(e.get().pid(), e.get().port());
+      if (owned.isPresent() && !owned.get()) {
+        String who = w.workspaceId().isEmpty() ? "the warm workspace" : "workspace " + w.workspaceId();
+        throw new ProviderException("port " + e.get().port() + " answered, but not from " + who
+            + " (pid " + e.get().pid() + "): another program listens there");
+      }
+      return null;
+    }, false);
   }
 
   private String exitMessage(ProcessRegistry.Entry e) {
@@ -216,7 +288,19 @@ public final class LocalProvider implements WorkspaceProvider {
     return logDir.resolve(id + ".log");
   }
 
-  private static int freePort() throws IOException {
+  /** A port no workspace of this provider holds or is about to bind. */
+  private int reservePort() throws IOException {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int port = ports.next();
+      if (reservedPorts.add(port)) {
+        return port;
+      }
+    }
+    throw new ProviderException("no free loopback port in 100 attempts (" + reservedPorts.size()
+        + " held by workspaces)");
+  }
+
+  private static int kernelPort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
       return s.getLocalPort();
     }
