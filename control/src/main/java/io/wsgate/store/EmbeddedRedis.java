@@ -2,6 +2,8 @@ package io.wsgate.store;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.embedded.Redis;
+import redis.embedded.RedisInstance;
 import redis.embedded.RedisServer;
 
 import java.io.IOException;
@@ -9,20 +11,26 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A real redis-server process (the binary shipped in {@code com.github.codemonstur:embedded-redis}) on a free
  * loopback port, for when no Redis is configured. With a data directory it keeps an append-only file there,
  * so routes and sessions survive a gateway restart. Blocking: call from a worker thread or before Vert.x starts.
+ *
+ * <p>It stops when {@link #stop()} says so, not earlier: the library stops its servers from a JVM shutdown hook of
+ * its own, which runs alongside the gateway's and used to take Redis away while the gateway was still stopping
+ * its workspaces and recording that.
  */
 public final class EmbeddedRedis implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedRedis.class);
 
-  private final RedisServer server;
+  private final OwnedRedis server;
   private final int port;
 
-  private EmbeddedRedis(RedisServer server, int port) {
+  private EmbeddedRedis(OwnedRedis server, int port) {
     this.server = server;
     this.port = port;
   }
@@ -36,9 +44,7 @@ public final class EmbeddedRedis implements AutoCloseable {
     int port = freeLoopbackPort();
     var builder = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
         .setting("protected-mode yes")
-        .setting("save \"\"")
-        .soutListener(line -> log.debug("redis: {}", line))
-        .serrListener(line -> log.warn("redis: {}", line));
+        .setting("save \"\"");
     if (dataDir != null) {
       Files.createDirectories(dataDir);
       builder.setting("dir " + dataDir.toAbsolutePath())
@@ -47,7 +53,8 @@ public final class EmbeddedRedis implements AutoCloseable {
     } else {
       builder.setting("appendonly no");
     }
-    RedisServer server = builder.build();
+    OwnedRedis server = new OwnedRedis(port, builder.buildCommandArgs(), line -> log.debug("redis: {}", line),
+        line -> log.warn("redis: {}", line));
     server.start();
     return new EmbeddedRedis(server, port);
   }
@@ -63,7 +70,7 @@ public final class EmbeddedRedis implements AutoCloseable {
   /** Stops redis-server (its data stays in the data directory). */
   public void stop() {
     try {
-      server.stop();
+      server.stopNow();
     } catch (IOException e) {
       log.warn("could not stop embedded redis: {}", e.toString());
     }
@@ -77,6 +84,23 @@ public final class EmbeddedRedis implements AutoCloseable {
   @Override
   public void close() {
     stop();
+  }
+
+  /** A redis-server that ignores every stop but its owner's (the library's shutdown hook calls {@code stop()}). */
+  private static final class OwnedRedis extends RedisInstance {
+
+    OwnedRedis(int port, List<String> args, Consumer<String> out, Consumer<String> err) {
+      super(port, args, Redis.SERVER_READY_PATTERN, false, out, err);
+    }
+
+    @Override
+    public synchronized void stop() {
+      // only stopNow() stops it
+    }
+
+    synchronized void stopNow() throws IOException {
+      super.stop();
+    }
   }
 
   static int freeLoopbackPort() throws IOException {

@@ -91,6 +91,13 @@ public final class RedisStore {
   private final Redis redis;
   private final long timeoutMs;
   private final Meters meters;
+  private volatile boolean closed;
+  private static final IllegalStateException CLOSED = new IllegalStateException("the gateway is stopping") {
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
+    }
+  };
 
   public RedisStore(Redis redis, Duration timeout) {
     this(redis, timeout, Meters.noop());
@@ -104,8 +111,20 @@ public final class RedisStore {
 
   /** Sends one command, bounded by the Redis timeout, timed by {@code wsgate.redis.command.duration}. */
   public Future<Response> send(Request request) {
+    if (closed) {
+      return Future.failedFuture(CLOSED);
+    }
     return meters.redisCommand(request.command().toString(),
         redis.send(request).timeout(timeoutMs, TimeUnit.MILLISECONDS));
+  }
+
+  /**
+   * Closes the client. Commands sent afterwards fail at once: a stopping gateway's workspaces keep exiting for a
+   * moment, and their routes were already dropped, so the follow-up writes have nothing left to do.
+   */
+  public Future<Void> close() {
+    closed = true;
+    return redis.close();
   }
 
   public Future<Optional<WorkspaceRecord>> read(WorkspaceId id) {
@@ -225,6 +244,9 @@ public final class RedisStore {
 
   /** Sends several commands in one pipelined round trip, bounded by the Redis timeout. */
   public Future<java.util.List<Response>> batch(java.util.List<Request> requests) {
+    if (closed) {
+      return Future.failedFuture(CLOSED);
+    }
     return redis.batch(requests).timeout(timeoutMs, TimeUnit.MILLISECONDS);
   }
 

@@ -71,7 +71,6 @@ public final class Gateway {
 
   private final Vertx vertx;
   private final GatewayConfig config;
-  private final Redis redis;
   private final RouteEvents events;
   private final WorkspaceProvider provider;
   private final Launcher launcher;
@@ -85,12 +84,11 @@ public final class Gateway {
   private int port;
   private int adminPort;
 
-  private Gateway(Vertx vertx, GatewayConfig config, Redis redis, RouteEvents events, WorkspaceProvider provider,
+  private Gateway(Vertx vertx, GatewayConfig config, RouteEvents events, WorkspaceProvider provider,
                   Launcher launcher, RedisStore store, Meters meters, Clock clock) {
     this.meters = meters;
     this.vertx = vertx;
     this.config = config;
-    this.redis = redis;
     this.events = events;
     this.provider = provider;
     this.launcher = launcher;
@@ -132,7 +130,7 @@ public final class Gateway {
     RouteEvents events = new RouteEvents(vertx, Redis.createClient(vertx, redisOptions));
     HttpClient probeClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
     Launcher launcher = new Launcher(vertx, config, store, provider, probeClient, events, clock, meters);
-    Gateway gateway = new Gateway(vertx, config, redis, events, provider, launcher, store, meters, clock);
+    Gateway gateway = new Gateway(vertx, config, events, provider, launcher, store, meters, clock);
     return events.start()
         .compose(v -> provider.verify())
         .compose(v -> new Adoption(config, store, provider, launcher, clock).adopt())
@@ -318,6 +316,6 @@ public final class Gateway {
         .transform(ar -> workspaces)
         .transform(ar -> events.close())
         .transform(ar -> provider.close())
-        .transform(ar -> redis.close());
+        .transform(ar -> store.close());
   }
 }
