@@ -16,7 +16,8 @@ import java.time.Duration;
 /**
  * A student browsing their workspace's demo page: the first call is an API call to a cold workspace, which the
  * gateway holds until the workspace is up (reported on its own as {@value #COLD_START}); then, until the
- * duration is over, the page, the info API, and a note saved and read back, with think time in between.
+ * student's stay is over ({@link Students#restOfStay}), the page, the info API, and a note saved and read back,
+ * with think time in between.
  */
 final class Browsing {
 
@@ -32,11 +33,11 @@ final class Browsing {
         .check(status().is(200), jsonPath("$.id").isEL("#{workspace}")));
   }
 
-  /** Browsing until {@code duration} has passed since the loop began. */
+  /** Browsing until the student's stay is over. */
   static ChainBuilder browse(LoadSettings settings) {
     Duration thinkMin = settings.think().dividedBy(2);
     Duration thinkMax = settings.think().plus(thinkMin);
-    return during(settings.duration()).on(
+    return during(Students.restOfStay(settings)).on(
         exec(http("page").get("#{base}/")
             // Accept: text/html is what a browser sends for a page; the workspace is up, so this is the page.
             .header("Accept", "text/html")

@@ -22,7 +22,7 @@ import java.util.Properties;
  * ({@link #hostNameAliases()}), so no resolver is asked and the {@code Host} header stays the workspace's.
  *
  * @param users   students, each with their own workspace ({@code -Dusers}, default 20)
- * @param duration how long each student browses or types after their workspace is up ({@code -Dduration}, 60s)
+ * @param duration how long each student stays from arrival, cold start included ({@code -Dduration}, 60s)
  * @param ramp    students arrive evenly over this time; 0 means all at once ({@code -Dramp}, 10s)
  * @param think   mean pause between a browsing student's requests, spread ±50% ({@code -Dthink}, 1s)
  * @param gateway the gateway's workspace port, e.g. {@code http://127.0.0.1:8080} ({@code -Dgateway})
@@ -104,7 +104,10 @@ public record LoadSettings(int users, Duration duration, Duration ramp, Duration
     return resolveLocally(gateway.getHost()).getHostAddress();
   }
 
-  /** Upper bound on a whole run: arrivals, the longest hold of a cold start, the loops, and closing. */
+  /**
+   * Hard upper bound on a whole run: the last arrival plus a stay, plus a minute for a stay's last request or
+   * a cold start held past the stay (the gateway holds for at most 30 s by default).
+   */
   public Duration maxRunTime() {
     return ramp.plus(duration).plus(Duration.ofSeconds(60));
   }

@@ -1,13 +1,18 @@
 package io.wsgate.loadtest;
 
 import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
+import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.rampUsers;
 import static io.gatling.javaapi.http.HttpDsl.http;
 
+import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.OpenInjectionStep;
+import io.gatling.javaapi.core.Session;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 
 /**
@@ -15,7 +20,8 @@ import java.util.stream.IntStream;
  * gateway's loopback address, and how students arrive.
  *
  * <p>Session attributes a student carries: {@code n} (1..users), {@code workspace} ({@code load-<n>}),
- * {@code base} ({@code http://ws-load-<n>.<domain>:<port>}, also the WebSocket {@code Origin}) and {@code wsBase}.
+ * {@code base} ({@code http://ws-load-<n>.<domain>:<port>}, also the WebSocket {@code Origin}), {@code wsBase}, and
+ * {@code arrivedAt} once {@link #arrive()} ran.
  */
 final class Students {
 
@@ -44,6 +50,23 @@ final class Students {
         .disableWarmUp()
         .disableCaching()
         .userAgentHeader("wsgate-loadtest (Gatling)");
+  }
+
+  /** Notes when the student arrived: their stay, cold start included, lasts the duration from here. */
+  static ChainBuilder arrive() {
+    return exec(session -> session.set("arrivedAt", System.nanoTime()));
+  }
+
+  /**
+   * What is left of the student's stay, for a {@code during} loop. Counting from arrival rather than from the end
+   * of the cold start keeps a whole run within ramp + duration however long the launches take.
+   */
+  static Function<Session, Duration> restOfStay(LoadSettings settings) {
+    return session -> {
+      Duration stayed = Duration.ofNanos(System.nanoTime() - session.getLong("arrivedAt"));
+      Duration rest = settings.duration().minus(stayed);
+      return rest.isNegative() ? Duration.ZERO : rest;
+    };
   }
 
   /** Students arrive evenly over the ramp, or all at once when it is zero. */

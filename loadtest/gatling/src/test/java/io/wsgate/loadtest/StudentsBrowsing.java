@@ -22,6 +22,7 @@ public class StudentsBrowsing extends Simulation {
     System.out.println("StudentsBrowsing: " + settings);
     ScenarioBuilder students = scenario("students browsing")
         .feed(Students.feeder(settings))
+        .exec(Students.arrive())
         .exec(Browsing.coldStart())
         .exec(Browsing.browse(settings));
     setUp(students.injectOpen(Students.arrivals(settings)))

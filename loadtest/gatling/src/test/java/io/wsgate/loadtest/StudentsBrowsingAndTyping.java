@@ -22,10 +22,12 @@ public class StudentsBrowsingAndTyping extends Simulation {
     System.out.println("StudentsBrowsingAndTyping: " + settings);
     ScenarioBuilder browsing = scenario("students browsing")
         .feed(Students.feeder(settings))
+        .exec(Students.arrive())
         .exec(Browsing.coldStart())
         .exec(Browsing.browse(settings));
     ScenarioBuilder typing = scenario("students typing")
         .feed(Students.feeder(settings))
+        .exec(Students.arrive())
         .exec(Typing.open())
         .exec(Typing.type(settings))
         .exec(Typing.close());

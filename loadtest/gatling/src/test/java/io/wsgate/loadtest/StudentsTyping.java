@@ -24,6 +24,7 @@ public class StudentsTyping extends Simulation {
     System.out.println("StudentsTyping: " + settings);
     ScenarioBuilder students = scenario("students typing")
         .feed(Students.feeder(settings))
+        .exec(Students.arrive())
         .exec(Typing.open())
         .exec(Typing.type(settings))
         .exec(Typing.close());

@@ -11,7 +11,8 @@ import java.time.Duration;
 /**
  * A student typing into their workspace over one WebSocket: the upgrade to {@code /ws/echo} (held by the gateway
  * while a cold workspace launches), then a keystroke message every 200 to 300 ms, each awaited until the demo
- * workspace echoes it back, for the duration; then the socket is closed.
+ * workspace echoes it back, until the student's stay is over ({@link Students#restOfStay}); then the socket is
+ * closed.
  *
  * <p>Each keystroke is reported as {@value #ECHO}, its response time being the echo's round trip through the
  * gateway; a keystroke whose echo does not come back within {@link #ECHO_TIMEOUT} or differs fails.
@@ -40,9 +41,9 @@ final class Typing {
     return exec(ws(OPEN, "#{workspace}").connect("#{wsBase}/ws/echo").header("Origin", "#{base}"));
   }
 
-  /** Typing until {@code duration} has passed since the loop began. */
+  /** Typing until the student's stay is over. */
   static ChainBuilder type(LoadSettings settings) {
-    return during(settings.duration(), "keystroke").on(
+    return during(Students.restOfStay(settings), "keystroke").on(
         exec(session -> session.set("key", keystroke(session.getString("workspace"), session.getInt("keystroke"))))
             .exec(ws("send keystroke", "#{workspace}").sendText("#{key}")
                 .await(ECHO_TIMEOUT).on(ws.checkTextMessage(ECHO).check(bodyString().isEL("#{key}"))))
