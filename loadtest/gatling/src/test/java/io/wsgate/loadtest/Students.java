@@ -9,10 +9,8 @@ import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.OpenInjectionStep;
 import io.gatling.javaapi.core.Session;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
-import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.stream.IntStream;
 
 /**
@@ -21,7 +19,7 @@ import java.util.stream.IntStream;
  *
  * <p>Session attributes a student carries: {@code n} (1..users), {@code workspace} ({@code load-<n>}),
  * {@code base} ({@code http://ws-load-<n>.<domain>:<port>}, also the WebSocket {@code Origin}), {@code wsBase}, and
- * {@code arrivedAt} once {@link #arrive()} ran.
+ * {@code leavesAt} once {@link #arrive} ran.
  */
 final class Students {
 
@@ -52,21 +50,17 @@ final class Students {
         .userAgentHeader("wsgate-loadtest (Gatling)");
   }
 
-  /** Notes when the student arrived: their stay, cold start included, lasts the duration from here. */
-  static ChainBuilder arrive() {
-    return exec(session -> session.set("arrivedAt", System.nanoTime()));
+  /** Notes when the student will leave: their stay, cold start included, lasts the duration from arrival. */
+  static ChainBuilder arrive(LoadSettings settings) {
+    return exec(session -> session.set("leavesAt", System.nanoTime() + settings.duration().toNanos()));
   }
 
   /**
-   * What is left of the student's stay, for a {@code during} loop. Counting from arrival rather than from the end
-   * of the cold start keeps a whole run within ramp + duration however long the launches take.
+   * Whether the student is still there, for an {@code asLongAs} loop. Counting from arrival rather than from the
+   * end of the cold start keeps a whole run within ramp + duration however long the launches take.
    */
-  static Function<Session, Duration> restOfStay(LoadSettings settings) {
-    return session -> {
-      Duration stayed = Duration.ofNanos(System.nanoTime() - session.getLong("arrivedAt"));
-      Duration rest = settings.duration().minus(stayed);
-      return rest.isNegative() ? Duration.ZERO : rest;
-    };
+  static boolean staying(Session session) {
+    return System.nanoTime() - session.getLong("leavesAt") < 0;
   }
 
   /** Students arrive evenly over the ramp, or all at once when it is zero. */

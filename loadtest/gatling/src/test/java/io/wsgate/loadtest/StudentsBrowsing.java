@@ -22,7 +22,7 @@ public class StudentsBrowsing extends Simulation {
     System.out.println("StudentsBrowsing: " + settings);
     ScenarioBuilder students = scenario("students browsing")
         .feed(Students.feeder(settings))
-        .exec(Students.arrive())
+        .exec(Students.arrive(settings))
         .exec(Browsing.coldStart())
         .exec(Browsing.browse(settings));
     setUp(students.injectOpen(Students.arrivals(settings)))

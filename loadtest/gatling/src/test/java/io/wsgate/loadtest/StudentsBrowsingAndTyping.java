@@ -22,14 +22,14 @@ public class StudentsBrowsingAndTyping extends Simulation {
     System.out.println("StudentsBrowsingAndTyping: " + settings);
     ScenarioBuilder browsing = scenario("students browsing")
         .feed(Students.feeder(settings))
-        .exec(Students.arrive())
+        .exec(Students.arrive(settings))
         .exec(Browsing.coldStart())
         .exec(Browsing.browse(settings));
     ScenarioBuilder typing = scenario("students typing")
         .feed(Students.feeder(settings))
-        .exec(Students.arrive())
+        .exec(Students.arrive(settings))
         .exec(Typing.open())
-        .exec(Typing.type(settings))
+        .exec(Typing.type())
         .exec(Typing.close());
     setUp(
         browsing.injectOpen(Students.arrivals(settings)),

@@ -24,9 +24,9 @@ public class StudentsTyping extends Simulation {
     System.out.println("StudentsTyping: " + settings);
     ScenarioBuilder students = scenario("students typing")
         .feed(Students.feeder(settings))
-        .exec(Students.arrive())
+        .exec(Students.arrive(settings))
         .exec(Typing.open())
-        .exec(Typing.type(settings))
+        .exec(Typing.type())
         .exec(Typing.close());
     setUp(students.injectOpen(Students.arrivals(settings)))
         .protocols(Students.protocol(settings))

@@ -1,7 +1,7 @@
 package io.wsgate.loadtest;
 
+import static io.gatling.javaapi.core.CoreDsl.asLongAs;
 import static io.gatling.javaapi.core.CoreDsl.bodyString;
-import static io.gatling.javaapi.core.CoreDsl.during;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.http.HttpDsl.ws;
 
@@ -11,7 +11,7 @@ import java.time.Duration;
 /**
  * A student typing into their workspace over one WebSocket: the upgrade to {@code /ws/echo} (held by the gateway
  * while a cold workspace launches), then a keystroke message every 200 to 300 ms, each awaited until the demo
- * workspace echoes it back, until the student's stay is over ({@link Students#restOfStay}); then the socket is
+ * workspace echoes it back, until the student's stay is over ({@link Students#staying}); then the socket is
  * closed.
  *
  * <p>Each keystroke is reported as {@value #ECHO}, its response time being the echo's round trip through the
@@ -35,15 +35,17 @@ final class Typing {
 
   /**
    * Opens the socket with the workspace's own {@code Origin} (the gateway refuses any other with 403). The
-   * socket's name is the workspace's, so one student could open more than one without mixing them up.
+   * socket's name is the workspace's, so one student could open more than one without mixing them up. A student
+   * whose socket did not open goes home, so one refusal is one failure, not a loop of them.
    */
   static ChainBuilder open() {
-    return exec(ws(OPEN, "#{workspace}").connect("#{wsBase}/ws/echo").header("Origin", "#{base}"));
+    return exec(ws(OPEN, "#{workspace}").connect("#{wsBase}/ws/echo").header("Origin", "#{base}"))
+        .exitHereIfFailed();
   }
 
   /** Typing until the student's stay is over. */
-  static ChainBuilder type(LoadSettings settings) {
-    return during(Students.restOfStay(settings), "keystroke").on(
+  static ChainBuilder type() {
+    return asLongAs(Students::staying, "keystroke", true).on(
         exec(session -> session.set("key", keystroke(session.getString("workspace"), session.getInt("keystroke"))))
             .exec(ws("send keystroke", "#{workspace}").sendText("#{key}")
                 .await(ECHO_TIMEOUT).on(ws.checkTextMessage(ECHO).check(bodyString().isEL("#{key}"))))
