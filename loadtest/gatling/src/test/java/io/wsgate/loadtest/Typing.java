@@ -34,8 +34,7 @@ final class Typing {
   }
 
   /**
-   * Opens the socket with the workspace's own {@code Origin} (the gateway refuses any other with 403). The
-   * socket's name is the workspace's, so one student could open more than one without mixing them up. A student
+   * Opens the socket with the workspace's own {@code Origin} (the gateway refuses any other with 403). A student
    * whose socket did not open goes home, so one refusal is one failure, not a loop of them.
    */
   static ChainBuilder open() {
