@@ -36,6 +36,7 @@ import io.wsgate.proxy.coldstart.ColdStart;
 import io.wsgate.proxy.edge.SecurityLayer;
 import io.wsgate.proxy.error.GatewayError;
 import io.wsgate.proxy.http.HttpForwarder;
+import io.wsgate.proxy.http.PerEventLoop;
 import io.wsgate.proxy.http.UpstreamFailureListener;
 import io.wsgate.proxy.routing.HostParser;
 import io.wsgate.proxy.routing.ReservedPaths;
@@ -143,9 +144,9 @@ public final class Gateway {
   private Future<Void> deploy(Clock clock) {
     AtomicReference<RouteCache> cache = new AtomicReference<>();
     UpstreamFailureListener failures = (route, kind, cause) -> upstreamFailed(cache.get(), route, kind);
-    HttpClient upstream = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(30)
-            .setDecompressionSupported(false).setMaxHeaderSize(64 * 1024),
-        new PoolOptions().setHttp1MaxSize(64).setMaxWaitQueueSize(1024));
+    PerEventLoop<HttpClient> upstream = new PerEventLoop<>(() -> vertx.createHttpClient(new HttpClientOptions()
+            .setKeepAlive(true).setKeepAliveTimeout(30).setDecompressionSupported(false).setMaxHeaderSize(64 * 1024),
+        new PoolOptions().setHttp1MaxSize(64).setMaxWaitQueueSize(1024)));
     Function<String, Profile.ActivityPolicy> policies = name -> {
       Profile p = config.profiles().get(name);
       return p == null ? Profile.ActivityPolicy.DEFAULT : p.fleet().activity();
@@ -157,9 +158,9 @@ public final class Gateway {
     cache.set(routes);
     SecurityLayer security = SecurityLayer.create(vertx, config, store, clock);
     int maxWebSocket = config.security().webSocketMaxMessage();
-    relay = new WebSocketRelay(vertx, vertx.createWebSocketClient(new WebSocketClientOptions()
+    relay = new WebSocketRelay(vertx, new PerEventLoop<>(() -> vertx.createWebSocketClient(new WebSocketClientOptions()
         .setMaxFrameSize(maxWebSocket).setMaxMessageSize(maxWebSocket).setMaxConnections(10_000)
-        .setTryUsePerMessageCompression(false).setTryUsePerFrameCompression(false)),
+        .setTryUsePerMessageCompression(false).setTryUsePerFrameCompression(false))),
         config.upstreamConnectTimeout().toMillis(), failures, activity, policies, meters);
     events.onEvent(e -> {
       if (e.kind() == RouteEvent.Kind.DOWN) {

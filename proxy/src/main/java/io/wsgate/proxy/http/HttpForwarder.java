@@ -37,7 +37,7 @@ public final class HttpForwarder {
 
   private static final Logger log = LoggerFactory.getLogger(HttpForwarder.class);
 
-  private final HttpClient client;
+  private final PerEventLoop<HttpClient> clients;
   private final long connectTimeoutMs;
   private final long responseTimeoutMs;
   private final UpstreamFailureListener failures;
@@ -45,11 +45,11 @@ public final class HttpForwarder {
   private final Function<String, Profile.ActivityPolicy> policies;
   private final Meters meters;
 
-  public HttpForwarder(HttpClient client, long connectTimeoutMs, long responseTimeoutMs,
+  public HttpForwarder(PerEventLoop<HttpClient> clients, long connectTimeoutMs, long responseTimeoutMs,
                        UpstreamFailureListener failures, ActivityTracker activity,
                        Function<String, Profile.ActivityPolicy> policies, Meters meters) {
     this.meters = meters;
-    this.client = client;
+    this.clients = clients;
     this.activity = activity;
     this.policies = policies;
     this.connectTimeoutMs = connectTimeoutMs;
@@ -60,8 +60,10 @@ public final class HttpForwarder {
   /** A proxy bound to {@code route}'s endpoint. */
   public HttpProxy proxyFor(Route route) {
     SocketAddress server = SocketAddress.inetSocketAddress(route.endpoint().port(), route.endpoint().host());
-    HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), client);
-    proxy.origin(ctx -> ctx.client().request(new RequestOptions().setServer(server)
+    // the proxy's own client is only a default: each upstream request goes through the client of the event loop
+    // handling it (PerEventLoop), so one proxy per route serves every event loop
+    HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), clients.get());
+    proxy.origin(ctx -> clients.get().request(new RequestOptions().setServer(server)
         .setConnectTimeout(connectTimeoutMs).setIdleTimeout(responseTimeoutMs))
         .onSuccess(upstream -> RequestTiming.of(ctx).sentUpstream()));
     proxy.addInterceptor(new RouteInterceptor(route));

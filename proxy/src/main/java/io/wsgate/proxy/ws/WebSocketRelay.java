@@ -10,6 +10,7 @@ import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketBase;
 import io.vertx.core.http.WebSocketClient;
+import io.wsgate.proxy.http.PerEventLoop;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
@@ -55,7 +56,7 @@ public final class WebSocketRelay {
   private static final Buffer KEEPALIVE = Buffer.buffer("wsgate");
 
   private final Vertx vertx;
-  private final WebSocketClient client;
+  private final PerEventLoop<WebSocketClient> clients;
   private final long connectTimeoutMs;
   private final UpstreamFailureListener failures;
   private final ActivityTracker activity;
@@ -63,13 +64,13 @@ public final class WebSocketRelay {
   private final Map<WorkspaceId, Set<ServerWebSocket>> open = new ConcurrentHashMap<>();
   private final Meters meters;
 
-  public WebSocketRelay(Vertx vertx, WebSocketClient client, long connectTimeoutMs, UpstreamFailureListener failures,
+  public WebSocketRelay(Vertx vertx, PerEventLoop<WebSocketClient> clients, long connectTimeoutMs, UpstreamFailureListener failures,
                         ActivityTracker activity, Function<String, Profile.ActivityPolicy> policies, Meters meters) {
     this.meters = meters;
     this.vertx = vertx;
     this.activity = activity;
     this.policies = policies;
-    this.client = client;
+    this.clients = clients;
     this.connectTimeoutMs = connectTimeoutMs;
     this.failures = failures;
   }
@@ -107,7 +108,8 @@ public final class WebSocketRelay {
       options.setSubProtocols(list);
     }
     req.pause();
-    client.connect(options).onComplete(ar -> {
+    // the client of this event loop: both sockets of the session then live on the same thread
+    clients.get().connect(options).onComplete(ar -> {
       if (ar.failed()) {
         req.resume();
         rejected(req, route, ar.cause());
