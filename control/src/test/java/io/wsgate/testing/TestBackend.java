@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -30,6 +31,7 @@ public final class TestBackend extends VerticleBase {
   private long readyAt;
   private boolean assignFails;
   private HttpServer server;
+  private final java.util.Set<HttpConnection> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
 
   public TestBackend(String id, int port) {
@@ -90,7 +92,11 @@ public final class TestBackend extends VerticleBase {
     server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port)
             .setMaxWebSocketFrameSize(16 * 1024 * 1024).setMaxWebSocketMessageSize(16 * 1024 * 1024)
             .setPerMessageWebSocketCompressionSupported(false).setWebSocketSubProtocols(java.util.List.of("*")))
-        .requestHandler(this::handle);
+        .requestHandler(this::handle)
+        .connectionHandler(c -> {
+          connections.add(c);
+          c.closeHandler(v -> connections.remove(c));
+        });
     return server.listen();
   }
 
@@ -144,10 +150,11 @@ public final class TestBackend extends VerticleBase {
       }
       case "/download" -> download(req, Long.parseLong(req.getParam("bytes")));
       case "/slow" -> vertx.setTimer(Long.parseLong(req.getParam("ms")), t -> req.response().end("slow"));
-      case "/stop-listening" -> {
-        req.response().end("closing");
+      case "/stop-listening" -> req.response().end("closing").onComplete(v -> {
+        // a server whose process lives on but which no longer serves: no new connections, the open ones dropped
         server.close();
-      }
+        connections.forEach(HttpConnection::close);
+      });
       default -> req.response().putHeader("content-type", "text/plain").end("hello from " + id + "\n");
     }
   }
