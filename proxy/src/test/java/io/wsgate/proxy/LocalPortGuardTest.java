@@ -11,9 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -55,7 +52,7 @@ class LocalPortGuardTest {
   private Http start(GatewayConfig config) {
     LocalProvider provider = new LocalProvider(vertx, config, () -> {
       Integer next = offered.poll();
-      return next != null ? next : kernelPort();
+      return next != null ? next : LocalProvider.KERNEL_PORTS.next();
     });
     gateway = Gateway.start(vertx, config, redis.url(), provider, Clock.systemUTC()).await();
     return new Http(vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAlive(false)),
@@ -64,7 +61,7 @@ class LocalPortGuardTest {
 
   @Test
   void twoLaunchesOfferedTheSamePortEachGetTheirOwn() throws Exception {
-    int port = kernelPort();
+    int port = LocalProvider.KERNEL_PORTS.next();
     offered.addAll(List.of(port, port));
     Http http = start(TestConfigs.backendProcess(tmp, ""));
     assertThat(http.get("ws-first.localhost", "/whoami").await(120, TimeUnit.SECONDS).text()).isEqualTo("first");
@@ -88,11 +85,5 @@ class LocalPortGuardTest {
     assertThat(r.status()).isEqualTo(503);
     assertThat(r.text()).doesNotContain("someone else").contains("another program listens there");
     assertThat(seen).isNotEmpty().containsOnly("/healthz");
-  }
-
-  private static int kernelPort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -67,8 +67,11 @@ public final class LocalProvider implements WorkspaceProvider {
     int next() throws IOException;
   }
 
+  /** Free loopback ports from the kernel: bind port 0, note the port, close. */
+  public static final PortSource KERNEL_PORTS = LocalProvider::kernelPort;
+
   public LocalProvider(Vertx vertx, GatewayConfig config) {
-    this(vertx, config, LocalProvider::kernelPort);
+    this(vertx, config, KERNEL_PORTS);
   }
 
   public LocalProvider(Vertx vertx, GatewayConfig config, PortSource ports) {

@@ -6,7 +6,9 @@ import static io.gatling.javaapi.core.CoreDsl.rampUsers;
 import static io.gatling.javaapi.http.HttpDsl.http;
 
 import io.gatling.javaapi.core.ChainBuilder;
+import io.gatling.javaapi.core.CoreDsl;
 import io.gatling.javaapi.core.OpenInjectionStep;
+import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Session;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
 import java.util.Iterator;
@@ -51,6 +53,11 @@ final class Students {
   }
 
   /** Notes when the student will leave: their stay, cold start included, lasts the duration from arrival. */
+  /** A scenario of students: each takes the next workspace, arrives, then does {@code what}. */
+  static ScenarioBuilder scenario(String name, LoadSettings settings, ChainBuilder what) {
+    return CoreDsl.scenario(name).feed(feeder(settings)).exec(arrive(settings)).exec(what);
+  }
+
   static ChainBuilder arrive(LoadSettings settings) {
     return exec(session -> session.set("leavesAt", System.nanoTime() + settings.duration().toNanos()));
   }

@@ -1,7 +1,6 @@
 package io.wsgate.loadtest;
 
 import static io.gatling.javaapi.core.CoreDsl.global;
-import static io.gatling.javaapi.core.CoreDsl.scenario;
 
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
@@ -20,11 +19,7 @@ public class StudentsBrowsing extends Simulation {
   public StudentsBrowsing() {
     LoadSettings settings = LoadSettings.fromSystemProperties();
     System.out.println("StudentsBrowsing: " + settings);
-    ScenarioBuilder students = scenario("students browsing")
-        .feed(Students.feeder(settings))
-        .exec(Students.arrive(settings))
-        .exec(Browsing.coldStart())
-        .exec(Browsing.browse(settings));
+    ScenarioBuilder students = Students.scenario("students browsing", settings, Browsing.student(settings));
     setUp(students.injectOpen(Students.arrivals(settings)))
         .protocols(Students.protocol(settings))
         .maxDuration(settings.maxRunTime())

@@ -1,7 +1,6 @@
 package io.wsgate.loadtest;
 
 import static io.gatling.javaapi.core.CoreDsl.global;
-import static io.gatling.javaapi.core.CoreDsl.scenario;
 
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
@@ -20,17 +19,8 @@ public class StudentsBrowsingAndTyping extends Simulation {
   public StudentsBrowsingAndTyping() {
     LoadSettings settings = LoadSettings.fromSystemProperties();
     System.out.println("StudentsBrowsingAndTyping: " + settings);
-    ScenarioBuilder browsing = scenario("students browsing")
-        .feed(Students.feeder(settings))
-        .exec(Students.arrive(settings))
-        .exec(Browsing.coldStart())
-        .exec(Browsing.browse(settings));
-    ScenarioBuilder typing = scenario("students typing")
-        .feed(Students.feeder(settings))
-        .exec(Students.arrive(settings))
-        .exec(Typing.open())
-        .exec(Typing.type())
-        .exec(Typing.close());
+    ScenarioBuilder browsing = Students.scenario("students browsing", settings, Browsing.student(settings));
+    ScenarioBuilder typing = Students.scenario("students typing", settings, Typing.student());
     setUp(
         browsing.injectOpen(Students.arrivals(settings)),
         typing.injectOpen(Students.arrivals(settings)))

@@ -2,7 +2,6 @@ package io.wsgate.loadtest;
 
 import static io.gatling.javaapi.core.CoreDsl.details;
 import static io.gatling.javaapi.core.CoreDsl.global;
-import static io.gatling.javaapi.core.CoreDsl.scenario;
 
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
@@ -22,12 +21,7 @@ public class StudentsTyping extends Simulation {
   public StudentsTyping() {
     LoadSettings settings = LoadSettings.fromSystemProperties();
     System.out.println("StudentsTyping: " + settings);
-    ScenarioBuilder students = scenario("students typing")
-        .feed(Students.feeder(settings))
-        .exec(Students.arrive(settings))
-        .exec(Typing.open())
-        .exec(Typing.type())
-        .exec(Typing.close());
+    ScenarioBuilder students = Students.scenario("students typing", settings, Typing.student());
     setUp(students.injectOpen(Students.arrivals(settings)))
         .protocols(Students.protocol(settings))
         .maxDuration(settings.maxRunTime())

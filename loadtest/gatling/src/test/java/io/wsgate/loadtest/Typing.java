@@ -37,6 +37,11 @@ final class Typing {
    * Opens the socket with the workspace's own {@code Origin} (the gateway refuses any other with 403). A student
    * whose socket did not open goes home, so one refusal is one failure, not a loop of them.
    */
+  /** What one typing student does: open the echo socket, type until the stay is over, close it. */
+  static ChainBuilder student() {
+    return open().exec(type(), close());
+  }
+
   static ChainBuilder open() {
     return exec(ws(OPEN, "#{workspace}").connect("#{wsBase}/ws/echo").header("Origin", "#{base}"))
         .exitHereIfFailed();
