@@ -21,6 +21,7 @@ public final class LeaderLease {
   private final String replica;
   private final long leaseMs;
   private volatile String token;
+  private volatile boolean released;
 
   public LeaderLease(FleetStore fleet, String replica, Duration lease) {
     this.fleet = fleet;
@@ -30,13 +31,19 @@ public final class LeaderLease {
 
   /** Renews the lease or tries to take it; completes with whether this replica leads now. */
   public Future<Boolean> tick() {
+    if (released) {
+      return Future.succeededFuture(false);
+    }
     String current = token;
     if (current == null) {
       return acquire();
     }
     return fleet.renewLease(current, leaseMs).compose(renewed -> {
       if (renewed) {
-        return Future.succeededFuture(true);
+        return Future.succeededFuture(!released);
+      }
+      if (released) {
+        return Future.succeededFuture(false);
       }
       log.warn("replica {} lost the control lease ({})", replica, current);
       token = null;
@@ -48,10 +55,14 @@ public final class LeaderLease {
   }
 
   private Future<Boolean> acquire() {
-    return fleet.acquireLease(replica, leaseMs).map(got -> {
+    return fleet.acquireLease(replica, leaseMs).compose(got -> {
+      if (got.isPresent() && released) {
+        // released while this acquire was on its way: hand the lease straight back
+        return fleet.releaseLease(got.get()).map(false);
+      }
       got.ifPresent(t -> log.info("replica {} leads the control loop (fencing token {})", replica, t));
       token = got.orElse(null);
-      return got.isPresent();
+      return Future.succeededFuture(got.isPresent());
     });
   }
 
@@ -64,8 +75,12 @@ public final class LeaderLease {
     return Optional.ofNullable(token);
   }
 
-  /** Gives the lease up (on shutdown), so another replica takes over at once. */
+  /**
+   * Gives the lease up for good (on shutdown), so another replica takes over at once. A tick still on its way
+   * cannot take it back: without this, a replica stopping mid-tick could lead again, dead, for the lease time.
+   */
   public Future<Void> release() {
+    released = true;
     String current = token;
     token = null;
     return current == null ? Future.succeededFuture() : fleet.releaseLease(current);

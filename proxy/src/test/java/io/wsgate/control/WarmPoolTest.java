@@ -50,7 +50,7 @@ class WarmPoolTest {
   void hundredConcurrentColdStartsClaimEachOfThreeMembersOnce() throws Exception {
     f = new FleetFixture(tmp);
     Gateway g = poolOfThree();
-    // no control loop from here on (its next timed tick is an hour away): no replacement can be claimed
+    // the lease is given up for good (a tick on its way cannot take it back): no replacement can be claimed
     g.control().lease().release().await();
     Http http = f.http(g);
     List<Future<Http.Response>> all = new ArrayList<>();
