@@ -12,7 +12,9 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * A real redis-server process (the binary shipped in {@code com.github.codemonstur:embedded-redis}) on a free
@@ -21,7 +23,9 @@ import java.util.function.Consumer;
  *
  * <p>It stops when {@link #stop()} says so, not earlier: the library stops its servers from a JVM shutdown hook of
  * its own, which runs alongside the gateway's and used to take Redis away while the gateway was still stopping
- * its workspaces and recording that.
+ * its workspaces and recording that. For the same reason it runs in a session of its own where the system has
+ * {@code setsid}: Ctrl-C in the gateway's terminal signals the whole foreground process group, and redis-server
+ * would shut down at once while the gateway was still stopping; the gateway stops it last.
  */
 public final class EmbeddedRedis implements AutoCloseable {
 
@@ -51,9 +55,10 @@ public final class EmbeddedRedis implements AutoCloseable {
           .setting("appendonly yes")
           .setting("appendfsync everysec");
     } else {
-      builder.setting("appendonly no");
+      builder.setting("dir " + Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath())
+          .setting("appendonly no");
     }
-    OwnedRedis server = new OwnedRedis(port, builder.buildCommandArgs(), line -> log.debug("redis: {}", line),
+    OwnedRedis server = new OwnedRedis(port, inOwnSession(builder.buildCommandArgs()), line -> log.debug("redis: {}", line),
         line -> log.warn("redis: {}", line));
     server.start();
     return new EmbeddedRedis(server, port);
@@ -102,6 +107,17 @@ public final class EmbeddedRedis implements AutoCloseable {
       super.stop();
     }
   }
+
+  /**
+   * {@code args} run through {@code setsid}, if the system has it. A child of the JVM never leads a process group,
+   * so setsid execs redis-server in place: same process, which {@link OwnedRedis#stopNow()} stops as before.
+   */
+  static List<String> inOwnSession(List<String> args) {
+    return SETSID.map(setsid -> Stream.concat(Stream.of(setsid), args.stream()).toList()).orElse(args);
+  }
+
+  private static final Optional<String> SETSID = Stream.of("/usr/bin/setsid", "/bin/setsid")
+      .filter(p -> Files.isExecutable(Path.of(p))).findFirst();
 
   static int freeLoopbackPort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
