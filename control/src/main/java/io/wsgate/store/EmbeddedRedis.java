@@ -30,6 +30,8 @@ import java.util.stream.Stream;
 public final class EmbeddedRedis implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedRedis.class);
+  private static final Optional<String> SETSID = Stream.of("/usr/bin/setsid", "/bin/setsid")
+      .filter(p -> Files.isExecutable(Path.of(p))).findFirst();
 
   private final OwnedRedis server;
   private final int port;
@@ -55,11 +57,12 @@ public final class EmbeddedRedis implements AutoCloseable {
           .setting("appendonly yes")
           .setting("appendfsync everysec");
     } else {
+      // a working directory of its own choosing: the library runs it in the directory of the first argument
       builder.setting("dir " + Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath())
           .setting("appendonly no");
     }
-    OwnedRedis server = new OwnedRedis(port, inOwnSession(builder.buildCommandArgs()), line -> log.debug("redis: {}", line),
-        line -> log.warn("redis: {}", line));
+    OwnedRedis server = new OwnedRedis(port, inOwnSession(builder.buildCommandArgs()),
+        line -> log.debug("redis: {}", line), line -> log.warn("redis: {}", line));
     server.start();
     return new EmbeddedRedis(server, port);
   }
@@ -115,9 +118,6 @@ public final class EmbeddedRedis implements AutoCloseable {
   static List<String> inOwnSession(List<String> args) {
     return SETSID.map(setsid -> Stream.concat(Stream.of(setsid), args.stream()).toList()).orElse(args);
   }
-
-  private static final Optional<String> SETSID = Stream.of("/usr/bin/setsid", "/bin/setsid")
-      .filter(p -> Files.isExecutable(Path.of(p))).findFirst();
 
   static int freeLoopbackPort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
