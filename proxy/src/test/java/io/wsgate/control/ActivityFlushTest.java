@@ -9,12 +9,9 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.wsgate.proxy.Gateway;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,18 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Activity is coalesced in memory and written in one batch: Redis writes follow workspaces, not traffic. */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class ActivityFlushTest {
+class ActivityFlushTest extends FleetTest {
 
-  @TempDir
-  Path tmp;
-  FleetFixture f;
   /** Held in a field: Vert.x closes a client (and its connections) once nothing references it. */
   WebSocketClient client;
-
-  @AfterEach
-  void stop() {
-    f.close();
-  }
 
   static WebSocket connect(FleetFixture f, Gateway g, String id, WebSocketClient client) {
     return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(g.port()).setURI("/ws")
@@ -46,7 +35,6 @@ class ActivityFlushTest {
 
   @Test
   void tenThousandMessagesOnTenWorkspacesCostTwoRedisCommands() throws Exception {
-    f = new FleetFixture(tmp);
     Gateway g = f.start(f.config());
     client = f.vertx.createWebSocketClient(new WebSocketClientOptions());
     List<WebSocket> sockets = new ArrayList<>();
@@ -89,7 +77,6 @@ class ActivityFlushTest {
 
   @Test
   void pingsAndPongsAreNotActivity() throws Exception {
-    f = new FleetFixture(tmp);
     Gateway g = f.start(f.config());
     client = f.vertx.createWebSocketClient(new WebSocketClientOptions());
     WebSocket ws = connect(f, g, "pinger", client);

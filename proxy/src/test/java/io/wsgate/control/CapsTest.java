@@ -3,32 +3,19 @@ package io.wsgate.control;
 import io.vertx.core.json.JsonObject;
 import io.wsgate.proxy.Gateway;
 import io.wsgate.proxy.Http;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** At the running cap a launch gets 503 with a clear message, and the warm pool does not grow. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class CapsTest {
-
-  @TempDir
-  Path tmp;
-  FleetFixture f;
-
-  @AfterEach
-  void stop() {
-    f.close();
-  }
+class CapsTest extends FleetTest {
 
   @Test
   void globalCapRefusesTheNextLaunch() {
-    f = new FleetFixture(tmp);
     Gateway g = f.start(f.config("WSGATE_MAX_RUNNING", "2"));
     Http http = f.http(g);
     assertThat(http.get("ws-one.localhost", "/echo").await().status()).isEqualTo(200);
@@ -43,7 +30,6 @@ class CapsTest {
 
   @Test
   void profileCapStopsThePoolAndLaunchesBeyondIt() throws Exception {
-    f = new FleetFixture(tmp);
     Gateway g = f.start(f.config("WSGATE_PROFILE_DEMO_MAX_RUNNING", "3", "WSGATE_PROFILE_DEMO_POOL_SCHEDULE", "* 5",
         "WSGATE_PROFILE_DEMO_ASSIGN_PATH", "/wsgate/assign"));
     io.wsgate.testing.Eventually.await(f.vertx, java.time.Duration.ofSeconds(60), "three members ready",

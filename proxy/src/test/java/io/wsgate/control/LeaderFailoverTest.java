@@ -5,12 +5,9 @@ import io.vertx.redis.client.Request;
 import io.wsgate.proxy.Gateway;
 import io.wsgate.testing.Eventually;
 import io.wsgate.workspace.WorkspaceId;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -19,20 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** One replica leads; when it is gone another takes over, and the old leader's fencing token no longer acts. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class LeaderFailoverTest {
-
-  @TempDir
-  Path tmp;
-  FleetFixture f;
-
-  @AfterEach
-  void stop() {
-    f.close();
-  }
+class LeaderFailoverTest extends FleetTest {
 
   @Test
   void pausedLeaderIsFencedOff() throws Exception {
-    f = new FleetFixture(tmp);
     Gateway[] ab = leaderFirst(f.start(f.config()), f.start(f.config("WSGATE_STATE_DIR", tmp.resolve("b").toString())));
     Gateway a = ab[0];
     Gateway b = ab[1];
@@ -67,7 +54,6 @@ class LeaderFailoverTest {
 
   @Test
   void deadLeaderIsReplacedWithinTheLease() throws Exception {
-    f = new FleetFixture(tmp);
     Gateway[] ab = leaderFirst(f.start(f.config("WSGATE_LEADER_LEASE", "2s")),
         f.start(f.config("WSGATE_LEADER_LEASE", "2s", "WSGATE_STATE_DIR", tmp.resolve("b").toString())));
     Gateway a = ab[0];

@@ -2,12 +2,9 @@ package io.wsgate.control;
 
 import io.wsgate.proxy.Gateway;
 import io.wsgate.proxy.Http;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -15,20 +12,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** A provider error on one workspace does not keep the reaper from stopping the others; active ones stay. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class ReaperConcurrencyTest {
-
-  @TempDir
-  Path tmp;
-  FleetFixture f;
-
-  @AfterEach
-  void stop() {
-    f.close();
-  }
+class ReaperConcurrencyTest extends FleetTest {
 
   @Test
   void oneFailedStopDoesNotBlockTheRest() {
-    f = new FleetFixture(tmp);
     f.provider.failStopOf("idle3");
     Gateway g = f.start(f.config("WSGATE_REAP_CONCURRENCY", "2"));
     Http http = f.http(g);

@@ -4,12 +4,9 @@ import io.wsgate.proxy.Gateway;
 import io.wsgate.proxy.Http;
 import io.wsgate.testing.Eventually;
 import io.wsgate.testing.InProcessProvider;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -21,20 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * listing was under way must keep it.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class ReconcileRaceTest {
-
-  @TempDir
-  Path tmp;
-  FleetFixture f;
-
-  @AfterEach
-  void stop() {
-    f.close();
-  }
+class ReconcileRaceTest extends FleetTest {
 
   @Test
   void aWorkspaceThatBecameReadyWhileTheProviderListedKeepsItsRoute() throws Exception {
-    f = new FleetFixture(tmp);
     Gateway g = f.start(f.config());
     Http http = f.http(g);
     Eventually.await(f.vertx, Duration.ofSeconds(60), "leads", () -> g.control().tick().await().leader());

@@ -4,12 +4,9 @@ import io.vertx.core.Future;
 import io.wsgate.proxy.Gateway;
 import io.wsgate.proxy.Http;
 import io.wsgate.testing.Eventually;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,20 +19,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Cold starts take warm pool members first, each member exactly once, and the pool follows its schedule. */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
-class WarmPoolTest {
+class WarmPoolTest extends FleetTest {
 
   /** Three warm members on Monday mornings, none otherwise. */
   static final String[] POOL = {"WSGATE_PROFILE_DEMO_POOL_SCHEDULE", "mon 00:00-12:00 3, * 0",
       "WSGATE_PROFILE_DEMO_ASSIGN_PATH", "/wsgate/assign"};
-
-  @TempDir
-  Path tmp;
-  FleetFixture f;
-
-  @AfterEach
-  void stop() {
-    f.close();
-  }
 
   private Gateway poolOfThree() throws Exception {
     Gateway g = f.start(f.config(POOL));
@@ -48,7 +36,6 @@ class WarmPoolTest {
 
   @Test
   void hundredConcurrentColdStartsClaimEachOfThreeMembersOnce() throws Exception {
-    f = new FleetFixture(tmp);
     Gateway g = poolOfThree();
     // the lease is given up for good (a tick on its way cannot take it back): no replacement can be claimed
     g.control().lease().release().await();
@@ -79,7 +66,6 @@ class WarmPoolTest {
 
   @Test
   void claimStartsAReplacementAtOnce() throws Exception {
-    f = new FleetFixture(tmp);
     Gateway g = poolOfThree();
     assertThat(f.http(g).get("ws-first.localhost", "/whoami").await().text()).isEqualTo("first");
     assertThat(f.workspace(g, "first").get("source")).isEqualTo("warm");
@@ -92,7 +78,6 @@ class WarmPoolTest {
 
   @Test
   void surplusIsStoppedOldestFirstWhenTheTargetDrops() throws Exception {
-    f = new FleetFixture(tmp);
     Gateway g = poolOfThree();
     f.clock.advance(Duration.ofHours(3));
     WarmPool.ProfileState demo = g.control().tick().await().pool().profiles().get("demo");
@@ -103,7 +88,6 @@ class WarmPoolTest {
 
   @Test
   void failedAssignHookFallsBackToAFreshLaunch() throws Exception {
-    f = new FleetFixture(tmp);
     f.provider.poolAssignFails();
     Gateway g = poolOfThree();
     f.clock.advance(Duration.ofHours(3));
@@ -117,7 +101,6 @@ class WarmPoolTest {
 
   @Test
   void deadMemberIsTakenOffTheList() throws Exception {
-    f = new FleetFixture(tmp);
     Gateway g = poolOfThree();
     String victim = f.provider.list().await().get(0).ref();
     f.provider.crash(victim).await();
