@@ -20,13 +20,18 @@ public final class TestConfigs {
 
   /** A config whose default profile {@code test} runs {@link TestBackend} with {@code extraArgs}. */
   public static GatewayConfig backendProcess(Path tmp, String extraArgs, String... more) {
+    return ConfigLoader.load(backendProcessEnv(tmp, extraArgs, more));
+  }
+
+  /** The environment of {@link #backendProcess}, e.g. for a gateway run as a process of its own. */
+  public static Map<String, String> backendProcessEnv(Path tmp, String extraArgs, String... more) {
     Map<String, String> env = base(tmp);
     env.put("WSGATE_PROFILES", "test");
     env.put("WSGATE_DEFAULT_PROFILE", "test");
     env.put("WSGATE_PROFILE_TEST_COMMAND", BACKEND_COMMAND + (extraArgs.isEmpty() ? "" : " " + extraArgs));
     env.put("WSGATE_PROFILE_TEST_READINESS_PATH", "/healthz");
     putPairs(env, more);
-    return ConfigLoader.load(env);
+    return env;
   }
 
   /** Settings as alternating name/value pairs of WSGATE_* variables. */
