@@ -16,6 +16,7 @@ import io.wsgate.store.EmbeddedRedis;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 
 /** {@code java -jar wsgate.jar [--flag value ...]}: loads the configuration, starts Redis if needed, runs. */
@@ -57,10 +58,11 @@ public final class Main {
     PrometheusMeterRegistry registry = Metrics.newRegistry();
     Vertx vertx = Metrics.vertx(new VertxOptions(), registry);
     EmbeddedRedis redisToStop = embedded;
+    Clock clock = Clock.systemUTC(); // calendar time: sessions, tokens, idle times (see io.wsgate.time)
     Gateway gateway;
     try {
       gateway = Gateway.start(vertx, config, redisUrl, Providers.create(vertx, config),
-          new Meters(registry, config.admin().costPerTaskHour())).await(config.launchTimeout().toMillis(), TimeUnit.MILLISECONDS);
+          new Meters(registry, config.admin().costPerTaskHour()), clock).await(config.launchTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       log.error("wsgate could not start: {}", e.getMessage(), e);
       vertx.close();
@@ -83,7 +85,7 @@ public final class Main {
       }
     }, "wsgate-shutdown"));
     System.out.println(banner(config, gateway.port(), gateway.adminPort(),
-        redisToStop == null ? "external" : "embedded, " + redisUrl, LoginBanner.lines(vertx, config)));
+        redisToStop == null ? "external" : "embedded, " + redisUrl, LoginBanner.lines(vertx, config, clock)));
   }
 
   private static String banner(GatewayConfig config, int port, int adminPort, String redis, String open) {

@@ -9,6 +9,7 @@ import io.wsgate.config.SecurityConfig;
 import io.wsgate.workspace.WorkspaceId;
 
 import java.io.PrintStream;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,7 +79,8 @@ final class TokenCommand {
     }
     Vertx vertx = Vertx.vertx();
     try {
-      out.println(loginUrl(vertx, config, workspace, user, Optional.ofNullable(profile), lifetime));
+      out.println(loginUrl(vertx, config, workspace, user, Optional.ofNullable(profile), lifetime,
+          Clock.systemUTC()));
       return 0;
     } catch (IllegalArgumentException e) {
       err.println("wsgate token: " + e.getMessage());
@@ -88,9 +90,14 @@ final class TokenCommand {
     }
   }
 
-  /** The URL that signs {@code user} in to {@code workspace}: the workspace URL plus a fresh token. */
+  /**
+   * The URL that signs {@code user} in to {@code workspace}: the workspace URL plus a fresh token.
+   *
+   * @param clock the clock the token's issue and expiry are stamped on: the one the gateway checks them with (a
+   *              running wsgate checks tokens on the system clock)
+   */
   static String loginUrl(Vertx vertx, GatewayConfig config, String workspace, String user, Optional<String> profile,
-                         Duration ttl) {
+                         Duration ttl, Clock clock) {
     SecurityConfig s = config.security();
     if (!io.wsgate.auth.TokenClaims.USER.matcher(user).matches()) {
       throw new IllegalArgumentException("--user '" + user + "' (expected: " + io.wsgate.auth.TokenClaims.USER.pattern() + ")");
@@ -100,7 +107,7 @@ final class TokenCommand {
           + config.profiles().keySet() + ")");
     }
     LoginTokens tokens = new LoginTokens(vertx, s.keys(), s.tokenMaxTtl(), s.tokenLeeway());
-    String token = tokens.mint(user, new WorkspaceId(workspace), profile, ttl, System.currentTimeMillis());
+    String token = tokens.mint(user, new WorkspaceId(workspace), profile, ttl, clock.millis());
     return config.workspaceUrl(workspace) + "?wsgate_token=" + token;
   }
 }

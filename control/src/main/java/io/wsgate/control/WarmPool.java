@@ -11,6 +11,7 @@ import io.wsgate.provider.StopReason;
 import io.wsgate.provider.WorkspaceProvider;
 import io.wsgate.store.FleetStore;
 import io.wsgate.store.PoolMember;
+import io.wsgate.time.Deadline;
 import io.wsgate.metrics.Meters;
 import io.wsgate.metrics.PoolStats;
 import org.slf4j.Logger;
@@ -128,7 +129,7 @@ public final class WarmPool {
   }
 
   private Future<Void> startMember(Profile profile, String launchId, long now, String fence) {
-    long deadline = System.currentTimeMillis() + config.launchTimeout().toMillis();
+    Deadline deadline = Deadline.after(config.launchTimeout());
     LaunchRequest request = LaunchRequest.poolMember(profile, launchId);
     return provider.launch(request)
         .timeout(config.launchTimeout().toMillis(), TimeUnit.MILLISECONDS)

@@ -19,6 +19,8 @@ import io.wsgate.store.FleetStore;
 import io.wsgate.store.LaunchFailure;
 import io.wsgate.store.RedisStore;
 import io.wsgate.store.RouteEvents;
+import io.wsgate.time.Deadline;
+import io.wsgate.time.Stopwatch;
 import io.wsgate.workspace.Route;
 import io.wsgate.workspace.WorkspaceId;
 import org.slf4j.Logger;
@@ -41,6 +43,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * one launcher (a crashed launcher's lock expires), and the others wait for its route event. The launcher
  * first claims a warm pool member, else starts a fresh workspace within the running caps. A failed launch
  * is recorded in Redis with an exponential backoff, so a broken profile never launches in a loop.
+ *
+ * <p>Two clocks, never mixed (see {@link io.wsgate.time}): the injected {@link Clock} stamps what goes to Redis and
+ * is compared by other replicas (when a launch began, when a backoff ends, reservations' staleness); how long this
+ * replica waits or has waited (the launch and readiness deadlines, giving up on another replica's launch, the
+ * durations logged and recorded) is measured on the monotonic clock.
  */
 public final class Launcher {
 
@@ -98,8 +105,8 @@ public final class Launcher {
     if (raced != null) {
       return raced;
     }
-    long giveUpAt = now() + config.launchTimeout().toMillis() * 2 + LOCK_MARGIN_MS;
-    attempt(id, profile, giveUpAt).onComplete(ar -> {
+    Deadline giveUp = Deadline.after(config.launchTimeout().multipliedBy(2).plusMillis(LOCK_MARGIN_MS));
+    attempt(id, profile, giveUp).onComplete(ar -> {
       inflight.remove(id, mine.future());
       mine.handle(ar);
     });
@@ -111,7 +118,7 @@ public final class Launcher {
     return inflight.containsKey(id);
   }
 
-  private Future<Route> attempt(WorkspaceId id, Profile profile, long giveUpAt) {
+  private Future<Route> attempt(WorkspaceId id, Profile profile, Deadline giveUp) {
     return store.read(id).compose(rec -> {
       if (rec.isPresent() && rec.get().route().isPresent()) {
         return Future.succeededFuture(rec.get().route().get());
@@ -128,11 +135,11 @@ public final class Launcher {
           if (locked) {
             return launch(id, profile, token, attempts);
           }
-          if (now() > giveUpAt) {
+          if (giveUp.passed()) {
             return Future.failedFuture(new LaunchException("another gateway's launch of this workspace did not finish",
                 seconds(config.launchRetryBackoff().toMillis())));
           }
-          return waitForChange(id).compose(v -> attempt(id, profile, giveUpAt));
+          return waitForChange(id).compose(v -> attempt(id, profile, giveUp));
         });
       });
     });
@@ -140,29 +147,35 @@ public final class Launcher {
 
   private Future<Route> launch(WorkspaceId id, Profile profile, String token, int previousFailures) {
     long started = now();
+    Stopwatch took = Stopwatch.start();
     return warm.claim(id, profile, authority(id), started).compose(claimed -> {
       if (claimed.isEmpty()) {
-        return cold(id, profile, token, previousFailures, started);
+        return cold(id, profile, token, previousFailures, started, took);
       }
       Route route = claimed.get();
-      LaunchObservation observed = meters.launchStarted(id.value(), profile.name(), Meters.WARM);
+      LaunchObservation observed = meters.launchStarted(id.value(), profile.name(), Meters.WARM, started);
       observed.phaseDone(LaunchPhase.CLAIM);
-      return store.publishRoute(route, token, Meters.WARM, now() - started).compose(won -> {
+      return store.publishRoute(route, token, Meters.WARM, took.elapsedMillis()).compose(won -> {
         if (!won) {
           stopQuietly(route.providerRef(), StopReason.LAUNCH_FAILED);
           observed.failed(LaunchFailureReason.LOCK_LOST);
           return Future.failedFuture(new LaunchException("the warm workspace could not be recorded", 1));
         }
         observed.succeeded();
-        log.info("workspace {}: warm pool member {} assigned in {} ms", id, route.endpoint(), now() - started);
+        log.info("workspace {}: warm pool member {} assigned in {} ms", id, route.endpoint(), took.elapsedMillis());
         return Future.succeededFuture(route);
       });
     });
   }
 
-  private Future<Route> cold(WorkspaceId id, Profile profile, String token, int previousFailures, long started) {
+  /**
+   * @param started when the launch began on the injected clock (recorded in Redis)
+   * @param took    the same moment on the monotonic clock (the launch deadline and the durations)
+   */
+  private Future<Route> cold(WorkspaceId id, Profile profile, String token, int previousFailures, long started,
+                             Stopwatch took) {
     String launchId = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-    long deadline = started + config.launchTimeout().toMillis();
+    Deadline deadline = Deadline.after(config.launchTimeout().minusMillis(took.elapsedMillis()));
     AtomicReference<ProvisionedWorkspace> provisioned = new AtomicReference<>();
     AtomicBoolean gaveUp = new AtomicBoolean();
     return fleet.reserve(launchId, profile.name(), config.fleet().maxRunning(), profile.fleet().maxRunning(), started,
@@ -173,7 +186,7 @@ public final class Launcher {
                 "All workspaces are in use right now. Please try again in a minute.", CAPACITY_RETRY_S)));
           }
           log.info("workspace {}: launching ({}, {})", id, profile.name(), provider.name());
-          LaunchObservation observed = meters.launchStarted(id.value(), profile.name(), Meters.COLD);
+          LaunchObservation observed = meters.launchStarted(id.value(), profile.name(), Meters.COLD, started);
           return store.markStarting(id, token, profile.name(), "starting the workspace", started, launchId)
               .onSuccess(ok -> observed.phaseDone(LaunchPhase.CLAIM))
               .compose(ok -> {
@@ -184,7 +197,7 @@ public final class Launcher {
                     stopQuietly(pw.ref(), StopReason.LAUNCH_FAILED);
                   }
                 });
-                return launched.timeout(Math.max(1, deadline - now()), TimeUnit.MILLISECONDS);
+                return launched.timeout(Math.max(1, deadline.remainingMillis()), TimeUnit.MILLISECONDS);
               })
               .onSuccess(pw -> observed.phaseDone(LaunchPhase.PROVIDER_START))
               .compose(pw -> store.setPhase(id, token, launchId, "waiting for the workspace to answer")
@@ -193,7 +206,7 @@ public final class Launcher {
                   .compose(v -> provider.confirmEndpoint(pw))
                   .map(v -> pw))
               .onSuccess(pw -> observed.phaseDone(LaunchPhase.READINESS))
-              .compose(pw -> publish(id, profile, token, launchId, pw, started))
+              .compose(pw -> publish(id, profile, token, launchId, pw, took))
               .onSuccess(route -> observed.succeeded())
               .recover(err -> {
                 observed.failed(LaunchFailures.classify(err, observed.phase()));
@@ -206,30 +219,30 @@ public final class Launcher {
                       return Future.succeededFuture();
                     });
                 return stopped.transform(ar -> fleet.release(launchId, profile.name()))
-                    .transform(ar -> failed(id, token, launchId, previousFailures, started, err));
+                    .transform(ar -> failed(id, token, launchId, previousFailures, took, err));
               });
         });
   }
 
   private Future<Route> publish(WorkspaceId id, Profile profile, String token, String launchId,
-                                ProvisionedWorkspace pw, long started) {
+                                ProvisionedWorkspace pw, Stopwatch took) {
     Route route = new Route(id, profile.name(), pw.endpoint(), pw.ref(), launchId, now());
-    return store.publishRoute(route, token, Meters.COLD, now() - started).compose(won -> {
+    return store.publishRoute(route, token, Meters.COLD, took.elapsedMillis()).compose(won -> {
       if (!won) {
         return Future.failedFuture(new ProviderException("the launch took longer than its lock allowed"));
       }
-      log.info("workspace {}: ready at {} after {} ms", id, pw.endpoint(), now() - started);
+      log.info("workspace {}: ready at {} after {} ms", id, pw.endpoint(), took.elapsedMillis());
       pw.terminated().onSuccess(reason -> dropRoute(route, reason));
       return Future.succeededFuture(route);
     });
   }
 
-  private Future<Route> failed(WorkspaceId id, String token, String launchId, int previousFailures, long started,
+  private Future<Route> failed(WorkspaceId id, String token, String launchId, int previousFailures, Stopwatch took,
                                Throwable err) {
     String reason = reason(err);
     int attempts = previousFailures + 1;
     long backoff = Math.min(MAX_BACKOFF_MS, config.launchRetryBackoff().toMillis() << Math.min(20, attempts - 1));
-    log.warn("workspace {}: launch failed after {} ms (attempt {}, next try in {} s): {}", id, now() - started,
+    log.warn("workspace {}: launch failed after {} ms (attempt {}, next try in {} s): {}", id, took.elapsedMillis(),
         attempts, seconds(backoff), reason);
     LaunchFailure failure = new LaunchFailure(reason, attempts, now() + backoff);
     return store.failLaunch(id, token, launchId, failure)

@@ -8,11 +8,13 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import io.wsgate.provider.ProviderException;
+import io.wsgate.time.Deadline;
 import io.wsgate.workspace.Endpoint;
 
 /**
  * Polls a workspace's readiness path until it answers below 500, the workspace stops by itself, or the
- * deadline passes, whichever comes first. Backs off from 100 ms to 1 s between attempts.
+ * deadline passes, whichever comes first. Backs off from 100 ms to 1 s between attempts. The deadline is on the
+ * monotonic clock, like every local wait (see {@link io.wsgate.time}).
  */
 public final class ReadinessProbe {
 
@@ -31,11 +33,11 @@ public final class ReadinessProbe {
    * @param authority  Host header to send (some workspaces check it)
    * @param terminated completes with a reason if the workspace stops by itself
    */
-  public Future<Void> await(Endpoint endpoint, String authority, String path, long deadlineMillis,
+  public Future<Void> await(Endpoint endpoint, String authority, String path, Deadline deadline,
                             Future<String> terminated) {
     Promise<Void> ready = Promise.promise();
     terminated.onSuccess(reason -> ready.tryFail(new ProviderException(reason)));
-    attempt(endpoint, authority, path, deadlineMillis, ready, FIRST_INTERVAL_MS);
+    attempt(endpoint, authority, path, deadline, ready, FIRST_INTERVAL_MS);
     return ready.future();
   }
 
@@ -56,7 +58,7 @@ public final class ReadinessProbe {
         .otherwise(false);
   }
 
-  private void attempt(Endpoint endpoint, String authority, String path, long deadline, Promise<Void> ready,
+  private void attempt(Endpoint endpoint, String authority, String path, Deadline deadline, Promise<Void> ready,
                        long interval) {
     if (ready.future().isComplete()) {
       return;
@@ -69,12 +71,12 @@ public final class ReadinessProbe {
         ready.tryComplete();
         return;
       }
-      long now = System.currentTimeMillis();
-      if (now >= deadline) {
+      long left = deadline.remainingMillis();
+      if (left == 0) {
         ready.tryFail(new ProviderException("the workspace did not answer on " + path + " in time"));
         return;
       }
-      long wait = Math.min(interval, Math.max(1, deadline - now));
+      long wait = Math.min(interval, left);
       vertx.setTimer(wait, t -> attempt(endpoint, authority, path, deadline, ready,
           Math.min(MAX_INTERVAL_MS, interval * 3 / 2)));
     });

@@ -1,5 +1,6 @@
 package io.wsgate.auth;
 
+import io.wsgate.testing.TestTime;
 import io.wsgate.workspace.WorkspaceId;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +17,7 @@ class SessionCookiesTest {
       + "old:old-secret-0123456789abcdef0123456789", new ArrayList<>());
   private static final SessionCookies COOKIES = new SessionCookies(RING, Duration.ofHours(12));
   private static final WorkspaceId A = new WorkspaceId("a");
-  private static final long NOW = 1_800_000_000_000L;
+  private static final long NOW = TestTime.at("2027-01-15T08:00:00Z").toEpochMilli();
 
   @Test
   void roundTripsForItsOwnWorkspaceOnly() {

@@ -22,15 +22,17 @@ public final class LaunchObservation {
   private final String workspace;
   private final String profile;
   private final String source;
-  private final long startedAtMillis = System.currentTimeMillis();
+  /** When the launch began on the gateway's calendar clock, for the launch log; durations use {@link #startNanos}. */
+  private final long startedAtMillis;
   private final long startNanos = System.nanoTime();
   private final Map<String, Long> phaseMillis = new LinkedHashMap<>();
   private final AtomicBoolean finished = new AtomicBoolean();
   private long phaseStartNanos = startNanos;
   private LaunchPhase current = LaunchPhase.CLAIM;
 
-  LaunchObservation(Meters meters, String workspace, String profile, String source) {
+  LaunchObservation(Meters meters, String workspace, String profile, String source, long startedAtMillis) {
     this.meters = meters;
+    this.startedAtMillis = startedAtMillis;
     this.workspace = workspace;
     this.profile = profile;
     this.source = source;

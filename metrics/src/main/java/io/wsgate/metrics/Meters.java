@@ -258,9 +258,11 @@ public final class Meters {
    *
    * @param workspace only for {@link #onLaunch launch listeners}; never a tag
    * @param source    {@link #COLD} or {@link #WARM}
+   * @param startedAtMillis when it began on the gateway's injected clock (the launch log shows it beside that
+   *                  clock's "now"); its durations are measured on the monotonic clock
    */
-  public LaunchObservation launchStarted(String workspace, String profile, String source) {
-    return new LaunchObservation(this, workspace, profile, source);
+  public LaunchObservation launchStarted(String workspace, String profile, String source, long startedAtMillis) {
+    return new LaunchObservation(this, workspace, profile, source, startedAtMillis);
   }
 
   /** Tells {@code listener} about every finished launch (on the thread that finished it; must not block). */

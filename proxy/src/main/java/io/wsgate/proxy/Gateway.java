@@ -153,8 +153,7 @@ public final class Gateway {
     };
     HttpForwarder forwarder = new HttpForwarder(upstream, config.upstreamConnectTimeout().toMillis(),
         config.upstreamResponseTimeout().toMillis(), failures, activity, policies, meters);
-    RouteCache routes = new RouteCache(store, events, config.routeCacheTtl().toMillis(), forwarder::proxyFor,
-        clock::millis);
+    RouteCache routes = new RouteCache(store, events, config.routeCacheTtl(), forwarder::proxyFor);
     cache.set(routes);
     SecurityLayer security = SecurityLayer.create(vertx, config, store, clock);
     int maxWebSocket = config.security().webSocketMaxMessage();

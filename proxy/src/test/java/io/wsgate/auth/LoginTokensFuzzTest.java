@@ -3,6 +3,7 @@ package io.wsgate.auth;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.vertx.core.Vertx;
+import io.wsgate.testing.TestTime;
 import io.wsgate.workspace.WorkspaceId;
 import org.junit.jupiter.api.AfterAll;
 
@@ -23,7 +24,7 @@ class LoginTokensFuzzTest {
   private static final LoginTokens TOKENS = new LoginTokens(VERTX,
       KeyRing.parse("k1:fuzzing-secret-0123456789abcdef0123456789", new ArrayList<>()), Duration.ofMinutes(5),
       Duration.ofSeconds(30));
-  private static final long NOW = 1_800_000_000_000L;
+  private static final long NOW = TestTime.at("2027-01-15T08:00:00Z").toEpochMilli();
   private static final String VALID = TOKENS.mint("alice", new WorkspaceId("fuzz"), Optional.of("demo"),
       Duration.ofSeconds(60), NOW);
 

@@ -12,6 +12,7 @@ import io.wsgate.testing.InProcessProvider;
 import io.wsgate.testing.MutableClock;
 import io.wsgate.testing.RedisFixture;
 import io.wsgate.testing.TestConfigs;
+import io.wsgate.testing.TestTime;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -26,8 +27,8 @@ import java.util.Map;
  */
 final class FleetFixture implements AutoCloseable {
 
-  /** A Monday, 10:00 UTC. */
-  static final Instant MONDAY_10 = Instant.parse("2026-11-23T10:00:00Z");
+  /** A Monday, 10:00 UTC (moved by whole weeks with {@link TestTime#SHIFT_WEEKS}). */
+  static final Instant MONDAY_10 = TestTime.at("2026-11-23T10:00:00Z");
 
   final Vertx vertx = Vertx.vertx();
   final RedisFixture redis = RedisFixture.start();

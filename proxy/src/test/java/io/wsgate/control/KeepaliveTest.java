@@ -42,7 +42,7 @@ class KeepaliveTest {
     redis.close();
   }
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
+  private final MutableClock clock = new MutableClock(FleetFixture.MONDAY_10);
   private final ActivityTracker tracker = new ActivityTracker(store, clock::millis);
 
   private int flush() {

@@ -35,7 +35,7 @@ class LeaderFailoverTest extends FleetTest {
 
     // A wakes up and acts on what it believed: every action is refused in Redis, nothing is stopped
     long reaped = a.store().reapRoute(new WorkspaceId("victim"), victim.get("launch"), oldFence, Long.MAX_VALUE,
-        System.currentTimeMillis())
+        f.clock.millis())
         .await();
     assertThat(reaped).isEqualTo(-1);
     f.clock.advance(Duration.ofHours(2));

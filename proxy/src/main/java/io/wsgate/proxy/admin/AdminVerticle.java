@@ -14,6 +14,7 @@ import io.wsgate.metrics.Meters;
 import io.wsgate.metrics.PoolStats;
 import io.wsgate.provider.WorkspaceProvider;
 import io.wsgate.store.FleetViews;
+import io.wsgate.time.Stopwatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,11 +41,13 @@ public final class AdminVerticle extends VerticleBase {
   private final LongSupplier clock;
   private HttpServer server;
   private long sampleTimer = -1;
-  private long lastSampleAt;
+  /** Since the last sample that succeeded: the interval whose cost the next sample adds (monotonic). */
+  private Stopwatch sinceSample;
   private boolean sampling;
 
   /**
-   * @param clock wall clock in epoch millis (idle times, cost intervals)
+   * @param clock the gateway's calendar clock in epoch millis (idle times, "ago"); intervals between cost samples
+   *              are elapsed time and use the monotonic clock
    */
   public AdminVerticle(GatewayConfig config, Meters meters, FleetViews fleet, WorkspaceProvider provider,
                        LongSupplier clock) {
@@ -53,7 +56,7 @@ public final class AdminVerticle extends VerticleBase {
     this.fleet = fleet;
     this.clock = clock;
     this.auth = new AdminAuth(config.admin().token());
-    this.readiness = new Readiness(fleet, provider, clock);
+    this.readiness = new Readiness(fleet, provider);
     this.launches = new LaunchLog(fleet, meters);
     this.sampler = new FleetSampler(fleet, meters, config.profiles().keySet());
     meters.registerProfiles(config.profiles().keySet());
@@ -63,7 +66,7 @@ public final class AdminVerticle extends VerticleBase {
   public Future<?> start() {
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.admin().host())
         .setPort(config.admin().port()).setIdleTimeout(60)).requestHandler(this::handle);
-    lastSampleAt = clock.getAsLong();
+    sinceSample = Stopwatch.start();
     sampleTimer = vertx.setPeriodic(1, config.admin().sampleInterval().toMillis(), t -> sample());
     return server.listen();
   }
@@ -84,9 +87,9 @@ public final class AdminVerticle extends VerticleBase {
       return; // a slow Redis must not pile samples up
     }
     sampling = true;
-    long now = clock.getAsLong();
-    sampler.runOnce(now - lastSampleAt)
-        .onSuccess(s -> lastSampleAt = now)
+    Stopwatch next = Stopwatch.start();
+    sampler.runOnce(sinceSample.elapsedMillis())
+        .onSuccess(s -> sinceSample = next)
         .onFailure(err -> log.debug("fleet sample failed: {}", err.toString()))
         .onComplete(ar -> sampling = false);
   }

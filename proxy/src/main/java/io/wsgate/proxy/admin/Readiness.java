@@ -4,29 +4,29 @@ import io.vertx.core.Future;
 import io.wsgate.provider.WorkspaceProvider;
 import io.wsgate.store.FleetViews;
 
+import io.wsgate.time.Deadline;
+
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 
 /**
  * Whether this replica can serve: Redis answers a PING (bounded by the Redis timeout), and the provider
- * verifies. The provider check may call a cloud API, so its result is reused for {@link #PROVIDER_CHECK_MS};
+ * verifies. The provider check may call a cloud API, so its result is reused for {@link #PROVIDER_CHECK};
  * Redis is asked on every call because losing it is what readiness must notice at once.
  */
 final class Readiness {
 
-  static final long PROVIDER_CHECK_MS = 30_000;
+  static final Duration PROVIDER_CHECK = Duration.ofSeconds(30);
   private static final long PROVIDER_TIMEOUT_MS = 10_000;
 
   private final FleetViews fleet;
   private final WorkspaceProvider provider;
-  private final LongSupplier clock;
-  private volatile long providerCheckedAt = Long.MIN_VALUE;
+  private volatile Deadline providerRecheck;
   private volatile String providerProblem;
 
-  Readiness(FleetViews fleet, WorkspaceProvider provider, LongSupplier clock) {
+  Readiness(FleetViews fleet, WorkspaceProvider provider) {
     this.fleet = fleet;
     this.provider = provider;
-    this.clock = clock;
   }
 
   /** Completes with null when ready, else with the reason it is not. Never fails. */
@@ -37,8 +37,8 @@ final class Readiness {
   }
 
   private Future<String> providerProblem() {
-    long now = clock.getAsLong();
-    if (now - providerCheckedAt < PROVIDER_CHECK_MS) {
+    Deadline recheck = providerRecheck;
+    if (recheck != null && !recheck.passed()) {
       return Future.succeededFuture(providerProblem);
     }
     return provider.verify().timeout(PROVIDER_TIMEOUT_MS, TimeUnit.MILLISECONDS)
@@ -46,7 +46,7 @@ final class Readiness {
         .otherwise(err -> "provider " + provider.name() + " unusable: " + describe(err))
         .onSuccess(p -> {
           providerProblem = p;
-          providerCheckedAt = now;
+          providerRecheck = Deadline.after(PROVIDER_CHECK);
         });
   }
 

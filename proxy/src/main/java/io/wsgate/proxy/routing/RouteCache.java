@@ -8,34 +8,31 @@ import io.wsgate.store.RouteEvents;
 import io.wsgate.workspace.Route;
 import io.wsgate.workspace.WorkspaceId;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.function.LongSupplier;
 
 /**
  * This replica's view of which workspaces run where, so the hot path never asks Redis. Entries learn of
  * changes at once through Redis pub/sub ({@link RouteEvents}); a bounded TTL is the safety net for a lost
- * event, and a lost subscription flushes everything.
+ * event, and a lost subscription flushes everything. The TTL is local elapsed time, on the monotonic clock.
  */
 public final class RouteCache {
 
-  /** A cached route with its ready-made HTTP proxy. */
-  public record LiveRoute(Route route, HttpProxy http, long expiresAtMillis) {
+  /** A cached route with its ready-made HTTP proxy, trusted until {@code expiresAtNanos} ({@link System#nanoTime}). */
+  public record LiveRoute(Route route, HttpProxy http, long expiresAtNanos) {
   }
 
   private final RedisStore store;
-  private final long ttlMs;
+  private final long ttlNanos;
   private final Function<Route, HttpProxy> proxyFactory;
-  private final LongSupplier clock;
   private final Map<WorkspaceId, LiveRoute> routes = new ConcurrentHashMap<>();
 
-  public RouteCache(RedisStore store, RouteEvents events, long ttlMs, Function<Route, HttpProxy> proxyFactory,
-                    LongSupplier clock) {
+  public RouteCache(RedisStore store, RouteEvents events, Duration ttl, Function<Route, HttpProxy> proxyFactory) {
     this.store = store;
-    this.ttlMs = ttlMs;
+    this.ttlNanos = ttl.toNanos();
     this.proxyFactory = proxyFactory;
-    this.clock = clock;
     events.onEvent(this::onEvent);
     events.onResync(routes::clear);
   }
@@ -46,7 +43,7 @@ public final class RouteCache {
     if (live == null) {
       return null;
     }
-    if (live.expiresAtMillis() < clock.getAsLong()) {
+    if (System.nanoTime() - live.expiresAtNanos() > 0) {
       routes.remove(id, live);
       return null;
     }
@@ -61,7 +58,7 @@ public final class RouteCache {
   public LiveRoute put(Route route) {
     LiveRoute old = routes.get(route.id());
     HttpProxy proxy = old != null && old.route().equals(route) ? old.http() : proxyFactory.apply(route);
-    LiveRoute live = new LiveRoute(route, proxy, clock.getAsLong() + ttlMs);
+    LiveRoute live = new LiveRoute(route, proxy, System.nanoTime() + ttlNanos);
     routes.put(route.id(), live);
     return live;
   }
