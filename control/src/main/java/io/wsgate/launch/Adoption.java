@@ -11,7 +11,6 @@ import io.wsgate.workspace.WorkspaceId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -30,14 +29,12 @@ public final class Adoption {
   private final RedisStore store;
   private final WorkspaceProvider provider;
   private final Launcher launcher;
-  private final Clock clock;
 
-  public Adoption(GatewayConfig config, RedisStore store, WorkspaceProvider provider, Launcher launcher, Clock clock) {
+  public Adoption(GatewayConfig config, RedisStore store, WorkspaceProvider provider, Launcher launcher) {
     this.config = config;
     this.store = store;
     this.provider = provider;
     this.launcher = launcher;
-    this.clock = clock;
   }
 
   public Future<Void> adopt() {
@@ -82,13 +79,7 @@ public final class Adoption {
               if (!ready) {
                 return store.releaseLock(id, token).mapEmpty();
               }
-              Route route = new Route(id, profile.name(), pw.endpoint(), pw.ref(), pw.launchId(), clock.millis());
-              return store.publishRoute(route, token, "adopted", 0).onSuccess(won -> {
-                if (won) {
-                  log.info("workspace {}: adopted {} after restart", id, pw.endpoint());
-                  pw.terminated().onSuccess(reason -> launcher.dropRoute(route, reason));
-                }
-              }).mapEmpty();
+              return launcher.publishAdopted(id, profile, pw, token, 0).mapEmpty();
             });
       });
     });

@@ -28,8 +28,10 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -57,6 +59,8 @@ public final class Launcher {
   public static final long LOCK_MARGIN_MS = 15_000;
   private static final long WAIT_POLL_MS = 500;
   private static final long CAPACITY_RETRY_S = 30;
+  /** {@code source} of a route to a workspace that already ran when its launch began. */
+  private static final String ADOPTED = "adopted";
 
   private final Vertx vertx;
   private final GatewayConfig config;
@@ -145,9 +149,68 @@ public final class Launcher {
     });
   }
 
+  /**
+   * Under the launch lock: adopts the workspace if the provider already runs it, else claims a warm member, else
+   * starts one.
+   */
   private Future<Route> launch(WorkspaceId id, Profile profile, String token, int previousFailures) {
-    long started = now();
     Stopwatch took = Stopwatch.start();
+    return provider.running(id)
+        .compose(running -> running.isEmpty() ? Future.succeededFuture(Optional.<Route>empty())
+            : adoptRunning(id, profile, token, running, took))
+        .compose(adopted -> adopted.isPresent() ? Future.succeededFuture(adopted.get())
+            : claimOrStart(id, profile, token, previousFailures, took));
+  }
+
+  /**
+   * The provider runs {@code id} though Redis had no route for it (Redis lost its data, or a launcher died between
+   * starting it and publishing it): route the running copy once it answers, and stop any further copies. One that
+   * does not answer within the launch timeout is stopped, and the caller starts afresh; either way, at most one
+   * copy runs when this completes.
+   */
+  private Future<Optional<Route>> adoptRunning(WorkspaceId id, Profile requested, String token,
+                                               List<ProvisionedWorkspace> running, Stopwatch took) {
+    ProvisionedWorkspace keep = running.get(0);
+    List<Future<Void>> duplicates = new ArrayList<>();
+    for (ProvisionedWorkspace extra : running.subList(1, running.size())) {
+      log.warn("workspace {}: stopping a second copy {} (keeping {})", id, extra.ref(), keep.ref());
+      duplicates.add(provider.stop(extra.ref(), StopReason.DUPLICATE));
+    }
+    Profile profile = config.profiles().getOrDefault(keep.profile(), requested);
+    return Future.join(duplicates)
+        .transform(ar -> probe.await(keep.endpoint(), authority(id), profile.readinessPath(),
+            Deadline.after(config.launchTimeout()), keep.terminated()))
+        .compose(v -> provider.confirmEndpoint(keep))
+        .compose(v -> publishAdopted(id, profile, keep, token, took.elapsedMillis()))
+        .compose(route -> route.isPresent() ? Future.succeededFuture(route)
+            : Future.failedFuture(new LaunchException("the running workspace could not be recorded", 1)),
+            err -> {
+              log.warn("workspace {}: running copy {} does not answer ({}); stopping it before a fresh start", id,
+                  keep.ref(), err.getMessage());
+              return provider.stop(keep.ref(), StopReason.UNHEALTHY).map(Optional.<Route>empty());
+            });
+  }
+
+  /**
+   * Routes {@code pw}, a running workspace Redis had no route for, under the launch lock {@code token}, and drops
+   * the route again when it stops. Completes with the route, or empty if the lock was lost.
+   */
+  Future<Optional<Route>> publishAdopted(WorkspaceId id, Profile profile, ProvisionedWorkspace pw, String token,
+                                         long ms) {
+    Route route = new Route(id, profile.name(), pw.endpoint(), pw.ref(), pw.launchId(), now());
+    return store.publishRoute(route, token, ADOPTED, ms).map(won -> {
+      if (!won) {
+        return Optional.empty();
+      }
+      log.info("workspace {}: adopted the running {} at {}", id, pw.ref(), pw.endpoint());
+      pw.terminated().onSuccess(reason -> dropRoute(route, reason));
+      return Optional.of(route);
+    });
+  }
+
+  private Future<Route> claimOrStart(WorkspaceId id, Profile profile, String token, int previousFailures,
+                                     Stopwatch took) {
+    long started = now();
     return warm.claim(id, profile, authority(id), started).compose(claimed -> {
       if (claimed.isEmpty()) {
         return cold(id, profile, token, previousFailures, started, took);

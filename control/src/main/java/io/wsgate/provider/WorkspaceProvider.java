@@ -47,6 +47,16 @@ public interface WorkspaceProvider {
    */
   Future<List<ProvisionedWorkspace>> list();
 
+  /**
+   * The workspaces of {@code id} that run now, whatever Redis remembers (normally none, or one). The launcher asks
+   * before it starts or claims one, so a workspace whose records Redis lost (restarted empty, failed over to a
+   * replica that missed writes) is adopted, never started a second time on the same data. Called on the cold
+   * path only; the default filters {@link #list()}.
+   */
+  default Future<List<ProvisionedWorkspace>> running(WorkspaceId id) {
+    return list().map(all -> all.stream().filter(pw -> id.value().equals(pw.workspaceId())).toList());
+  }
+
   /** Releases the provider's own resources; does not stop workspaces. */
   default Future<Void> close() {
     return Future.succeededFuture();

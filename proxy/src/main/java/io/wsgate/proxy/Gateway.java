@@ -134,7 +134,7 @@ public final class Gateway {
     Gateway gateway = new Gateway(vertx, config, events, provider, launcher, store, meters, clock);
     return events.start()
         .compose(v -> provider.verify())
-        .compose(v -> new Adoption(config, store, provider, launcher, clock).adopt())
+        .compose(v -> new Adoption(config, store, provider, launcher).adopt())
         .compose(v -> gateway.deploy(clock))
         .compose(v -> gateway.startControl(probeClient, clock))
         .compose(v -> gateway.deployAdmin(clock))

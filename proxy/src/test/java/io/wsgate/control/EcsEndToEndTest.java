@@ -124,6 +124,21 @@ class EcsEndToEndTest {
   }
 
   @Test
+  void aRunningTaskIsAdoptedNotStartedAgainWhenRedisComesBackEmpty() throws Exception {
+    gateway();
+    assertThat(http.get("ws-dave.localhost", "/").await(120, TimeUnit.SECONDS).status()).isEqualTo(200);
+    redis.server().stop();
+    redis.server().restart(); // in memory: it comes back with nothing
+
+    Eventually.await(vertx, Duration.ofSeconds(60), "ws-dave answers again",
+        () -> "workspace dave".equals(http.get("ws-dave.localhost", "/").await().text()));
+
+    assertThat(ecs.requests("RunTask")).as("no second task for dave").hasSize(1);
+    assertThat(gateway.store().read(new io.wsgate.workspace.WorkspaceId("dave")).await())
+        .hasValueSatisfying(rec -> assertThat(rec.route()).isPresent());
+  }
+
+  @Test
   void reconcileStopsATaskNobodyKnows() throws Exception {
     gateway();
     assertThat(http.get("ws-carol.localhost", "/").await(120, TimeUnit.SECONDS).status()).isEqualTo(200);
