@@ -162,10 +162,12 @@ public final class ConfigLoader {
     Duration reconcile = positive(Setting.RECONCILE_INTERVAL);
     int reapConcurrency = intIn(Setting.REAP_CONCURRENCY, 1, 256);
     Duration flush = positive(Setting.ACTIVITY_FLUSH_INTERVAL);
+    Duration unhealthy = positive(Setting.UNHEALTHY_WINDOW);
     if (lease.compareTo(Duration.ofSeconds(2)) < 0) {
       problems.add(describe(Setting.LEADER_LEASE) + ": '" + raw(Setting.LEADER_LEASE) + "' (expected: at least 2s)");
     }
-    return new GatewayConfig.FleetControl(maxRunning, zone, lease, control, reconcile, reapConcurrency, flush);
+    return new GatewayConfig.FleetControl(maxRunning, zone, lease, control, reconcile, reapConcurrency, flush,
+        unhealthy);
   }
 
   private GatewayConfig.Admin admin() {

@@ -38,11 +38,12 @@ public record GatewayConfig(
     SecurityConfig security) {
 
   /**
-   * How the control leader runs the fleet (see the MAX_RUNNING, POOL_TIME_ZONE, LEADER_LEASE, *_INTERVAL and
-   * REAP_CONCURRENCY {@link Setting}s).
+   * How the control leader runs the fleet (see the MAX_RUNNING, POOL_TIME_ZONE, LEADER_LEASE, *_INTERVAL,
+   * REAP_CONCURRENCY and UNHEALTHY_WINDOW {@link Setting}s).
    */
   public record FleetControl(int maxRunning, ZoneId poolTimeZone, Duration leaderLease, Duration controlInterval,
-                             Duration reconcileInterval, int reapConcurrency, Duration activityFlushInterval) {
+                             Duration reconcileInterval, int reapConcurrency, Duration activityFlushInterval,
+                             Duration unhealthyWindow) {
   }
 
   /** Where workspaces run. */

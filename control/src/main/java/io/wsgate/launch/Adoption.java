@@ -62,7 +62,7 @@ public final class Adoption {
     return store.read(id).compose(rec -> {
       Route known = rec.flatMap(r -> r.route()).orElse(null);
       if (known != null && known.launchId().equals(pw.launchId())) {
-        pw.terminated().onSuccess(reason -> launcher.dropRoute(known, reason));
+        pw.terminated().onSuccess(reason -> launcher.health().drop(known, reason));
         log.info("workspace {}: adopted running route to {}", id, known.endpoint());
         return Future.succeededFuture();
       }

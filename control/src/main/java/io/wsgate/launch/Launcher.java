@@ -74,7 +74,7 @@ public final class Launcher {
   private final String replica = UUID.randomUUID().toString().substring(0, 8);
   private final Map<WorkspaceId, Future<Route>> inflight = new ConcurrentHashMap<>();
   private final Map<WorkspaceId, List<Promise<Void>>> waiters = new ConcurrentHashMap<>();
-  private final Map<WorkspaceId, Future<Boolean>> drops = new ConcurrentHashMap<>();
+  private final RouteHealth health;
 
   public Launcher(Vertx vertx, GatewayConfig config, RedisStore store, WorkspaceProvider provider,
                   HttpClient probeClient, RouteEvents events, Clock clock) {
@@ -91,6 +91,7 @@ public final class Launcher {
     this.provider = provider;
     this.probe = new ReadinessProbe(vertx, probeClient);
     this.warm = new WarmClaim(config, fleet, provider, new AssignHook(probeClient));
+    this.health = new RouteHealth(vertx, config, store, provider, probe);
     this.clock = clock;
     events.onEvent(e -> wake(e.id()));
   }
@@ -203,7 +204,7 @@ public final class Launcher {
         return Optional.empty();
       }
       log.info("workspace {}: adopted the running {} at {}", id, pw.ref(), pw.endpoint());
-      pw.terminated().onSuccess(reason -> dropRoute(route, reason));
+      pw.terminated().onSuccess(reason -> health.drop(route, reason));
       return Optional.of(route);
     });
   }
@@ -295,7 +296,7 @@ public final class Launcher {
         return Future.failedFuture(new ProviderException("the launch took longer than its lock allowed"));
       }
       log.info("workspace {}: ready at {} after {} ms", id, pw.endpoint(), took.elapsedMillis());
-      pw.terminated().onSuccess(reason -> dropRoute(route, reason));
+      pw.terminated().onSuccess(reason -> health.drop(route, reason));
       return Future.succeededFuture(route);
     });
   }
@@ -312,43 +313,9 @@ public final class Launcher {
         .transform(ar -> Future.failedFuture(new LaunchException(reason, seconds(backoff))));
   }
 
-  /**
-   * Removes a route whose workspace no longer answers or stopped by itself, and stops what is left of it, so
-   * the next request launches afresh. Only removes that very launch's route, never a newer one.
-   */
-  public Future<Boolean> dropRoute(Route route, String why) {
-    Future<Boolean> drop = store.dropRoute(route.id(), route.launchId()).onSuccess(dropped -> {
-      if (dropped) {
-        log.warn("workspace {}: route to {} dropped: {}", route.id(), route.endpoint(), why);
-        stopQuietly(route.providerRef(), StopReason.UNHEALTHY);
-      }
-    });
-    drops.put(route.id(), drop);
-    drop.onComplete(ar -> drops.remove(route.id(), drop));
-    return drop;
-  }
-
-  /**
-   * A connection to the workspace broke off (reset, timeout): probe it once, and drop its route if it does not
-   * answer. Requests for it wait for the verdict (see {@link #dropSettled}).
-   */
-  public Future<Boolean> suspect(Route route, String why) {
-    Profile profile = config.profiles().get(route.profile());
-    String path = profile == null ? "/" : profile.readinessPath();
-    Future<Boolean> verdict = probe.probeOnce(route.endpoint(), authority(route.id()), path)
-        .compose(alive -> alive ? Future.succeededFuture(false) : dropRoute(route, why + ", and it does not answer"));
-    drops.putIfAbsent(route.id(), verdict);
-    verdict.onComplete(ar -> drops.remove(route.id(), verdict));
-    return verdict;
-  }
-
-  /**
-   * Completes once a route drop under way for {@code id} on this replica is recorded, so a request right
-   * after a refused connection does not read the dead route back from Redis.
-   */
-  public Future<Void> dropSettled(WorkspaceId id) {
-    Future<Boolean> drop = drops.get(id);
-    return drop == null ? Future.succeededFuture() : drop.<Void>mapEmpty().otherwiseEmpty();
+  /** Decides when a routed workspace is dead; drops and stops it then. */
+  public RouteHealth health() {
+    return health;
   }
 
   private void stopQuietly(String ref, StopReason reason) {
@@ -377,6 +344,10 @@ public final class Launcher {
 
   /** The Host a workspace is reached at, sent with readiness probes and assign hooks. */
   public String authority(WorkspaceId id) {
+    return authority(config, id);
+  }
+
+  static String authority(GatewayConfig config, WorkspaceId id) {
     return "ws-" + id.value() + "." + config.baseDomain();
   }
 

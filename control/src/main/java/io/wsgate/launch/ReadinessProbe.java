@@ -41,8 +41,35 @@ public final class ReadinessProbe {
     return ready.future();
   }
 
+  /** What one probe of a routed workspace found, as evidence of whether it still lives. */
+  public enum Outcome {
+    /** Any HTTP response, even a 5xx: something serves on the port. */
+    ANSWERED,
+    /** The connection was refused: nothing listens on the port. */
+    REFUSED,
+    /** No answer in time, or the connection broke: what a dead and a very busy workspace both look like. */
+    SILENT
+  }
+
+  /** One probe of a routed workspace: whether anything answers on its port, and if not, how it failed. */
+  public Future<Outcome> check(Endpoint endpoint, String authority, String path) {
+    return send(endpoint, authority, path).map(status -> Outcome.ANSWERED).recover(err -> {
+      for (Throwable t = err; t != null; t = t.getCause()) {
+        if (t instanceof java.net.ConnectException && !(t instanceof io.netty.channel.ConnectTimeoutException)) {
+          return Future.succeededFuture(Outcome.REFUSED);
+        }
+      }
+      return Future.succeededFuture(Outcome.SILENT);
+    });
+  }
+
   /** One probe: true if the workspace answered below 500. */
   public Future<Boolean> probeOnce(Endpoint endpoint, String authority, String path) {
+    return send(endpoint, authority, path).map(status -> status < 500).otherwise(false);
+  }
+
+  /** One GET of {@code path}; completes with the status once the body is read, fails if no response came. */
+  private Future<Integer> send(Endpoint endpoint, String authority, String path) {
     RequestOptions opts = new RequestOptions().setMethod(HttpMethod.GET)
         .setServer(SocketAddress.inetSocketAddress(endpoint.port(), endpoint.host()))
         .setHost(authority).setPort(80).setURI(path).setConnectTimeout(1_000).setIdleTimeout(5_000)
@@ -51,11 +78,9 @@ public final class ReadinessProbe {
     try {
       request = client.request(opts);
     } catch (IllegalStateException closed) {
-      return Future.succeededFuture(false); // the gateway is shutting down
+      return Future.failedFuture(closed); // the gateway is shutting down
     }
-    return request
-        .compose(req -> req.send().compose(resp -> resp.body().map(b -> resp.statusCode() < 500)))
-        .otherwise(false);
+    return request.compose(req -> req.send().compose(resp -> resp.body().map(b -> resp.statusCode())));
   }
 
   private void attempt(Endpoint endpoint, String authority, String path, Deadline deadline, Promise<Void> ready,

@@ -248,11 +248,7 @@ public final class Gateway {
 
   private void upstreamFailed(RouteCache routes, Route route, GatewayError kind) {
     routes.invalidate(route.id());
-    if (kind == GatewayError.UPSTREAM_REFUSED) {
-      launcher.dropRoute(route, "refused a connection");
-    } else {
-      launcher.suspect(route, kind.tag());
-    }
+    launcher.health().suspect(route, kind.tag());
   }
 
   /** The port the gateway listens on (the configured one, or the one picked for port 0). */

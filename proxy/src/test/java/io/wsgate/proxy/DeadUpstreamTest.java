@@ -1,6 +1,7 @@
 package io.wsgate.proxy;
 
 import io.vertx.core.json.JsonObject;
+import io.wsgate.testing.Eventually;
 import io.wsgate.testing.TestConfigs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -8,11 +9,15 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A workspace that stops answering gives 502 with a clear page, and the next request launches it afresh. */
+/**
+ * A workspace that stops answering gives 502 with a clear page, and once its port has refused every probe over the
+ * unhealthy window (or its process exits) the next request launches it afresh.
+ */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class DeadUpstreamTest {
 
@@ -28,7 +33,7 @@ class DeadUpstreamTest {
   @Test
   void refusedConnectionGives502ThenRelaunch() throws Exception {
     env = new ProcessGateways(tmp);
-    Gateway gw = env.start(TestConfigs.backendProcess(tmp, ""));
+    Gateway gw = env.start(TestConfigs.backendProcess(tmp, "", "WSGATE_UNHEALTHY_WINDOW", "2s"));
     Http http = env.http(gw);
     assertThat(http.get("ws-dies.localhost", "/echo").await(120, TimeUnit.SECONDS).status()).isEqualTo(200);
     int oldPort = gw.provider().list().await().get(0).endpoint().port();
@@ -41,8 +46,9 @@ class DeadUpstreamTest {
     assertThat(new JsonObject(broken.body()).getString("detail"))
         .containsAnyOf("not accepting connections", "connection to your workspace broke off");
 
-    Http.Response again = http.get("ws-dies.localhost", "/echo").await(120, TimeUnit.SECONDS);
-    assertThat(again.status()).isEqualTo(200);
+    // 502s until the window has passed with every probe refused; then the route is dropped and a fresh one starts
+    Eventually.await(env.vertx, Duration.ofSeconds(120), "a fresh workspace answers",
+        () -> http.get("ws-dies.localhost", "/echo").await().status() == 200);
     assertThat(env.starts("dies")).isEqualTo(2);
     var running = gw.provider().list().await();
     assertThat(running).hasSize(1);
@@ -56,7 +62,7 @@ class DeadUpstreamTest {
     Http http = env.http(gw);
     assertThat(http.get("ws-exits.localhost", "/echo").await(120, TimeUnit.SECONDS).status()).isEqualTo(200);
     var pw = gw.provider().list().await().get(0);
-    ProcessHandle.of(Long.parseLong(pidOf(pw.ref()))).ifPresent(ProcessHandle::destroyForcibly);
+    ProcessHandle.of(env.pid(pw.ref())).ifPresent(ProcessHandle::destroyForcibly);
     // whatever the timing, the user ends up on a fresh workspace: either this request or the next relaunches
     Http.Response r = http.get("ws-exits.localhost", "/echo").await(120, TimeUnit.SECONDS);
     // a reset on the pooled connection, then a refusal before the exit event reaches the route cache: two 502s
@@ -66,13 +72,5 @@ class DeadUpstreamTest {
     }
     assertThat(r.status()).isEqualTo(200);
     assertThat(env.starts("exits")).isEqualTo(2);
-  }
-
-  private String pidOf(String ref) throws Exception {
-    var props = new java.util.Properties();
-    try (var in = java.nio.file.Files.newInputStream(tmp.resolve("state/processes/" + ref + ".properties"))) {
-      props.load(in);
-    }
-    return props.getProperty("pid");
   }
 }

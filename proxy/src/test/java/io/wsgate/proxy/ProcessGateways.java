@@ -44,6 +44,15 @@ public final class ProcessGateways implements AutoCloseable {
     return Files.exists(log) ? Files.readAllLines(log).size() : 0;
   }
 
+  /** The pid of the local provider's workspace process {@code ref}, from its registry entry. */
+  public long pid(String ref) throws IOException {
+    var props = new java.util.Properties();
+    try (var in = Files.newInputStream(tmp.resolve("state/processes/" + ref + ".properties"))) {
+      props.load(in);
+    }
+    return Long.parseLong(props.getProperty("pid"));
+  }
+
   @Override
   public void close() {
     try {

@@ -63,7 +63,7 @@ public final class ColdStart {
   public void handle(HttpServerRequest req, WorkspaceId id, Context ctx,
                      BiConsumer<HttpServerRequest, RouteCache.LiveRoute> forward) {
     req.pause();
-    onContext(ctx, launcher.dropSettled(id).compose(v -> routes.load(id))).onComplete(ar -> {
+    onContext(ctx, launcher.health().dropSettled(id).compose(v -> routes.load(id))).onComplete(ar -> {
       if (ar.failed()) {
         req.resume();
         log.warn("workspace {}: redis lookup failed: {}", id, ar.cause().toString());

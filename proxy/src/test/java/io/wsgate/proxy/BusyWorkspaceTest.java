@@ -1,0 +1,90 @@
+package io.wsgate.proxy;
+
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.WebSocketFrameType;
+import io.wsgate.provider.ProvisionedWorkspace;
+import io.wsgate.testing.TestConfigs;
+import io.wsgate.workspace.Route;
+import io.wsgate.workspace.WorkspaceId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A workspace that stalls (SIGSTOP, as a machine does under a student's heavy build) is busy, not dead: requests
+ * time out while it stalls, but the verdict over the whole unhealthy window keeps its route, its process and its
+ * WebSockets, and it serves again when it resumes.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class BusyWorkspaceTest {
+
+  @TempDir
+  Path tmp;
+  ProcessGateways env;
+
+  @AfterEach
+  void stop() {
+    env.close();
+  }
+
+  @Test
+  void stalledWorkspaceKeepsItsRouteAndSockets() throws Exception {
+    env = new ProcessGateways(tmp);
+    Gateway gw = env.start(TestConfigs.backendProcess(tmp, "", "WSGATE_UNHEALTHY_WINDOW", "2s",
+        "WSGATE_UPSTREAM_RESPONSE_TIMEOUT", "1s"));
+    Http http = env.http(gw);
+    assertThat(http.get("ws-busy.localhost", "/echo").await(120, TimeUnit.SECONDS).status()).isEqualTo(200);
+    ProvisionedWorkspace pw = gw.provider().list().await().get(0);
+    long pid = env.pid(pw.ref());
+    BlockingQueue<String> echoes = new LinkedBlockingQueue<>();
+    WebSocket ws = socket(gw, echoes);
+    ws.writeTextMessage("before");
+    assertThat(echoes.poll(60, TimeUnit.SECONDS)).isEqualTo("before");
+
+    signal("STOP", pid);
+    try {
+      Http.Response stalled = http.get("ws-busy.localhost", "/echo").await(60, TimeUnit.SECONDS);
+      assertThat(stalled.status()).as("a request to the stalled workspace times out").isEqualTo(504);
+      ws.writeTextMessage("during"); // queued in the kernel while the process stalls
+      Route route = gw.store().read(new WorkspaceId("busy")).await().orElseThrow().route().orElseThrow();
+      // the verdict the 504 started (joined here) probes over the whole window and finds it silent, not refused
+      assertThat(gw.launcher().health().suspect(route, "test").await()).as("dropped").isFalse();
+    } finally {
+      signal("CONT", pid);
+    }
+
+    assertThat(echoes.poll(60, TimeUnit.SECONDS)).as("the socket carried on").isEqualTo("during");
+    assertThat(http.get("ws-busy.localhost", "/echo").await(60, TimeUnit.SECONDS).status()).isEqualTo(200);
+    assertThat(env.starts("busy")).as("never restarted").isEqualTo(1);
+    assertThat(gw.provider().list().await()).extracting(ProvisionedWorkspace::ref).containsExactly(pw.ref());
+    ws.close().await();
+  }
+
+  private WebSocket socket(Gateway gw, BlockingQueue<String> echoes) {
+    WebSocketClient client = env.vertx.createWebSocketClient();
+    WebSocket ws = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(gw.port())
+        .setURI("/ws").addHeader("host", "ws-busy.localhost:" + gw.port())
+        .addHeader("origin", "http://ws-busy.localhost:" + gw.port())).await();
+    ws.frameHandler(f -> {
+      if (f.type() == WebSocketFrameType.TEXT) {
+        echoes.add(f.textData());
+      }
+    });
+    return ws;
+  }
+
+  private static void signal(String name, long pid) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
+    assertThat(kill.waitFor()).as("kill -%s %s", name, pid).isZero();
+  }
+}
