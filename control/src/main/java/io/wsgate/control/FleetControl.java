@@ -2,6 +2,7 @@ package io.wsgate.control;
 
 import io.vertx.core.Future;
 import io.wsgate.config.GatewayConfig;
+import io.wsgate.store.RedisReachability;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,12 +27,14 @@ public final class FleetControl {
   private final Reaper reaper;
   private final Reconciler reconciler;
   private final Clock clock;
+  private final RedisReachability redis;
   private long nextReconcile;
   private Future<Tick> running;
   private boolean again;
 
   public FleetControl(GatewayConfig config, LeaderLease lease, WarmPool pool, Reaper reaper, Reconciler reconciler,
-                      Clock clock) {
+                      Clock clock, RedisReachability redis) {
+    this.redis = redis;
     this.config = config;
     this.lease = lease;
     this.pool = pool;
@@ -85,6 +88,12 @@ public final class FleetControl {
       return pool.runOnce(now, fence).compose(p -> reaper.runOnce(now, fence).compose(r ->
           (reconcile ? reconciler.runOnce(now, fence) : Future.<Reconciler.Result>succeededFuture(null))
               .map(c -> new Tick(true, p, r, c))));
-    }).onFailure(err -> log.warn("control tick failed: {}", err.toString()));
+    }).onFailure(err -> {
+      if (redis.isDown()) {
+        log.debug("control tick failed: {}", err.toString()); // the outage itself is logged once
+      } else {
+        log.warn("control tick failed: {}", err.toString());
+      }
+    });
   }
 }

@@ -103,6 +103,8 @@ public final class RedisStore {
     this(redis, timeout, Meters.noop());
   }
 
+  private final RedisReachability reachability = new RedisReachability();
+
   public RedisStore(Redis redis, Duration timeout, Meters meters) {
     this.redis = redis;
     this.timeoutMs = timeout.toMillis();
@@ -115,7 +117,22 @@ public final class RedisStore {
       return Future.failedFuture(CLOSED);
     }
     return meters.redisCommand(request.command().toString(),
-        redis.send(request).timeout(timeoutMs, TimeUnit.MILLISECONDS));
+        observed(redis.send(request).timeout(timeoutMs, TimeUnit.MILLISECONDS)));
+  }
+
+  /** Whether Redis answers this replica, from the commands it sent; logs an outage's start and end once each. */
+  public RedisReachability reachability() {
+    return reachability;
+  }
+
+  private <T> Future<T> observed(Future<T> reply) {
+    return reply.onComplete(ar -> {
+      if (ar.succeeded()) {
+        reachability.answered();
+      } else if (!closed) {
+        reachability.failed(ar.cause());
+      }
+    });
   }
 
   /**
@@ -247,7 +264,7 @@ public final class RedisStore {
     if (closed) {
       return Future.failedFuture(CLOSED);
     }
-    return redis.batch(requests).timeout(timeoutMs, TimeUnit.MILLISECONDS);
+    return observed(redis.batch(requests).timeout(timeoutMs, TimeUnit.MILLISECONDS));
   }
 
   /** A hash reply as a map, whichever RESP version the server speaks. */

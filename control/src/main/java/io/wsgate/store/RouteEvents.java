@@ -27,6 +27,7 @@ public final class RouteEvents {
   private final Vertx vertx;
   private final Redis redis;
   private final List<Consumer<RouteEvent>> listeners = new CopyOnWriteArrayList<>();
+  private boolean warnedSinceLost;
   private final List<Runnable> resyncListeners = new CopyOnWriteArrayList<>();
   private volatile RedisConnection connection;
   private volatile boolean closed;
@@ -78,9 +79,16 @@ public final class RouteEvents {
       }
       connect().onSuccess(v -> {
         log.info("redis event subscription restored");
+        warnedSinceLost = false;
         resyncListeners.forEach(Runnable::run);
       }).onFailure(err -> {
-        log.warn("redis event subscription: {} (retrying in {} ms)", err.getMessage(), backoffMs);
+        if (warnedSinceLost) {
+          log.debug("redis event subscription: {} (retrying in {} ms)", err.getMessage(), backoffMs);
+        } else {
+          warnedSinceLost = true; // once per outage; the retries go on with backoff
+          log.warn("redis event subscription: {} (retrying with backoff up to {} ms)", err.getMessage(),
+              MAX_BACKOFF_MS);
+        }
         retry();
       });
     });

@@ -202,17 +202,26 @@ public final class Gateway {
   private Future<Void> startControl(HttpClient probeClient, Clock clock) {
     flushTimer = vertx.setPeriodic(config.fleet().activityFlushInterval().toMillis(), t -> activity.flush()
         .onSuccess(meters::activityFlushed)
-        .onFailure(err -> log.warn("activity flush failed: {}", err.toString())));
+        .onFailure(err -> failure("activity flush failed (the marks are kept and written with the next flush)", err)));
     FleetStore fleet = new FleetStore(store);
     ActivityStore activityStore = new ActivityStore(store);
     WarmPool pool = new WarmPool(config, fleet, provider, new ReadinessProbe(vertx, probeClient), meters);
     control = new FleetControl(config, new LeaderLease(fleet, launcher.replica(), config.fleet().leaderLease()),
         pool, new Reaper(config, store, activityStore, provider, meters),
-        new Reconciler(config, store, provider, meters), clock);
+        new Reconciler(config, store, provider, meters), clock, store.reachability());
     meters.poolStats(pool::counts);
     meters.leaderStatus(() -> control.lease().isLeader());
     return vertx.deployVerticle(new ControlVerticle(control, events, config.fleet().controlInterval().toMillis()))
         .onSuccess(deployments::add).mapEmpty();
+  }
+
+  /** Logs a failure at WARN, or at DEBUG while Redis is down (the outage itself is logged once). */
+  private void failure(String what, Throwable err) {
+    if (store.reachability().isDown()) {
+      log.debug("{}: {}", what, err.toString());
+    } else {
+      log.warn("{}: {}", what, err.toString());
+    }
   }
 
   /** The control loop, for tests that drive its ticks. */

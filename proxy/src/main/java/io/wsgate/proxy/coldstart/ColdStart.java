@@ -66,9 +66,13 @@ public final class ColdStart {
     onContext(ctx, launcher.health().dropSettled(id).compose(v -> routes.load(id))).onComplete(ar -> {
       if (ar.failed()) {
         req.resume();
-        log.warn("workspace {}: redis lookup failed: {}", id, ar.cause().toString());
-        refuse(req, GatewayError.REDIS_UNAVAILABLE,
-            "The gateway cannot reach its state store right now. Try again in a few seconds.", 5);
+        if (store.reachability().isDown()) {
+          log.debug("workspace {}: redis lookup failed: {}", id, ar.cause().toString()); // the outage is logged once
+        } else {
+          log.warn("workspace {}: redis lookup failed: {}", id, ar.cause().toString());
+        }
+        refuse(req, GatewayError.REDIS_UNAVAILABLE, "The gateway cannot start or find workspaces right now (it cannot "
+            + "reach its state store). Workspaces that are open keep working. Try again in a few seconds.", 5);
         return;
       }
       if (ar.result() != null) {
