@@ -163,11 +163,12 @@ public final class ConfigLoader {
     int reapConcurrency = intIn(Setting.REAP_CONCURRENCY, 1, 256);
     Duration flush = positive(Setting.ACTIVITY_FLUSH_INTERVAL);
     Duration unhealthy = positive(Setting.UNHEALTHY_WINDOW);
+    Duration drain = nonNegative(Setting.DRAIN_WINDOW);
     if (lease.compareTo(Duration.ofSeconds(2)) < 0) {
       problems.add(describe(Setting.LEADER_LEASE) + ": '" + raw(Setting.LEADER_LEASE) + "' (expected: at least 2s)");
     }
     return new GatewayConfig.FleetControl(maxRunning, zone, lease, control, reconcile, reapConcurrency, flush,
-        unhealthy);
+        unhealthy, drain);
   }
 
   private GatewayConfig.Admin admin() {
@@ -265,6 +266,15 @@ public final class ConfigLoader {
     return min;
   }
 
+  private Duration nonNegative(Setting s) {
+    String v = raw(s);
+    Duration d = parseDuration(v);
+    if (d == null || d.isNegative()) {
+      problems.add(describe(s) + ": '" + v + "' (expected: a duration such as 0s, 500ms, 30s, 5m)");
+      return Duration.ZERO;
+    }
+    return d;
+  }
 
   private Duration positive(Setting s) {
     String v = raw(s);

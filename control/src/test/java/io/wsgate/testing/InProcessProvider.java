@@ -1,5 +1,6 @@
 package io.wsgate.testing;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -41,8 +42,17 @@ public final class InProcessProvider implements WorkspaceProvider {
   public record ListHold(Promise<Void> taken, Promise<Void> release) {
   }
 
+  /**
+   * Where backends are deployed from: a context of no verticle's. Deployed from a gateway verticle's context, a
+   * backend would be that verticle's child, and stopping the gateway would stop its workspaces, which neither
+   * real provider does.
+   */
+  private final Context home;
+
+  /** Call from outside any Vert.x context (a test thread). */
   public InProcessProvider(Vertx vertx) {
     this.vertx = vertx;
+    this.home = vertx.getOrCreateContext();
   }
 
   /** Warm pool members launched from now on refuse their assign hook. */
@@ -91,7 +101,9 @@ public final class InProcessProvider implements WorkspaceProvider {
     if (request.pool() && poolAssignFails) {
       backend.assignFails();
     }
-    return vertx.deployVerticle(backend).map(deployment -> {
+    Promise<String> deployed = Promise.promise();
+    home.runOnContext(v -> vertx.deployVerticle(backend).onComplete(deployed));
+    return deployed.future().map(deployment -> {
       Promise<String> exit = Promise.promise();
       ProvisionedWorkspace pw = new ProvisionedWorkspace(request.launchId(),
           request.pool() ? "" : request.workspace().value(), request.profile().name(), request.launchId(),

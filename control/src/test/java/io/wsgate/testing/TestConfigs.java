@@ -51,6 +51,8 @@ public final class TestConfigs {
     env.put("WSGATE_LAUNCH_TIMEOUT", "60s");
     env.put("WSGATE_HOLD_TIMEOUT", "60s");
     env.put("WSGATE_STOP_GRACE", "5s");
+    // tests stop gateways often; the ones about draining set their own window
+    env.put("WSGATE_DRAIN_WINDOW", "0s");
     // test machines are small and shared: generous bounds keep slow moments from failing tests
     env.put("WSGATE_REDIS_TIMEOUT", "15s");
     env.put("WSGATE_ADMIN_PORT", "0");

@@ -78,6 +78,7 @@ public final class Gateway {
   private final RedisStore store;
   private final Meters meters;
   private final List<String> deployments = new ArrayList<>();
+  private String controlDeployment;
   private final ActivityTracker activity;
   private FleetControl control;
   private WebSocketRelay relay;
@@ -212,7 +213,7 @@ public final class Gateway {
     meters.poolStats(pool::counts);
     meters.leaderStatus(() -> control.lease().isLeader());
     return vertx.deployVerticle(new ControlVerticle(control, events, config.fleet().controlInterval().toMillis()))
-        .onSuccess(deployments::add).mapEmpty();
+        .onSuccess(id -> controlDeployment = id).mapEmpty();
   }
 
   /** Logs a failure at WARN, or at DEBUG while Redis is down (the outage itself is logged once). */
@@ -295,32 +296,39 @@ public final class Gateway {
    * single-machine default); their data stays.
    */
   public Future<Void> stop(boolean stopWorkspaces) {
-    vertx.cancelTimer(flushTimer);
-    // open WebSockets first, with 1001, so tabs reconnect to another replica (or to this one, restarted)
-    Future<Void> socketsClosed = relay.closeEverything("gateway restarting", SHUTDOWN_SOCKET_GRACE);
+    // the control lease first, so another replica leads at once; then the open WebSockets, with 1001 and spread
+    // over the drain window, so tabs reconnect to another replica (or to this one, restarted) a few at a time
+    Future<Void> leaseReleased = controlDeployment == null ? Future.succeededFuture()
+        : vertx.undeploy(controlDeployment).otherwiseEmpty();
+    Future<Void> socketsClosed = leaseReleased.transform(ar -> relay.drain("gateway restarting",
+        config.fleet().drainWindow(), SHUTDOWN_SOCKET_GRACE));
     Future<Void> undeployed = socketsClosed.transform(ar -> {
+      vertx.cancelTimer(flushTimer);
       List<Future<?>> undeploys = new ArrayList<>();
       for (String id : deployments) {
         undeploys.add(vertx.undeploy(id));
       }
       return Future.join(undeploys).mapEmpty();
     });
-    Future<Void> workspaces = !stopWorkspaces ? Future.succeededFuture()
-        : provider.list().compose(list -> {
-          List<Future<Void>> stops = new ArrayList<>();
-          for (var pw : list) {
-            Future<Void> dropped = pw.workspaceId() == null || !WorkspaceId.isValid(pw.workspaceId())
-                ? Future.succeededFuture()
-                : store.dropRoute(new WorkspaceId(pw.workspaceId()), pw.launchId()).mapEmpty();
-            stops.add(dropped.transform(ar -> provider.stop(pw.ref(), StopReason.SHUTDOWN)));
-          }
-          log.info("stopping {} workspace(s)", stops.size());
-          return Future.join(stops).mapEmpty();
-        });
     return undeployed
-        .transform(ar -> workspaces)
+        .transform(ar -> activity.flush().<Void>mapEmpty().otherwiseEmpty()) // what the drained sockets did last
+        .transform(ar -> stopWorkspaces ? stopAllWorkspaces() : Future.<Void>succeededFuture())
         .transform(ar -> events.close())
         .transform(ar -> provider.close())
         .transform(ar -> store.close());
+  }
+
+  private Future<Void> stopAllWorkspaces() {
+    return provider.list().compose(list -> {
+      List<Future<Void>> stops = new ArrayList<>();
+      for (var pw : list) {
+        Future<Void> dropped = pw.workspaceId() == null || !WorkspaceId.isValid(pw.workspaceId())
+            ? Future.succeededFuture()
+            : store.dropRoute(new WorkspaceId(pw.workspaceId()), pw.launchId()).mapEmpty();
+        stops.add(dropped.transform(ar -> provider.stop(pw.ref(), StopReason.SHUTDOWN)));
+      }
+      log.info("stopping {} workspace(s)", stops.size());
+      return Future.join(stops).mapEmpty();
+    });
   }
 }

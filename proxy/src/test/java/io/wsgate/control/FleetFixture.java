@@ -86,6 +86,12 @@ final class FleetFixture implements AutoCloseable {
     return out;
   }
 
+  /** Stops {@code g} as SIGTERM would (its workspaces keep running); completes when it has stopped. */
+  io.vertx.core.Future<Void> stop(Gateway g) {
+    gateways.remove(g);
+    return g.stop(false);
+  }
+
   @Override
   public void close() {
     try {

@@ -16,6 +16,8 @@ public enum GatewayError {
   /** The client hung up before its response: nobody's fault, nothing is sent (499 as in nginx, for metrics). */
   CLIENT_CLOSED(499, "The client closed the connection", "client_closed"),
   REDIS_UNAVAILABLE(503, "The gateway cannot reach its state store", "redis_unavailable"),
+  /** A stopping replica refuses new WebSocket upgrades; the tab retries and lands on another replica. */
+  DRAINING(503, "This gateway is restarting", "draining"),
   INTERNAL(500, "Something went wrong in the gateway", "internal"),
   // security: see io.wsgate.proxy.auth and io.wsgate.proxy.edge
   BAD_REQUEST(400, "The gateway could not understand this request", "bad_request"),

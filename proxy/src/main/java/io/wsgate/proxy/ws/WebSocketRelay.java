@@ -1,6 +1,8 @@
 package io.wsgate.proxy.ws;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -63,6 +65,7 @@ public final class WebSocketRelay {
   private final Function<String, Profile.ActivityPolicy> policies;
   private final Map<WorkspaceId, Set<ServerWebSocket>> open = new ConcurrentHashMap<>();
   private final Meters meters;
+  private volatile boolean draining;
 
   public WebSocketRelay(Vertx vertx, PerEventLoop<WebSocketClient> clients, long connectTimeoutMs, UpstreamFailureListener failures,
                         ActivityTracker activity, Function<String, Profile.ActivityPolicy> policies, Meters meters) {
@@ -76,6 +79,10 @@ public final class WebSocketRelay {
   }
 
   public void relay(HttpServerRequest req, Route route) {
+    if (draining) {
+      ErrorResponses.send(req, GatewayError.DRAINING, "This gateway is restarting. Reconnect in a moment.", 1);
+      return;
+    }
     // The WebSocket client connects to host:port (it ignores a separate server address), so those name the
     // workspace's endpoint and the client's own Host header is passed as a header, unchanged.
     WebSocketConnectOptions options = new WebSocketConnectOptions()
@@ -194,16 +201,37 @@ public final class WebSocketRelay {
   }
 
   /**
-   * Closes every relayed socket with 1001 ("going away") before this gateway stops, so that browser IDEs
-   * reconnect (to another replica, or to this one restarted) instead of reporting an error; at most
-   * {@code grace} for the close handshakes.
+   * Before this gateway stops: refuses new upgrades from now on, and closes every relayed socket with 1001
+   * ("going away"), spread evenly over {@code spread}, so browser IDEs reconnect to the other replicas (or to this
+   * one restarted) a few at a time rather than all in one stampede. Completes when every close handshake is done,
+   * or {@code grace} after the last close was sent.
    */
-  public Future<Void> closeEverything(String reason, Duration grace) {
+  public Future<Void> drain(String reason, Duration spread, Duration grace) {
+    draining = true;
+    List<ServerWebSocket> all = new ArrayList<>();
+    open.values().forEach(all::addAll);
+    open.clear();
     List<Future<Void>> closes = new ArrayList<>();
-    for (WorkspaceId id : List.copyOf(open.keySet())) {
-      closes.add(closeAll(id, reason));
+    for (int i = 0; i < all.size(); i++) {
+      ServerWebSocket ws = all.get(i);
+      long at = all.size() == 1 ? 0 : spread.toMillis() * i / (all.size() - 1);
+      Promise<Void> closed = Promise.promise();
+      closes.add(closed.future());
+      Handler<Long> close = t -> {
+        if (ws.isClosed()) {
+          closed.tryComplete();
+        } else {
+          ws.close((short) 1001, reason).onComplete(ar -> closed.tryComplete());
+        }
+      };
+      if (at == 0) {
+        close.handle(0L);
+      } else {
+        vertx.setTimer(at, close);
+      }
     }
-    return Future.join(closes).timeout(grace.toMillis(), TimeUnit.MILLISECONDS).<Void>mapEmpty().otherwiseEmpty();
+    return Future.join(closes).timeout(spread.plus(grace).toMillis(), TimeUnit.MILLISECONDS).<Void>mapEmpty()
+        .otherwiseEmpty();
   }
 
   /** Open relayed sockets of {@code id} on this replica. */

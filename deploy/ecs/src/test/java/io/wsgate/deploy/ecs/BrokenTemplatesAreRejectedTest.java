@@ -111,6 +111,15 @@ class BrokenTemplatesAreRejectedTest {
   }
 
   @Test
+  void stopTimeoutShorterThanTheDrainWindow() {
+    Template broken = Template.parse("wsgate.yaml", wsgateYaml.replace(
+        "            - { Name: WSGATE_PROVIDER, Value: ecs }",
+        "            - { Name: WSGATE_PROVIDER, Value: ecs }\n            - { Name: WSGATE_DRAIN_WINDOW, Value: 110s }"));
+    assertThat(WsgateWiring.check(broken)).singleElement().asString()
+        .contains("StopTimeout 120s is shorter than WSGATE_DRAIN_WINDOW (110s) plus 15s");
+  }
+
+  @Test
   void shortDeregistrationDelay() {
     Template broken = Template.parse("wsgate.yaml", wsgateYaml.replace("Value: \"600\"", "Value: \"30\""));
     assertThat(WsgateWiring.check(broken)).singleElement().asString()

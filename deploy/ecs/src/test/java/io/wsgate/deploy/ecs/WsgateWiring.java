@@ -1,8 +1,10 @@
 package io.wsgate.deploy.ecs;
 
+import io.wsgate.config.ConfigLoader;
 import io.wsgate.config.ProfileSetting;
 import io.wsgate.config.Setting;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,6 +103,9 @@ final class WsgateWiring {
   private record Gateway(Template t, String td, Map<String, Object> container, Map<String, Object> env,
                          String where, List<String> problems) {
 
+    /** What a stopping gateway needs after its drain window: the last close handshakes (5 s) and the rest. */
+    static final Duration STOP_MARGIN = Duration.ofSeconds(15);
+
     void check(List<String> profiles) {
       for (String required : new TreeSet<>(REQUIRED_ON_ECS)) {
         if (!env.containsKey(required)) {
@@ -131,8 +136,15 @@ final class WsgateWiring {
       if (!containerPorts(container).contains(port)) {
         problems.add(where + ": " + Setting.PORT.env() + "=" + port + " but the container maps " + containerPorts(container));
       }
+      Duration drain = ConfigLoader.parseDuration(String.valueOf(
+          env.getOrDefault(Setting.DRAIN_WINDOW.env(), Setting.DRAIN_WINDOW.defaultValue())));
+      Duration needed = drain.plus(STOP_MARGIN);
       if (container.get("StopTimeout") == null) {
         problems.add(where + ": no StopTimeout (open WebSockets need time to drain)");
+      } else if (Duration.ofSeconds(intValue(container.get("StopTimeout"))).compareTo(needed) < 0) {
+        problems.add(where + ": StopTimeout " + container.get("StopTimeout") + "s is shorter than "
+            + Setting.DRAIN_WINDOW.env() + " (" + drain.toSeconds() + "s) plus " + STOP_MARGIN.toSeconds()
+            + "s for the last close handshakes and the shutdown (expected: >= " + needed.toSeconds() + ")");
       }
       Object health = map(container.get("HealthCheck")).get("Command");
       if (!String.valueOf(health).contains("/healthz")) {
