@@ -89,7 +89,7 @@ public final class FleetControl {
           (reconcile ? reconciler.runOnce(now, fence) : Future.<Reconciler.Result>succeededFuture(null))
               .map(c -> new Tick(true, p, r, c))));
     }).onFailure(err -> {
-      if (redis.isDown()) {
+      if (redis.inOutage()) {
         log.debug("control tick failed: {}", err.toString()); // the outage itself is logged once
       } else {
         log.warn("control tick failed: {}", err.toString());

@@ -5,37 +5,66 @@ import io.wsgate.time.Stopwatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Whether this replica reaches Redis, learned from the commands it sends, so an outage is logged once when it begins
- * (WARN) and once when it ends (INFO, with its length and how many commands failed meanwhile), never once per failed
- * command or per second. A Redis error reply (OOM, a script error) is an answer, not an outage.
+ * Whether this replica reaches Redis, and whether Redis accepts its writes, learned from the commands it sends. Each
+ * outage is logged once when it begins (WARN) and once when it ends (INFO, with its length and how many commands
+ * failed meanwhile), never once per failed command or per second. Two kinds: Redis does not answer (down, paused,
+ * slower than the Redis timeout), or it answers but refuses writes ({@code OOM} at {@code maxmemory}, {@code READONLY}
+ * after a failover left us on a replica, {@code MISCONF}). Any other error reply is an answer, not an outage.
  */
 public final class RedisReachability {
 
   private static final Logger log = LoggerFactory.getLogger(RedisReachability.class);
+  /** Commands that never write; every other command (scripts included) counts as a write. */
+  private static final Set<String> READS = Set.of("GET", "MGET", "HGET", "HMGET", "HGETALL", "SMEMBERS", "SISMEMBER",
+      "SCARD", "ZRANGE", "ZRANGEBYSCORE", "ZSCORE", "ZCARD", "EXISTS", "TTL", "PTTL", "PING", "INFO", "SCAN", "TIME");
 
   private final AtomicReference<Stopwatch> downSince = new AtomicReference<>();
   private final AtomicLong failedWhileDown = new AtomicLong();
+  private final AtomicReference<Stopwatch> refusingSince = new AtomicReference<>();
+  private final AtomicLong refusedWrites = new AtomicLong();
 
   /** Whether the last command sent got no answer (and none has been answered since). */
   public boolean isDown() {
     return downSince.get() != null;
   }
 
-  void answered() {
+  /** Whether a failure now is explained by an outage already logged (down, or refusing writes). */
+  public boolean inOutage() {
+    return downSince.get() != null || refusingSince.get() != null;
+  }
+
+  static boolean isWrite(String command) {
+    return !READS.contains(command.toUpperCase(java.util.Locale.ROOT));
+  }
+
+  void answered(boolean write) {
     Stopwatch since = downSince.get();
     if (since != null && downSince.compareAndSet(since, null)) {
       log.info("redis is reachable again after {} s; {} command(s) failed meanwhile (activity marks were kept and "
           + "are written now)", since.elapsedMillis() / 1000, failedWhileDown.getAndSet(0));
     }
+    Stopwatch refusing = refusingSince.get();
+    if (write && refusing != null && refusingSince.compareAndSet(refusing, null)) {
+      log.info("redis accepts writes again after {} s; {} write(s) were refused meanwhile (activity marks were kept "
+          + "and are written now)", refusing.elapsedMillis() / 1000, refusedWrites.getAndSet(0));
+    }
   }
 
   void failed(Throwable err) {
-    if (err instanceof ErrorType) {
-      answered(); // Redis answered, with an error: reachable
+    if (err instanceof ErrorType reply) {
+      answered(false); // Redis answered, with an error: reachable
+      if (refusesWrites(reply)) {
+        refusedWrites.incrementAndGet();
+        if (refusingSince.compareAndSet(null, Stopwatch.start())) {
+          log.warn("redis refuses writes ({}): running workspaces are served from the route cache, activity is kept "
+              + "in memory, new launches and sign-ins are refused until it accepts writes again", reply.getMessage());
+        }
+      }
       return;
     }
     failedWhileDown.incrementAndGet();
@@ -43,5 +72,10 @@ public final class RedisReachability {
       log.warn("redis is unreachable ({}): running workspaces are served from the route cache, activity is kept in "
           + "memory, new launches and sign-ins are refused until it is back", err.toString());
     }
+  }
+
+  private static boolean refusesWrites(ErrorType reply) {
+    String m = String.valueOf(reply.getMessage());
+    return m.startsWith("OOM") || m.startsWith("READONLY") || m.startsWith("MISCONF");
   }
 }

@@ -116,8 +116,9 @@ public final class RedisStore {
     if (closed) {
       return Future.failedFuture(CLOSED);
     }
-    return meters.redisCommand(request.command().toString(),
-        observed(redis.send(request).timeout(timeoutMs, TimeUnit.MILLISECONDS)));
+    String command = request.command().toString();
+    return meters.redisCommand(command, observed(RedisReachability.isWrite(command),
+        redis.send(request).timeout(timeoutMs, TimeUnit.MILLISECONDS)));
   }
 
   /** Whether Redis answers this replica, from the commands it sent; logs an outage's start and end once each. */
@@ -125,10 +126,10 @@ public final class RedisStore {
     return reachability;
   }
 
-  private <T> Future<T> observed(Future<T> reply) {
+  private <T> Future<T> observed(boolean write, Future<T> reply) {
     return reply.onComplete(ar -> {
       if (ar.succeeded()) {
-        reachability.answered();
+        reachability.answered(write);
       } else if (!closed) {
         reachability.failed(ar.cause());
       }
@@ -264,7 +265,8 @@ public final class RedisStore {
     if (closed) {
       return Future.failedFuture(CLOSED);
     }
-    return observed(redis.batch(requests).timeout(timeoutMs, TimeUnit.MILLISECONDS));
+    boolean write = requests.stream().anyMatch(r -> RedisReachability.isWrite(r.command().toString()));
+    return observed(write, redis.batch(requests).timeout(timeoutMs, TimeUnit.MILLISECONDS));
   }
 
   /** A hash reply as a map, whichever RESP version the server speaks. */

@@ -218,7 +218,7 @@ public final class Gateway {
 
   /** Logs a failure at WARN, or at DEBUG while Redis is down (the outage itself is logged once). */
   private void failure(String what, Throwable err) {
-    if (store.reachability().isDown()) {
+    if (store.reachability().inOutage()) {
       log.debug("{}: {}", what, err.toString());
     } else {
       log.warn("{}: {}", what, err.toString());

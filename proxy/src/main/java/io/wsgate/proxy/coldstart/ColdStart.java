@@ -38,6 +38,10 @@ public final class ColdStart {
   /** How long a browser navigation waits for a launch before it gets the waiting page. */
   static final long NAVIGATION_WAIT_MS = 1_500;
 
+  /** What a student is told while Redis is down or refuses writes. */
+  static final String STATE_STORE_DOWN = "The gateway cannot start or find workspaces right now (it cannot reach its "
+      + "state store). Workspaces that are open keep working. Try again in a few seconds.";
+
   private final GatewayConfig config;
   private final Launcher launcher;
   private final RouteCache routes;
@@ -66,13 +70,12 @@ public final class ColdStart {
     onContext(ctx, launcher.health().dropSettled(id).compose(v -> routes.load(id))).onComplete(ar -> {
       if (ar.failed()) {
         req.resume();
-        if (store.reachability().isDown()) {
+        if (store.reachability().inOutage()) {
           log.debug("workspace {}: redis lookup failed: {}", id, ar.cause().toString()); // the outage is logged once
         } else {
           log.warn("workspace {}: redis lookup failed: {}", id, ar.cause().toString());
         }
-        refuse(req, GatewayError.REDIS_UNAVAILABLE, "The gateway cannot start or find workspaces right now (it cannot "
-            + "reach its state store). Workspaces that are open keep working. Try again in a few seconds.", 5);
+        refuse(req, GatewayError.REDIS_UNAVAILABLE, STATE_STORE_DOWN, 5);
         return;
       }
       if (ar.result() != null) {
@@ -107,9 +110,10 @@ public final class ColdStart {
       if (permit.failed()) {
         req.resume();
         if (!LaunchGuard.answer(req, permit.cause())) {
-          log.warn("workspace {}: launch admission failed: {}", id, permit.cause().toString());
-          ErrorResponses.send(req, GatewayError.REDIS_UNAVAILABLE,
-              "The gateway cannot reach its state store right now. Try again in a few seconds.", 5);
+          if (!store.reachability().inOutage()) {
+            log.warn("workspace {}: launch admission failed: {}", id, permit.cause().toString());
+          }
+          ErrorResponses.send(req, GatewayError.REDIS_UNAVAILABLE, STATE_STORE_DOWN, 5);
         }
         return;
       }
@@ -149,9 +153,12 @@ public final class ColdStart {
         return;
       }
       GatewayError kind = err instanceof LaunchException ? GatewayError.LAUNCH_FAILED
-          : err instanceof CapacityException ? GatewayError.AT_CAPACITY : GatewayError.STILL_STARTING;
+          : err instanceof CapacityException ? GatewayError.AT_CAPACITY
+          : store.reachability().inOutage() ? GatewayError.REDIS_UNAVAILABLE : GatewayError.STILL_STARTING;
       meters.heldFinished(heldSince, kind.tag());
-      if (err instanceof LaunchException le) {
+      if (kind == GatewayError.REDIS_UNAVAILABLE) {
+        refuse(req, kind, STATE_STORE_DOWN, 5);
+      } else if (err instanceof LaunchException le) {
         refuse(req, kind, le.getMessage(), le.retryAfterSeconds());
       } else if (err instanceof CapacityException ce) {
         refuse(req, kind, ce.getMessage(), ce.retryAfterSeconds());
