@@ -16,7 +16,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * After a gateway restart: takes back the workspaces the provider still runs. One whose route is in Redis is
+ * After a gateway restart, and each time Redis comes back after a loss: takes back the workspaces the provider still
+ * runs. One whose route is in Redis is
  * watched again; one Redis knows nothing about (Redis lost its data) is routed again if it answers. Anything
  * else, a launch under way on another replica included, is left alone here: the leader's reconcile stops what
  * is truly orphaned, so a restart neither leaks nor forgets workspaces and never stops another's launch.

@@ -28,6 +28,7 @@ public final class RouteEvents {
   private final Redis redis;
   private final List<Consumer<RouteEvent>> listeners = new CopyOnWriteArrayList<>();
   private boolean warnedSinceLost;
+  private final List<Runnable> restoredListeners = new CopyOnWriteArrayList<>();
   private final List<Runnable> resyncListeners = new CopyOnWriteArrayList<>();
   private volatile RedisConnection connection;
   private volatile boolean closed;
@@ -44,6 +45,14 @@ public final class RouteEvents {
 
   public void onResync(Runnable listener) {
     resyncListeners.add(listener);
+  }
+
+  /**
+   * {@code listener} runs each time the subscription is restored after a loss: Redis is back, and may have come back
+   * empty (restarted without persistence, or failed over to a replica that missed writes).
+   */
+  public void onRestored(Runnable listener) {
+    restoredListeners.add(listener);
   }
 
   /** Subscribes; completes once the first subscription is active. */
@@ -81,6 +90,7 @@ public final class RouteEvents {
         log.info("redis event subscription restored");
         warnedSinceLost = false;
         resyncListeners.forEach(Runnable::run);
+        restoredListeners.forEach(Runnable::run);
       }).onFailure(err -> {
         if (warnedSinceLost) {
           log.debug("redis event subscription: {} (retrying in {} ms)", err.getMessage(), backoffMs);

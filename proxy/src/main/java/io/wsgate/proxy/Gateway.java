@@ -133,9 +133,12 @@ public final class Gateway {
     HttpClient probeClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
     Launcher launcher = new Launcher(vertx, config, store, provider, probeClient, events, clock, meters);
     Gateway gateway = new Gateway(vertx, config, events, provider, launcher, store, meters, clock);
+    Adoption adoption = new Adoption(config, store, provider, launcher);
+    // Redis back after a loss, perhaps empty: route again what the provider runs, before reconcile calls it orphaned
+    events.onRestored(() -> adoption.adopt().onFailure(err -> log.warn("adoption after redis came back: {}", err.toString())));
     return events.start()
         .compose(v -> provider.verify())
-        .compose(v -> new Adoption(config, store, provider, launcher).adopt())
+        .compose(v -> adoption.adopt())
         .compose(v -> gateway.deploy(clock))
         .compose(v -> gateway.startControl(probeClient, clock))
         .compose(v -> gateway.deployAdmin(clock))
