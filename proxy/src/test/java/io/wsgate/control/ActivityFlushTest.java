@@ -42,6 +42,9 @@ class ActivityFlushTest extends FleetTest {
       sockets.add(connect(f, g, "act" + i, client));
     }
     g.activity().flush().await(); // the launches' own marks
+    // each launch gives its launch slots back after it finished, one ZREM after the other: wait for the last
+    io.wsgate.testing.Eventually.await(f.vertx, java.time.Duration.ofSeconds(60), "launch slots released", () ->
+        g.store().send(Request.cmd(Command.ZCARD).arg("wsgate:launching:all")).await().toLong() == 0);
     AtomicInteger echoed = new AtomicInteger();
     io.vertx.core.Promise<Void> allEchoed = io.vertx.core.Promise.promise();
     sockets.forEach(ws -> ws.handler(b -> {
