@@ -23,7 +23,8 @@ import java.util.Map;
 
 /**
  * Gateways whose workspaces are in-process backends, with a clock the test moves and a control loop and
- * activity flush that run only when the test says so.
+ * activity flush that run only when the test says so (and no periodic fleet sampling, whose Redis reads would
+ * land in the tests that count Redis commands).
  */
 final class FleetFixture implements AutoCloseable {
 
@@ -43,6 +44,7 @@ final class FleetFixture implements AutoCloseable {
 
   GatewayConfig config(String... settings) {
     List<String> all = new ArrayList<>(List.of("WSGATE_CONTROL_INTERVAL", "1h", "WSGATE_ACTIVITY_FLUSH_INTERVAL", "1h",
+        "WSGATE_METRICS_SAMPLE_INTERVAL", "1h",
         "WSGATE_RECONCILE_INTERVAL", "1ms", "WSGATE_PROFILE_DEMO_READINESS_PATH", "/healthz"));
     all.addAll(List.of(settings));
     return TestConfigs.of(tmp, all.toArray(String[]::new));

@@ -8,12 +8,9 @@ import io.wsgate.provider.ProvisionedWorkspace;
 import io.wsgate.testing.TestConfigs;
 import io.wsgate.workspace.Route;
 import io.wsgate.workspace.WorkspaceId;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -26,20 +23,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * WebSockets, and it serves again when it resumes.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class BusyWorkspaceTest {
+class BusyWorkspaceTest extends ProcessGatewayTest {
 
-  @TempDir
-  Path tmp;
-  ProcessGateways env;
-
-  @AfterEach
-  void stop() {
-    env.close();
-  }
 
   @Test
   void stalledWorkspaceKeepsItsRouteAndSockets() throws Exception {
-    env = new ProcessGateways(tmp);
     Gateway gw = env.start(TestConfigs.backendProcess(tmp, "", "WSGATE_UNHEALTHY_WINDOW", "2s",
         "WSGATE_UPSTREAM_RESPONSE_TIMEOUT", "1s"));
     Http http = env.http(gw);

@@ -2,13 +2,10 @@ package io.wsgate.proxy;
 
 import io.vertx.core.json.JsonObject;
 import io.wsgate.testing.TestConfigs;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -21,23 +18,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * never answers fails once the launch timeout has passed (not at once, and not never).
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class ClockSkewLaunchTest {
+class ClockSkewLaunchTest extends ProcessGatewayTest {
 
   private static final long TEN_YEARS_DAYS = 3653;
 
-  @TempDir
-  Path tmp;
-  ProcessGateways env;
-
-  @AfterEach
-  void stop() {
-    env.close();
-  }
 
   @ParameterizedTest(name = "calendar clock {0} days from the real date")
   @ValueSource(longs = {-TEN_YEARS_DAYS, TEN_YEARS_DAYS})
   void coldLaunchIsServed(long skewDays) throws Exception {
-    env = new ProcessGateways(tmp);
     Gateway gw = env.start(TestConfigs.backendProcess(tmp, "--ready-after 500"), skewed(skewDays));
 
     Http.Response r = env.http(gw).get("ws-skewed.localhost", "/echo").await(120, TimeUnit.SECONDS);
@@ -50,7 +38,6 @@ class ClockSkewLaunchTest {
   @ParameterizedTest(name = "calendar clock {0} days from the real date")
   @ValueSource(longs = {-TEN_YEARS_DAYS, TEN_YEARS_DAYS})
   void workspaceThatNeverAnswersFailsAfterTheLaunchTimeout(long skewDays) throws Exception {
-    env = new ProcessGateways(tmp);
     Duration launchTimeout = Duration.ofSeconds(3);
     Gateway gw = env.start(TestConfigs.backendProcess(tmp, "--ready-after 600000",
         "WSGATE_LAUNCH_TIMEOUT", "3s", "WSGATE_HOLD_TIMEOUT", "30s"), skewed(skewDays));

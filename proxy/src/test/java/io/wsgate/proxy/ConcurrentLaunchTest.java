@@ -3,12 +3,9 @@ package io.wsgate.proxy;
 import io.vertx.core.Future;
 import io.wsgate.config.GatewayConfig;
 import io.wsgate.testing.TestConfigs;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -17,20 +14,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Many first requests at once, on one gateway or on two sharing a Redis, start exactly one workspace. */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
-class ConcurrentLaunchTest {
+class ConcurrentLaunchTest extends ProcessGatewayTest {
 
-  @TempDir
-  Path tmp;
-  ProcessGateways env;
-
-  @AfterEach
-  void stop() {
-    env.close();
-  }
 
   @Test
   void fiftyConcurrentFirstRequestsLaunchOnce() throws Exception {
-    env = new ProcessGateways(tmp);
     Gateway gw = env.start(TestConfigs.backendProcess(tmp, ""));
     Http http = env.http(gw);
     List<Future<Http.Response>> all = new ArrayList<>();
@@ -45,7 +33,6 @@ class ConcurrentLaunchTest {
 
   @Test
   void twoGatewaysSharingRedisLaunchOnce() throws Exception {
-    env = new ProcessGateways(tmp);
     GatewayConfig a = TestConfigs.backendProcess(tmp, "", "WSGATE_STATE_DIR", tmp.resolve("state-a").toString());
     GatewayConfig b = TestConfigs.backendProcess(tmp, "", "WSGATE_STATE_DIR", tmp.resolve("state-b").toString());
     Gateway gwA = env.start(a);

@@ -3,12 +3,9 @@ package io.wsgate.proxy;
 import io.vertx.core.json.JsonObject;
 import io.wsgate.testing.Eventually;
 import io.wsgate.testing.TestConfigs;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -19,20 +16,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * unhealthy window (or its process exits) the next request launches it afresh.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class DeadUpstreamTest {
+class DeadUpstreamTest extends ProcessGatewayTest {
 
-  @TempDir
-  Path tmp;
-  ProcessGateways env;
-
-  @AfterEach
-  void stop() {
-    env.close();
-  }
 
   @Test
   void refusedConnectionGives502ThenRelaunch() throws Exception {
-    env = new ProcessGateways(tmp);
     Gateway gw = env.start(TestConfigs.backendProcess(tmp, "", "WSGATE_UNHEALTHY_WINDOW", "2s"));
     Http http = env.http(gw);
     assertThat(http.get("ws-dies.localhost", "/echo").await(120, TimeUnit.SECONDS).status()).isEqualTo(200);
@@ -57,7 +45,6 @@ class DeadUpstreamTest {
 
   @Test
   void processThatExitsIsNoLongerRouted() throws Exception {
-    env = new ProcessGateways(tmp);
     Gateway gw = env.start(TestConfigs.backendProcess(tmp, ""));
     Http http = env.http(gw);
     assertThat(http.get("ws-exits.localhost", "/echo").await(120, TimeUnit.SECONDS).status()).isEqualTo(200);

@@ -4,32 +4,20 @@ import io.vertx.core.json.JsonObject;
 import io.wsgate.config.GatewayConfig;
 import io.wsgate.testing.TestConfigs;
 import io.wsgate.workspace.WorkspaceId;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The first request for a stopped workspace launches it as a real process, and the browser gets it. */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class FirstRequestLaunchTest {
+class FirstRequestLaunchTest extends ProcessGatewayTest {
 
-  @TempDir
-  Path tmp;
-  ProcessGateways env;
-
-  @AfterEach
-  void stop() {
-    env.close();
-  }
 
   @Test
   void browserWaitsThenGetsTheWorkspace() throws Exception {
-    env = new ProcessGateways(tmp);
     GatewayConfig config = TestConfigs.backendProcess(tmp, "--ready-after 4000");
     Gateway gw = env.start(config);
     Http http = env.http(gw);
@@ -53,7 +41,6 @@ class FirstRequestLaunchTest {
 
   @Test
   void apiRequestIsHeldUntilReady() throws Exception {
-    env = new ProcessGateways(tmp);
     Gateway gw = env.start(TestConfigs.backendProcess(tmp, ""));
     Http.Response r = env.http(gw).get("ws-held.localhost", "/echo").await(120, TimeUnit.SECONDS);
     assertThat(r.status()).isEqualTo(200);
@@ -63,7 +50,6 @@ class FirstRequestLaunchTest {
 
   @Test
   void requestHeldLongerThanHoldTimeoutGets503WithRetryAfter() throws Exception {
-    env = new ProcessGateways(tmp);
     // the process never answers its readiness path, so the launch outlasts the 500 ms hold
     Gateway gw = env.start(TestConfigs.backendProcess(tmp, "", "WSGATE_HOLD_TIMEOUT", "500ms",
         "WSGATE_PROFILE_TEST_READINESS_PATH", "/slow?ms=600000", "WSGATE_LAUNCH_TIMEOUT", "20s"));

@@ -2,32 +2,20 @@ package io.wsgate.proxy;
 
 import io.vertx.core.json.JsonObject;
 import io.wsgate.testing.TestConfigs;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A workspace that cannot start gives its reason, and is not relaunched in a tight loop. */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class LaunchFailureTest {
+class LaunchFailureTest extends ProcessGatewayTest {
 
-  @TempDir
-  Path tmp;
-  ProcessGateways env;
-
-  @AfterEach
-  void stop() {
-    env.close();
-  }
 
   @Test
   void failureShowsReasonAndBacksOff() throws Exception {
-    env = new ProcessGateways(tmp);
     Gateway gw = env.start(TestConfigs.backendProcess(tmp, "--exit 3", "WSGATE_LAUNCH_RETRY_BACKOFF", "10m"));
     Http http = env.http(gw);
 
@@ -51,7 +39,6 @@ class LaunchFailureTest {
 
   @Test
   void browserGetsTheReasonWhenTheLaunchFailsQuickly() throws Exception {
-    env = new ProcessGateways(tmp);
     Gateway gw = env.start(TestConfigs.backendProcess(tmp, "--exit 4"));
     Http.Response page = env.http(gw).get("ws-brokenpage.localhost", "/", "accept", "text/html")
         .await(120, TimeUnit.SECONDS);
@@ -67,7 +54,6 @@ class LaunchFailureTest {
 
   @Test
   void waitingPageStatusReportsATimedOutLaunch() throws Exception {
-    env = new ProcessGateways(tmp);
     Gateway gw = env.start(TestConfigs.backendProcess(tmp, "--ready-after 600000", "WSGATE_LAUNCH_TIMEOUT", "3s"));
     Http http = env.http(gw);
     Http.Response page = http.get("ws-neverready.localhost", "/", "accept", "text/html").await();

@@ -14,10 +14,8 @@ import io.wsgate.testing.TestConfigs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,20 +29,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * when it ends, not once per failed flush, tick or request.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class RedisOutageTest {
+class RedisOutageTest extends ProcessGatewayTest {
 
   private static final long PAUSE_MS = 6_000;
 
-  @TempDir
-  Path tmp;
-  ProcessGateways env;
   final ListAppender<ILoggingEvent> logs = new ListAppender<>();
   final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
 
   @AfterEach
-  void stop() {
+  void detachLog() {
     root.detachAppender(logs);
-    env.close();
   }
 
   @Test
@@ -98,7 +92,6 @@ class RedisOutageTest {
 
   /** A gateway whose workspace "open" runs, with the log captured from here on. */
   private Gateway openWorkspace() throws Exception {
-    env = new ProcessGateways(tmp);
     Gateway gw = env.start(TestConfigs.backendProcess(tmp, "", "WSGATE_REDIS_TIMEOUT", "1s",
         "WSGATE_CONTROL_INTERVAL", "1s"));
     assertThat(env.http(gw).get("ws-open.localhost", "/echo").await(120, TimeUnit.SECONDS).status()).isEqualTo(200);

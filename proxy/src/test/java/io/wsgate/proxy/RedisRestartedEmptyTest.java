@@ -4,12 +4,9 @@ import io.wsgate.provider.ProvisionedWorkspace;
 import io.wsgate.testing.Eventually;
 import io.wsgate.testing.TestConfigs;
 import io.wsgate.workspace.WorkspaceId;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -22,20 +19,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * second time on the same data directory, and reconcile finds no orphan.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class RedisRestartedEmptyTest {
+class RedisRestartedEmptyTest extends ProcessGatewayTest {
 
-  @TempDir
-  Path tmp;
-  ProcessGateways env;
-
-  @AfterEach
-  void stop() {
-    env.close();
-  }
 
   @Test
   void runningWorkspacesAreNeverLaunchedTwice() throws Exception {
-    env = new ProcessGateways(tmp);
     Gateway gw = env.start(TestConfigs.backendProcess(tmp, "", "WSGATE_RECONCILE_INTERVAL", "1ms"));
     Http http = env.http(gw);
     for (String id : List.of("a", "c")) {

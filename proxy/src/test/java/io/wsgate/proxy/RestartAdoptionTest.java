@@ -4,32 +4,20 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.wsgate.config.GatewayConfig;
 import io.wsgate.testing.TestConfigs;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A gateway that dies and comes back neither leaks nor forgets the workspace processes it started. */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class RestartAdoptionTest {
+class RestartAdoptionTest extends ProcessGatewayTest {
 
-  @TempDir
-  Path tmp;
-  ProcessGateways env;
-
-  @AfterEach
-  void stop() {
-    env.close();
-  }
 
   @Test
   void restartedGatewayKeepsServingTheSameProcess() throws Exception {
-    env = new ProcessGateways(tmp);
     GatewayConfig config = TestConfigs.backendProcess(tmp, "");
     Gateway first = env.start(config);
     assertThat(env.http(first).get("ws-kept.localhost", "/echo").await(120, TimeUnit.SECONDS).status()).isEqualTo(200);
@@ -43,7 +31,6 @@ class RestartAdoptionTest {
 
   @Test
   void restartWithEmptyRedisAdoptsRunningProcesses() throws Exception {
-    env = new ProcessGateways(tmp);
     GatewayConfig config = TestConfigs.backendProcess(tmp, "");
     Gateway first = env.start(config);
     assertThat(env.http(first).get("ws-amnesia.localhost", "/echo").await(120, TimeUnit.SECONDS).status())
