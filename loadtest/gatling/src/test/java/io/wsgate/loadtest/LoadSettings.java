@@ -28,7 +28,8 @@ import java.util.Properties;
  * @param gateway the gateway's workspace port, e.g. {@code http://127.0.0.1:8080} ({@code -Dgateway})
  * @param domain  the gateway's base domain ({@code -Ddomain}, {@code localhost})
  */
-public record LoadSettings(int users, Duration duration, Duration ramp, Duration think, URI gateway, String domain) {
+public record LoadSettings(int users, Duration duration, Duration ramp, Duration think, URI gateway, String domain,
+                           String prefix) {
 
   /** Workspace ids are {@code load-1}, {@code load-2}, ...: apart from ids people use, easy to spot in Redis. */
   public static final String WORKSPACE_PREFIX = "load-";
@@ -55,6 +56,10 @@ public record LoadSettings(int users, Duration duration, Duration ramp, Duration
     Duration think = parseDuration("think", props.getProperty("think", "1s"), problems);
     URI gateway = parseGateway(props.getProperty("gateway", "http://127.0.0.1:8080"), problems);
     String domain = parseDomain(props.getProperty("domain", "localhost"), problems);
+    String prefix = props.getProperty("prefix", WORKSPACE_PREFIX);
+    if (!prefix.matches("[a-z][a-z0-9-]{0,19}")) {
+      problems.add("prefix: '" + prefix + "' (expected: a lower-case letter, then up to 19 letters, digits or '-')");
+    }
     if (duration != null && (duration.isZero() || duration.compareTo(MAX_DURATION) > 0)) {
       problems.add("duration: " + duration + " (expected: > 0 and at most " + MAX_DURATION + ")");
     }
@@ -67,12 +72,12 @@ public record LoadSettings(int users, Duration duration, Duration ramp, Duration
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("load test settings:\n  " + String.join("\n  ", problems));
     }
-    return new LoadSettings(users, duration, ramp, think, gateway, domain);
+    return new LoadSettings(users, duration, ramp, think, gateway, domain, prefix);
   }
 
-  /** The workspace id of student {@code n}, e.g. {@code load-3}. */
+  /** The workspace id of student {@code n}, e.g. {@code load-3} ({@code -Dprefix} changes {@code load-}). */
   public String workspace(int n) {
-    return WORKSPACE_PREFIX + n;
+    return prefix + n;
   }
 
   /** Host and port of student {@code n}'s workspace, as in the {@code Host} header: {@code ws-load-3.localhost:8080}. */

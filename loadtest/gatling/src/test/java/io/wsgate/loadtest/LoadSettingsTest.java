@@ -35,6 +35,16 @@ class LoadSettingsTest {
   }
 
   @Test
+  void aPrefixGivesARunWorkspacesOfItsOwn() {
+    LoadSettings settings = LoadSettings.from(props("prefix", "soak2-"));
+
+    assertThat(settings.workspace(3)).isEqualTo("soak2-3");
+    assertThat(settings.authority(3)).isEqualTo("ws-soak2-3.localhost:8080");
+    assertThatIllegalArgumentException().isThrownBy(() -> LoadSettings.from(props("prefix", "Bad.Prefix")))
+        .withMessageContaining("prefix: 'Bad.Prefix'");
+  }
+
+  @Test
   void durationsTakeUnits() {
     LoadSettings settings = LoadSettings.from(props("duration", "2m", "ramp", "0", "think", "250ms"));
 
