@@ -5,12 +5,17 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.http.WebSocketFrameType;
 import io.wsgate.provider.ProvisionedWorkspace;
+import io.wsgate.testing.Eventually;
 import io.wsgate.testing.TestConfigs;
 import io.wsgate.workspace.Route;
 import io.wsgate.workspace.WorkspaceId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -71,8 +76,22 @@ class BusyWorkspaceTest extends ProcessGatewayTest {
     return ws;
   }
 
-  private static void signal(String name, long pid) throws Exception {
+  /** Sends SIGSTOP or SIGCONT and waits until the kernel shows the process stopped, or no longer stopped. */
+  private void signal(String name, long pid) throws Exception {
     Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
     assertThat(kill.waitFor()).as("kill -%s %s", name, pid).isZero();
+    boolean stop = name.equals("STOP");
+    Eventually.await(env.vertx, Duration.ofSeconds(30), "process " + pid + (stop ? " stopped" : " running"),
+        () -> stop == stateOf(pid).startsWith("T"));
+  }
+
+  /** The process state letter and what follows it in {@code /proc/<pid>/stat} (T: stopped by a signal). */
+  private static String stateOf(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      return stat.substring(stat.lastIndexOf(')') + 2);
+    } catch (IOException e) {
+      return "gone";
+    }
   }
 }
