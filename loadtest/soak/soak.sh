@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
 # A bounded soak of wsgate on this machine, on loopback only, run on demand (never by CI):
 #
-#   loadtest/soak/soak.sh            # 30 minutes: 3 rounds of 10 min
-#   SOAK_MINUTES=6 loadtest/soak/soak.sh
+#   loadtest/soak/soak.sh                  # 30 minutes: 3 rounds of 10 min, 20 students a round
+#   SOAK_MINUTES=6 SOAK_USERS=5 loadtest/soak/soak.sh
 #
 # It starts its own Redis (the redis-server the build already downloaded, in memory) and the gateway jar (local
 # provider, demo workspaces, auth off, a 1-minute idle timeout), then runs the Gatling browsing-and-typing simulation
 # in rounds, each round with workspaces of its own, so workspaces keep launching and being stopped for idleness.
-# In the second round Redis is killed and restarted empty; in the third the gateway is stopped (SIGTERM, workspaces
-# left running) and started again. Between rounds and at the end it records the gateway's heap after a full GC,
-# its file descriptors and threads, Redis's memory, and counts duplicate workspaces (two processes for one id) and
-# orphans (a workspace process no route refers to). Everything it starts is stopped on exit; its files stay in
-# the printed directory.
+# Halfway through the second round Redis is killed and restarted empty; halfway through the third the gateway is
+# stopped (SIGTERM, workspaces left running) and started again. At the start and after each round it records the
+# gateway's heap after a full GC, its file descriptors and threads, Redis's memory, and counts duplicate workspaces
+# (two processes for one id) and orphans (a workspace process that no running route refers to). Everything it
+# starts is stopped on exit; its files stay in the directory it prints.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -22,11 +22,11 @@ ADMIN_PORT=${SOAK_ADMIN_PORT:-19090}
 REDIS_PORT=${SOAK_REDIS_PORT:-16379}
 ROUNDS=3
 ROUND_S=$(( MINUTES * 60 / ROUNDS ))
-# each student stays most of a round; arrivals spread over a third of it
+# each student stays two thirds of a round (at most Gatling's 10 min); arrivals spread over the first third
 STAY_S=$(( ROUND_S * 2 / 3 )); RAMP_S=$(( ROUND_S / 3 )); [ "$STAY_S" -le 600 ] || STAY_S=600
 work=$(mktemp -d /tmp/wsgate-soak.XXXXXX)
 report="$work/report.txt"
-echo "soak: ${MINUTES} min in $ROUNDS rounds of ${ROUND_S}s, $USERS students per round; files in $work"
+echo "soak: ${MINUTES} min in $ROUNDS rounds of ${ROUND_S} s, $USERS students a round; files in $work" | tee "$report"
 
 jar=proxy/target/wsgate.jar
 [ -f "$jar" ] || mvn -B -q -DskipTests package
@@ -35,15 +35,30 @@ embedded=$(find "${HOME}/.m2/repository/com/github/codemonstur/embedded-redis" -
 unzip -p "$embedded" redis-server-6.2.6-v5-linux-amd64 > "$work/redis-server"
 chmod +x "$work/redis-server"
 
-redis_pid=""; gw_pid=""
+redis_pid=""
+gw_pid=""
+
+# demo workspace processes of this soak: their environment names its data directory
+workspace_pids() {
+  local env
+  for env in /proc/[0-9]*/environ; do
+    { tr '\0' '\n' < "$env"; } 2>/dev/null | grep -qx "WSGATE_DATA_DIR=$work/data/.*" && basename "$(dirname "$env")"
+  done
+  return 0
+}
+
+workspace_of() {
+  { tr '\0' '\n' < "/proc/$1/environ"; } 2>/dev/null | sed -n 's/^WSGATE_WORKSPACE_ID=//p'
+}
+
 cleanup() {
-  [ -n "$gw_pid" ] && kill "$gw_pid" 2>/dev/null && wait "$gw_pid" 2>/dev/null || true
+  if [ -n "$gw_pid" ]; then kill "$gw_pid" 2>/dev/null || true; wait "$gw_pid" 2>/dev/null || true; fi
   for pid in $(workspace_pids); do kill "$pid" 2>/dev/null || true; done
-  [ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null || true
+  if [ -n "$redis_pid" ]; then kill "$redis_pid" 2>/dev/null || true; fi
 }
 trap cleanup EXIT
 
-redis_cmd() { # one command over RESP, then QUIT so the server closes and the read ends
+redis_cmd() { # one command over RESP, then QUIT so that the server closes and the read ends
   exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT"
   printf '%s\r\nQUIT\r\n' "$*" >&3
   timeout 5 cat <&3 || true
@@ -53,8 +68,12 @@ redis_cmd() { # one command over RESP, then QUIT so the server closes and the re
 start_redis() {
   "$work/redis-server" --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no >> "$work/redis.log" 2>&1 &
   redis_pid=$!
-  for _ in $(seq 100); do redis_cmd PING 2>/dev/null | grep -q PONG && return 0; sleep 0.1; done
-  echo "soak: redis did not start (see $work/redis.log)"; exit 1
+  for _ in $(seq 100); do
+    if (redis_cmd PING 2>/dev/null | grep -q PONG); then return 0; fi
+    sleep 0.1
+  done
+  echo "soak: redis did not start (see $work/redis.log)"
+  exit 1
 }
 
 gateways=0
@@ -68,34 +87,31 @@ start_gateway() {
     java -Xmx512m -jar "$jar" > "$work/gateway-$gateways.log" 2>&1 &
   gw_pid=$!
   for _ in $(seq 600); do
-    curl -fsS "http://127.0.0.1:$ADMIN_PORT/healthz" >/dev/null 2>&1 && return 0
+    if curl -fsS "http://127.0.0.1:$ADMIN_PORT/healthz" > /dev/null 2>&1; then return 0; fi
     kill -0 "$gw_pid" 2>/dev/null || break
     sleep 0.1
   done
-  echo "soak: the gateway did not start (see $work/gateway-$gateways.log)"; exit 1
+  echo "soak: the gateway did not start (see $work/gateway-$gateways.log)"
+  exit 1
 }
 
-# demo workspace processes of this soak: their environment names its data directory
-workspace_pids() {
-  for env in /proc/[0-9]*/environ; do
-    tr '\0' '\n' < "$env" 2>/dev/null | grep -qx "WSGATE_DATA_DIR=$work/data/.*" && basename "$(dirname "$env")"
-  done
-}
-workspace_of() { tr '\0' '\n' < "/proc/$1/environ" 2>/dev/null | sed -n 's/^WSGATE_WORKSPACE_ID=//p'; }
-
-measure() { # label
-  jcmd "$gw_pid" GC.run > /dev/null
-  local heap fds threads rmem ids dups routed orphans
-  heap=$(jcmd "$gw_pid" GC.heap_info | awk '/garbage-first heap/ { for (i = 1; i <= NF; i++) if ($i == "used") print $(i + 1) }')
-  fds=$(ls "/proc/$gw_pid/fd" | wc -l)
-  threads=$(awk '/^Threads:/ { print $2 }' "/proc/$gw_pid/status")
-  rmem=$(redis_cmd INFO memory | tr -d '\r' | sed -n 's/^used_memory_human://p')
-  ids=$(for pid in $(workspace_pids); do workspace_of "$pid"; done | sort)
-  dups=$(printf '%s\n' "$ids" | grep -v '^$' | uniq -d | wc -l)
-  routed=$(curl -fsS "http://127.0.0.1:$ADMIN_PORT/api/workspaces" | tr '{' '\n' | sed -n 's/.*"id":"\([^"]*\)".*"state":"running".*/\1/p' | sort)
-  orphans=$(comm -23 <(printf '%s\n' "$ids" | grep -v '^$' | sort -u) <(printf '%s\n' "$routed" | grep -v '^$') | wc -l)
-  printf '%-22s heap after full GC %8s  fds %5s  threads %4s  redis %8s  workspaces %4s  duplicates %s  orphans %s\n' \
-    "$label" "$heap" "$fds" "$threads" "${rmem:-?}" "$(printf '%s\n' "$ids" | grep -vc '^$')" "$dups" "$orphans" \
+measure() { # label; every figure is best effort, a missing one prints as '?'
+  local label=$1 heap fds threads rmem ids count dups routed orphans
+  jcmd "$gw_pid" GC.run > /dev/null 2>&1 || true
+  heap=$(jcmd "$gw_pid" GC.heap_info 2>/dev/null \
+    | awk '/garbage-first heap/ { for (i = 1; i <= NF; i++) if ($i == "used") print $(i + 1) }' || true)
+  fds=$(ls "/proc/$gw_pid/fd" 2>/dev/null | wc -l || true)
+  threads=$(awk '/^Threads:/ { print $2 }' "/proc/$gw_pid/status" 2>/dev/null || true)
+  rmem=$(redis_cmd INFO memory | tr -d '\r' | sed -n 's/^used_memory_human://p' || true)
+  ids=$(for pid in $(workspace_pids); do workspace_of "$pid"; done | sed '/^$/d' | sort || true)
+  count=$(printf '%s' "$ids" | grep -c . || true)
+  dups=$(printf '%s\n' "$ids" | sed '/^$/d' | uniq -d | wc -l || true)
+  routed=$(curl -fsS "http://127.0.0.1:$ADMIN_PORT/api/workspaces" 2>/dev/null | tr '{' '\n' \
+    | sed -n 's/.*"id":"\([^"]*\)".*"state":"running".*/\1/p' | sort -u || true)
+  orphans=$(comm -23 <(printf '%s\n' "$ids" | sed '/^$/d' | sort -u) <(printf '%s\n' "$routed" | sed '/^$/d') \
+    | wc -l || true)
+  printf '%-16s heap after full GC %8s  fds %5s  threads %4s  redis %8s  workspace processes %4s  duplicates %s  orphans %s\n' \
+    "$label" "${heap:-?}" "${fds:-?}" "${threads:-?}" "${rmem:-?}" "${count:-?}" "${dups:-?}" "${orphans:-?}" \
     | tee -a "$report"
 }
 
@@ -103,10 +119,10 @@ gatling() { # round
   mvn -B -q -pl loadtest/gatling gatling:test -Dgatling.simulationClass=io.wsgate.loadtest.StudentsBrowsingAndTyping \
     -Dusers="$USERS" -Dduration="${STAY_S}s" -Dramp="${RAMP_S}s" -Dprefix="soak$1-" \
     -Dgateway="http://127.0.0.1:$PORT" > "$work/gatling-$1.log" 2>&1 || true
-  local stats
-  stats=$(ls -td loadtest/gatling/target/gatling/*/ | head -n 1)
-  printf 'round %s: %s\n' "$1" "$(grep -o '"numberOfRequests":{[^}]*}' "$stats/js/stats.js" 2>/dev/null | head -n 1 || echo 'no report')" \
-    | tee -a "$report"
+  local counts
+  counts=$(sed -n 's/^> request count *| *\([0-9,]*\) *| *\([0-9,]*\) *| *\([0-9,-]*\).*/\1 requests, \2 ok, \3 failed/p' \
+    "$work/gatling-$1.log" | head -n 1 || true)
+  printf 'round %s: %s\n' "$1" "${counts:-no Gatling summary (see $work/gatling-$1.log)}" | tee -a "$report"
 }
 
 start_redis
@@ -118,16 +134,18 @@ for round in 1 2 3; do
   if [ "$round" = 2 ]; then
     sleep $(( ROUND_S / 2 ))
     echo "round 2: redis killed and restarted empty at $(date +%T)" | tee -a "$report"
-    kill -9 "$redis_pid"; wait "$redis_pid" 2>/dev/null || true
+    kill -9 "$redis_pid"
+    wait "$redis_pid" 2>/dev/null || true
     start_redis
   elif [ "$round" = 3 ]; then
     sleep $(( ROUND_S / 2 ))
     echo "round 3: gateway stopped (SIGTERM) and started again at $(date +%T)" | tee -a "$report"
-    kill "$gw_pid"; wait "$gw_pid" 2>/dev/null || true
+    kill "$gw_pid"
+    wait "$gw_pid" 2>/dev/null || true
     start_gateway
   fi
-  wait "$load"
-  sleep 90 # the round's workspaces go idle (1 min) and the reaper and a reconcile run
+  wait "$load" || true
+  sleep 90 # the round's workspaces go idle (1 min), then the reaper and a reconcile run
   measure "after round $round"
 done
 echo "soak: done; report in $report"
