@@ -75,7 +75,7 @@ public final class Main {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("shutting down");
       try {
-        gateway.stop(config.provider() == GatewayConfig.ProviderKind.LOCAL).await(30, TimeUnit.SECONDS);
+        gateway.stop(config.provider() == GatewayConfig.ProviderKind.LOCAL && config.stopWorkspacesOnExit()).await(30, TimeUnit.SECONDS);
         vertx.close().await(10, TimeUnit.SECONDS);
       } catch (Exception e) {
         log.warn("unclean shutdown: {}", e.toString());

@@ -131,6 +131,7 @@ public final class ConfigLoader {
     Duration cacheTtl = positive(Setting.ROUTE_CACHE_TTL);
     Duration redisTimeout = positive(Setting.REDIS_TIMEOUT);
     Duration stopGrace = positive(Setting.STOP_GRACE);
+    boolean stopWorkspacesOnExit = onOff(Setting.STOP_WORKSPACES_ON_EXIT);
     int eventLoops = intIn(Setting.EVENT_LOOPS, 0, 256);
     Path stateDir = path(Setting.STATE_DIR);
     Path dataDir = path(Setting.DATA_DIR);
@@ -144,7 +145,7 @@ public final class ConfigLoader {
     return new GatewayConfig(listenHost, port, baseDomain, publicUrl,
         redis.isEmpty() ? Optional.empty() : Optional.of(redis), provider, profiles, defaultProfile,
         launchTimeout, holdTimeout, backoff, connect, response, cacheTtl, redisTimeout, stateDir, dataDir,
-        stopGrace, eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : eventLoops, fleet, ecs, admin,
+        stopGrace, stopWorkspacesOnExit, eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : eventLoops, fleet, ecs, admin,
         security);
   }
 
@@ -274,6 +275,14 @@ public final class ConfigLoader {
       return Duration.ZERO;
     }
     return d;
+  }
+
+  private boolean onOff(Setting s) {
+    String v = raw(s).toLowerCase(Locale.ROOT);
+    if (!v.equals("on") && !v.equals("off")) {
+      problems.add(describe(s) + ": '" + raw(s) + "' (expected one of on, off)");
+    }
+    return !v.equals("off");
   }
 
   private Duration positive(Setting s) {

@@ -31,6 +31,7 @@ public record GatewayConfig(
     Path stateDir,
     Path dataDir,
     Duration stopGrace,
+    boolean stopWorkspacesOnExit,
     int eventLoops,
     FleetControl fleet,
     Ecs ecs,
@@ -89,7 +90,7 @@ public record GatewayConfig(
   public GatewayConfig withPort(int newPort) {
     return new GatewayConfig(listenHost, newPort, baseDomain, publicUrl, redisUrl, provider, profiles,
         defaultProfile, launchTimeout, holdTimeout, launchRetryBackoff, upstreamConnectTimeout,
-        upstreamResponseTimeout, routeCacheTtl, redisTimeout, stateDir, dataDir, stopGrace, eventLoops, fleet, ecs, admin,
+        upstreamResponseTimeout, routeCacheTtl, redisTimeout, stateDir, dataDir, stopGrace, stopWorkspacesOnExit, eventLoops, fleet, ecs, admin,
         security);
   }
 }

@@ -29,6 +29,9 @@ public enum Setting {
   STATE_DIR(".wsgate", "Local state: process registry, logs and the embedded Redis's data."),
   DATA_DIR(".wsgate/data", "Root of the per-workspace data directories (local provider; on ECS the EFS path)."),
   STOP_GRACE("10s", "Time between SIGTERM and SIGKILL when the local provider stops a workspace."),
+  STOP_WORKSPACES_ON_EXIT("on", "local: on stops the workspaces when the gateway stops (data kept); off leaves them "
+      + "running for the next gateway started with the same state dir to adopt (restart or upgrade under open "
+      + "tabs). The ecs provider never stops tasks on exit."),
   EVENT_LOOPS("0", "Gateway verticle instances (event loops serving traffic); 0 means one per CPU core."),
   MAX_RUNNING("0", "Most workspaces running at once (assigned, starting and warm), all profiles together; 0 = no cap."),
   POOL_TIME_ZONE("UTC", "Time zone of the warm pool schedules, e.g. Europe/Berlin."),

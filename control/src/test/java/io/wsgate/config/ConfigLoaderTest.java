@@ -63,6 +63,14 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void stopWorkspacesOnExitIsOnOrOff() {
+    assertThat(ConfigLoader.load(Map.of()).stopWorkspacesOnExit()).isTrue();
+    assertThat(ConfigLoader.load(Map.of(), "--stop-workspaces-on-exit", "OFF").stopWorkspacesOnExit()).isFalse();
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("WSGATE_STOP_WORKSPACES_ON_EXIT", "no")))
+        .hasMessageContaining("WSGATE_STOP_WORKSPACES_ON_EXIT (--stop-workspaces-on-exit): 'no' (expected one of on, off)");
+  }
+
+  @Test
   void localProfileNeedsACommand() {
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("WSGATE_PROFILES", "code", "WSGATE_DEFAULT_PROFILE", "code")))
         .isInstanceOf(ConfigException.class)
