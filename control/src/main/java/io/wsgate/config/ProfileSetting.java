@@ -18,6 +18,11 @@ public enum ProfileSetting {
   KEEPALIVE_DETECT("true", "Ignore WebSocket messages whose size repeats at a steady interval of 1 s or more (keepalives, also sent in bursts)."),
   POOL_SCHEDULE("", "Warm pool size by time, first match wins, e.g. 'mon-fri 09:00-21:00 5, sat-sun 2, * 1'; "
       + "empty: no pool."),
+  POOL_POLICY("schedule", "schedule: the pool follows POOL_SCHEDULE; adaptive: it grows above the schedule (its floor) "
+      + "to the smallest size a student finds empty with probability at most POOL_RISK, from the launches of the "
+      + "recent weeks and the profile's own cold-start time, ahead of forecast bursts."),
+  POOL_MAX("50", "adaptive: the most warm members the policy may keep (the schedule still wins if higher)."),
+  POOL_RISK("0.02", "adaptive: the accepted chance that a launch finds the pool empty (0.0001-0.5)."),
   ASSIGN_PATH("", "HTTP path POSTed on a warm pool member to hand it a workspace ({\"workspace\",\"dataDir\"}); "
       + "required for a pool."),
   MAX_RUNNING("0", "Most workspaces of this profile running at once; 0 = no cap."),

@@ -23,7 +23,10 @@ public final class Outcome {
   long idleMs;
   long warmMs;
   long startingMs;
-  /** Samples per control tick: time, running, pool ready, pool starting, pool target, working students. */
+  /**
+   * Samples per control tick: time, running, pool ready, pool starting, pool target, working students, and the
+   * adaptive forecast x 100 (-1 under a schedule).
+   */
   final List<long[]> samples = new ArrayList<>();
 
   Outcome(String policy, String profile) {

@@ -13,8 +13,8 @@ import java.util.SplittableRandom;
  * The built-in scenarios {@code seeds-100} and {@code seeds-1000}: the seed documents' students, generated from one
  * seed so the same seed always gives the same sessions.
  *
- * <p>How a day is generated, per student: on a weekday 2 sittings with probability 0.75, else 1; on a weekend day
- * 1 sitting with probability 0.45, else none. A sitting lasts 20 min to 4 h (log-normal, median 100 min) and
+ * <p>How a day is generated, per student: on a weekday 2 sittings with probability 0.85, else 1; on a weekend day
+ * 1 sitting with probability 0.45, else none. A sitting lasts 20 min to 5 h (log-normal, median 2 h) and
  * starts uniformly between 09:00 and 21:00 (weekends 11:00-19:00), later sittings at least 30 min after the last
  * one ended. On top, classes: the students are split into classes of 30, each class meets twice a week (fixed
  * weekday and hour between 09:00 and 17:00, drawn once) and its students open their workspaces within two
@@ -65,12 +65,12 @@ public final class SeedsScenario {
             busy.add(new long[] {arrive, arrive + length});
           }
         }
-        int sittings = weekend ? (random.nextDouble() < 0.45 ? 1 : 0) : (random.nextDouble() < 0.75 ? 2 : 1);
+        int sittings = weekend ? (random.nextDouble() < 0.45 ? 1 : 0) : (random.nextDouble() < 0.85 ? 2 : 1);
         int open = weekend ? 11 * 60 : 9 * 60;
         int close = weekend ? 19 * 60 : 21 * 60;
         for (int i = 0; i < sittings; i++) {
-          long length = Math.round(Math.exp(Math.log(100) + 0.55 * Spread.Gaussian.next(random))) * 60_000L;
-          length = Math.max(20 * 60_000L, Math.min(240 * 60_000L, length));
+          long length = Math.round(Math.exp(Math.log(120) + 0.55 * Spread.Gaussian.next(random))) * 60_000L;
+          length = Math.max(20 * 60_000L, Math.min(300 * 60_000L, length));
           long arrive = at(date, open, zone) + (long) (random.nextDouble() * (close - open) * 60_000L);
           arrive -= arrive % 1000;
           long end = arrive + length;

@@ -91,6 +91,7 @@ public final class Simulation {
   private SimProvider provider;
   private Launcher launcher;
   private FleetControl control;
+  private WarmPool pool;
   private ActivityStore activity;
   private FleetStore fleet;
   private GatewayConfig config;
@@ -127,7 +128,7 @@ public final class Simulation {
       Meters meters = Meters.noop();
       launcher = new Launcher(vertx, config, store, provider, probes,
           new RouteEvents(vertx, Redis.createClient(vertx, options)), clock, meters);
-      WarmPool pool = new WarmPool(config, fleet, provider, new ReadinessProbe(vertx, probes), meters);
+      pool = new WarmPool(config, fleet, provider, new ReadinessProbe(vertx, probes), meters);
       control = new FleetControl(config, new LeaderLease(fleet, "simulator", config.fleet().leaderLease()), pool,
           new Reaper(config, store, activity, provider, meters), new Reconciler(config, store, provider, meters), clock);
       loop();
@@ -235,8 +236,10 @@ public final class Simulation {
     });
     outcomes.forEach((name, o) -> {
       WarmPool.ProfileState s = pool.profiles().get(name);
+      long forecast = this.pool.decision(name).map(d -> Math.round(d.forecast() * 100)).orElse(-1L);
       o.samples.add(new long[] {now, running.getOrDefault(name, new int[1])[0], s == null ? 0 : s.ready(),
-          s == null ? 0 : s.starting(), s == null ? 0 : s.target(), working.getOrDefault(name, new int[1])[0]});
+          s == null ? 0 : s.starting(), s == null ? 0 : s.target(), working.getOrDefault(name, new int[1])[0],
+          forecast});
     });
   }
 
