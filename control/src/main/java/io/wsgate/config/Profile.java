@@ -29,15 +29,25 @@ public record Profile(String name, String command, int port, String readinessPat
    * @param assignPath       HTTP path that hands a warm member its workspace; empty: no warm pool
    * @param maxRunning       cap for this profile; 0 = none
    * @param poolPolicy       how the pool's target is set
+   * @param closedGrace      stop after this long without activity once every tab has closed; zero: off
    */
   public record Fleet(Duration idleTimeout, ActivityPolicy activity, PoolSchedule poolSchedule, String assignPath,
-                      int maxRunning, PoolPolicy poolPolicy) {
+                      int maxRunning, PoolPolicy poolPolicy, Duration closedGrace) {
     public static final Fleet DEFAULT = new Fleet(Duration.ofMinutes(30), ActivityPolicy.DEFAULT, PoolSchedule.NONE,
-        "", 0, PoolPolicy.SCHEDULE);
+        "", 0, PoolPolicy.SCHEDULE, Duration.ZERO);
 
     public Fleet(Duration idleTimeout, ActivityPolicy activity, PoolSchedule poolSchedule, String assignPath,
                  int maxRunning) {
-      this(idleTimeout, activity, poolSchedule, assignPath, maxRunning, PoolPolicy.SCHEDULE);
+      this(idleTimeout, activity, poolSchedule, assignPath, maxRunning, PoolPolicy.SCHEDULE, Duration.ZERO);
+    }
+
+    public boolean hasClosedGrace() {
+      return !closedGrace.isZero();
+    }
+
+    /** The shortest inactivity after which this profile may stop a workspace. */
+    public Duration shortestIdle() {
+      return hasClosedGrace() && closedGrace.compareTo(idleTimeout) < 0 ? closedGrace : idleTimeout;
     }
 
     public boolean hasPool() {

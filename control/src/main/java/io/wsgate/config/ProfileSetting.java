@@ -13,6 +13,9 @@ public enum ProfileSetting {
       + "and passes it as {port}."),
   READINESS_PATH("/", "Path probed until it answers below 500; then the workspace is ready."),
   IDLE_TIMEOUT("30m", "A workspace with no activity for this long is stopped (its data stays)."),
+  CLOSED_GRACE("", "A workspace whose browser tabs have all closed (no WebSocket open on any replica) is stopped "
+      + "after this much inactivity instead of IDLE_TIMEOUT, e.g. 5m; empty: off. A tab that stays open keeps the full "
+      + "IDLE_TIMEOUT; a workspace that never opened a WebSocket is not affected."),
   ACTIVITY("client", "What counts as activity: client (traffic from the browser only) or both (also from the workspace)."),
   ACTIVITY_MIN_MESSAGE("0", "WebSocket messages of at most this many bytes never count as activity (0: all count)."),
   KEEPALIVE_DETECT("true", "Ignore WebSocket messages whose size repeats at a steady interval of 1 s or more (keepalives, also sent in bursts)."),

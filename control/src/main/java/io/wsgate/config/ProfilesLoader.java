@@ -106,7 +106,21 @@ final class ProfilesLoader {
     }
     int max = profileInt(name, ProfileSetting.MAX_RUNNING, 0, 1_000_000);
     return new Profile.Fleet(idle, new Profile.ActivityPolicy(activity.equals("both"), minMessage,
-        keepalive.equals("true")), schedule, assign, max, poolPolicy(name, schedule, assign));
+        keepalive.equals("true")), schedule, assign, max, poolPolicy(name, schedule, assign), closedGrace(name));
+  }
+
+  private Duration closedGrace(String name) {
+    String v = profileValue(name, ProfileSetting.CLOSED_GRACE);
+    if (v.isEmpty()) {
+      return Duration.ZERO;
+    }
+    Duration d = ConfigLoader.parseDuration(v);
+    if (d == null || d.isZero() || d.isNegative()) {
+      problems.add(ProfileSetting.CLOSED_GRACE.env(name) + ": '" + v + "' (expected: a positive duration such as 5m, "
+          + "or empty for off)");
+      return Duration.ZERO;
+    }
+    return d;
   }
 
   private Profile.PoolPolicy poolPolicy(String name, PoolSchedule schedule, String assign) {

@@ -21,12 +21,15 @@ public final class SimulateCommand {
 
   public static final String USAGE = """
       Usage: java -jar wsgate.jar simulate [--scenario seeds-100,seeds-1000 | FILE.csv] [--days 30] [--warm-up 14]
-             [--seed 1] [--policies schedule,adaptive] [--schedule '* 3'] [--floor '* 1'] [--pool-max 60]
-             [--pool-risk 0.02] [--closed-grace 5m] [--idle-timeout 30m] [--cold 60-120s] [--warm 110-350ms]
+             [--seed 1] [--policies schedule,adaptive] [--schedule '* 3'] [--floor '* 0'] [--pool-max 60]
+             [--pool-risk 0.02] [--closed-grace 5m|''] [--tabs-closed 0.5] [--idle-timeout 30m] [--cold 60-120s]
+             [--warm 110-350ms]
              [--price fargate|flat] [--vcpu 1] [--gb 2] [--spot 0.7] [--tick 60s] [--report wsgate-simulation.html]
         seeds-100, seeds-1000   built-in scenarios (see the README); a CSV has rows user,profile,start,end
         --schedule              the fixed policy's schedule; default: the seeds' plan (3 warm per 100 students)
-        --floor                 the adaptive policy's schedule (its floor)""";
+        --floor                 the adaptive policy's schedule (its floor)
+        --closed-grace          also run each policy with this CLOSED_GRACE (empty: don't)
+        --tabs-closed           share of sessions that end with the tab closed (the rest leave it open)""";
 
   private SimulateCommand() {
   }
@@ -118,7 +121,7 @@ public final class SimulateCommand {
       this.values = values;
       List<String> known = List.of("scenario", "days", "warm-up", "seed", "policies", "schedule", "floor", "pool-max",
           "pool-risk", "closed-grace", "idle-timeout", "cold", "warm", "price", "vcpu", "gb", "spot", "tick", "report",
-          "start", "zone");
+          "start", "zone", "tabs-closed");
       for (String k : values.keySet()) {
         if (!known.contains(k)) {
           throw new IllegalArgumentException("--" + k + " (expected one of --" + String.join(", --", known) + ")");
@@ -161,8 +164,12 @@ public final class SimulateCommand {
       if (tick == null || tick.toSeconds() < 1) {
         throw new IllegalArgumentException("--tick: '" + get("tick", "60s") + "' (expected a duration of 1s or more)");
       }
+      double closed = number("tabs-closed", "0.5");
+      if (!(closed >= 0 && closed <= 1)) {
+        throw new IllegalArgumentException("--tabs-closed: '" + get("tabs-closed", "") + "' (expected 0-1)");
+      }
       return new Simulation.World(spread("cold", "60-120s"), spread("warm", "110-350ms"), tick,
-          get("idle-timeout", "30m"), seed());
+          get("idle-timeout", "30m"), closed, seed());
     }
 
     private Spread spread(String key, String def) {
@@ -203,11 +210,11 @@ public final class SimulateCommand {
     List<Policy> policies(int students) {
       List<Policy> out = new ArrayList<>();
       int seedsPool = Math.max(1, (int) Math.round(students * 0.03));
-      String grace = get("closed-grace", "");
+      String grace = get("closed-grace", "5m");
       for (String p : get("policies", "schedule,adaptive").split(",")) {
         Policy policy = switch (p.trim()) {
           case "schedule" -> Policy.schedule("schedule", get("schedule", "* " + seedsPool));
-          case "adaptive" -> Policy.adaptive("adaptive", get("floor", "* 1"),
+          case "adaptive" -> Policy.adaptive("adaptive", get("floor", "* 0"),
               whole("pool-max", Integer.toString(Math.max(60, students / 5)), 1, 100_000))
               .with("POOL_RISK", get("pool-risk", "0.02"));
           default -> throw new IllegalArgumentException("--policies: '" + p + "' (expected schedule, adaptive)");

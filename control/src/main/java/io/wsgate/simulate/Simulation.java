@@ -57,8 +57,15 @@ import java.util.function.Supplier;
  */
 public final class Simulation {
 
-  /** How the world behaves: cold starts, warm claims, the control interval, the seed. */
-  public record World(Spread coldStart, Spread warmClaim, Duration controlInterval, String idleTimeout, long seed) {
+  /**
+   * How the world behaves: cold starts, warm claims, the control interval, the idle timeout, the share of
+   * sessions that end with the browser tab closed (the others leave it open until the workspace stops), the seed.
+   */
+  public record World(Spread coldStart, Spread warmClaim, Duration controlInterval, String idleTimeout,
+                      double tabsClosed, long seed) {
+    public World(Spread coldStart, Spread warmClaim, Duration controlInterval, String idleTimeout, long seed) {
+      this(coldStart, warmClaim, controlInterval, idleTimeout, 0.5, seed);
+    }
   }
 
   private enum Kind { TICK, EXTRA_TICK, READY, ARRIVE }
@@ -71,6 +78,8 @@ public final class Simulation {
     long busyUntil;
     long flushed;
     boolean launching;
+    boolean closesTab;
+    int tabsFlushed = -1;
   }
 
   private record Pending(Session session, long arrivedAt, Future<Route> route) {
@@ -85,6 +94,7 @@ public final class Simulation {
   private final Map<String, Pending> pending = new HashMap<>();
   private final Map<String, Outcome> outcomes = new LinkedHashMap<>();
   private final SplittableRandom warmRandom;
+  private final SplittableRandom tabRandom;
   private long seq;
   private VirtualClock clock;
   private Context context;
@@ -101,6 +111,7 @@ public final class Simulation {
     this.policy = policy;
     this.world = world;
     this.warmRandom = new SplittableRandom(world.seed() ^ 0x5DEECE66DL);
+    this.tabRandom = new SplittableRandom(world.seed() ^ 0x2545F4914F6CDD1DL);
     for (String p : scenario.profiles()) {
       outcomes.put(p, new Outcome(policy.name(), p));
     }
@@ -200,8 +211,9 @@ public final class Simulation {
     long now = clock.millis();
     Map<String, Long> times = new LinkedHashMap<>();
     Map<String, String> reasons = new LinkedHashMap<>();
+    Map<String, Integer> tabs = new LinkedHashMap<>();
     students.forEach((user, st) -> {
-      if (st.launching) {
+      if (st.launching || st.task == null) {
         return;
       }
       long last = Math.min(now, st.busyUntil);
@@ -210,9 +222,14 @@ public final class Simulation {
         reasons.put(user, "simulated work");
         st.flushed = last;
       }
+      int open = st.task.stopped() || (st.busyUntil <= now && st.closesTab) ? 0 : 1;
+      if (open != st.tabsFlushed && !st.task.stopped()) {
+        tabs.put(user, open);
+        st.tabsFlushed = open;
+      }
     });
-    FleetControl.Tick tick = on(() -> (times.isEmpty() ? Future.<Void>succeededFuture()
-        : activity.write(times, reasons)).compose(v -> control.tick())).await();
+    FleetControl.Tick tick = on(() -> (times.isEmpty() && tabs.isEmpty() ? Future.<Void>succeededFuture()
+        : activity.write(times, reasons, tabs, "simulator")).compose(v -> control.tick())).await();
     if (regular) {
       if (now >= scenario.from() && tick.pool() != null) {
         sample(now, tick.pool());
@@ -343,7 +360,11 @@ public final class Simulation {
   }
 
   private void work(Student st, Session s, SimTask task, long from) {
+    if (st.task != task) {
+      st.tabsFlushed = -1; // a new workspace: its tab count starts unknown
+    }
     st.task = task;
+    st.closesTab = tabRandom.nextDouble() < world.tabsClosed();
     st.busyUntil = from + s.lengthMillis();
     task.usedMillis += clip(from, st.busyUntil);
   }
