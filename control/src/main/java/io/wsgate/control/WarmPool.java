@@ -113,7 +113,11 @@ public final class WarmPool {
   /** The pool of {@code profile} as the last run left it, for the pool gauges (zeros off the leader). */
   public PoolStats.Counts counts(String profile) {
     ProfileState s = last.get(profile);
-    return s == null ? PoolStats.Counts.ZERO : new PoolStats.Counts(s.target(), s.ready(), 0, s.starting());
+    if (s == null) {
+      return PoolStats.Counts.ZERO;
+    }
+    Decision d = decisions.get(profile);
+    return new PoolStats.Counts(s.target(), s.ready(), 0, s.starting(), d == null ? -1 : d.forecast());
   }
 
   public Future<Result> runOnce(long now, String fence) {

@@ -50,7 +50,11 @@ class AdaptivePoolTest extends FleetTest {
     int expected = smallestPoolFoundEmptyAtMostWithRisk(6.0, RISK);
     assertThat(expected).isEqualTo(11);
     assertThat(aWeekLater.target()).isEqualTo(expected);
-    assertThat(aWeekLater.launched()).as("the pool grows to it").isEqualTo(expected);
+    assertThat(aWeekLater.ready() + aWeekLater.starting()).as("the pool grows to it (the one member kept so far "
+        + "and the new ones)").isEqualTo(expected);
+    assertThat(aWeekLater.launched()).isEqualTo(expected - now.ready() - now.starting());
+    assertThat(g.control().pool().counts("demo").forecast()).as("the forecast gauge and status page read it")
+        .isEqualTo(6.0);
   }
 
   /** The base-stock rule, computed here term by term: smallest S with P(Poisson(mean) >= S) <= risk. */
