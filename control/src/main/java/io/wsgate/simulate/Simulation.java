@@ -135,7 +135,8 @@ public final class Simulation {
       RedisStore store = new RedisStore(Redis.createClient(vertx, options), Duration.ofSeconds(30));
       fleet = new FleetStore(store);
       activity = new ActivityStore(store);
-      HttpClient probes = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
+      // as the gateway's own probe client: a connection per probe (pooled ones would be kept per workspace host)
+      HttpClient probes = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
       Meters meters = Meters.noop();
       launcher = new Launcher(vertx, config, store, provider, probes,
           new RouteEvents(vertx, Redis.createClient(vertx, options)), clock, meters);
