@@ -20,7 +20,7 @@ import java.util.Map;
 public final class SimulateCommand {
 
   public static final String USAGE = """
-      Usage: java -jar wsgate.jar simulate [--scenario seeds-100,seeds-1000 | FILE.csv] [--days 30] [--warm-up 14]
+      Usage: java -jar wsgate.jar simulate [--scenario seeds-100 | seeds-1000 | FILE.csv,...] [--days 30] [--warm-up 14]
              [--seed 1] [--policies schedule,adaptive] [--schedule '* 3'] [--floor '* 0'] [--pool-max 60]
              [--pool-risk 0.02] [--closed-grace 5m|''] [--tabs-closed 0.5] [--idle-timeout 30m] [--cold 60-120s]
              [--warm 110-350ms]
@@ -64,7 +64,7 @@ public final class SimulateCommand {
   private static int simulate(Options o, PrintStream out) throws IOException {
     Prices prices = o.prices();
     List<Report.Run> runs = new ArrayList<>();
-    for (String name : o.get("scenario", "seeds-100,seeds-1000").split(",")) {
+    for (String name : o.get("scenario", "seeds-100").split(",")) {
       Scenario scenario = o.scenario(name.trim());
       int students = scenario.students();
       out.printf(Locale.ROOT, "%n== %s: %d students, %d sessions in %.0f measured days (after %.0f days of warm-up), "
