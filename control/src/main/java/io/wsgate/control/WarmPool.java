@@ -28,8 +28,9 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps each profile's warm pool at its target (its schedule, or the adaptive policy's size above it): starts members (counted against the running caps),
- * lists them in Redis once they answer, and stops the surplus, oldest first. Runs on the leader only; every
+ * Keeps each profile's warm pool at its target (its schedule, or the adaptive policy's size above it): starts
+ * members (counted against the running caps), lists them in Redis once they answer, and stops the surplus, oldest
+ * first. Runs on the leader only; every
  * write is fenced. A run starts launches and returns; {@link Result#settled()} completes when they are done.
  */
 public final class WarmPool {
