@@ -56,7 +56,7 @@ final class Report {
       Outcome o = r.outcome();
       b.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%d</td><td class='%s'>%.1f%%</td><td>%.2f s</td>"
               + "<td class='%s'>%.2f s</td><td>%.1f s</td><td>%.1f s</td><td>%.0f</td><td>%.0f</td><td>%.0f</td>"
-              + "<td>%.0f</td><td>$%,.2f</td><td>$%.2f</td><td class='%s'>%.1f%%</td><td>%.0f s</td></tr>",
+              + "<td>%.0f</td><td>$%,.2f</td><td>$%.2f</td><td class='%s'>%.2f%%</td><td>%.0f s</td></tr>",
           esc(o.policy()), o.launches(), o.warmShare() >= Goals.WARM_SHARE ? "ok" : "no", 100 * o.warmShare(),
           o.waitQuantile(0.5) / 1000.0, o.waitQuantile(0.95) < Goals.P95_MS ? "ok" : "no",
           o.waitQuantile(0.95) / 1000.0, o.waitQuantile(0.99) / 1000.0, o.waitMax() / 1000.0, o.usedHours(),

@@ -23,13 +23,13 @@ public final class Table {
 
   public static String render(Scenario scenario, Prices prices, List<Row> rows) {
     StringBuilder b = new StringBuilder();
-    b.append(String.format(Locale.ROOT, "%-22s %-8s %7s %6s %7s %7s %7s %8s | %8s %8s %8s %8s | %9s %8s %7s%n",
+    b.append(String.format(Locale.ROOT, "%-22s %-8s %7s %6s %7s %7s %7s %8s | %8s %8s %8s %8s | %9s %8s %8s%n",
         "policy", "profile", "launch", "warm%", "p50 s", "p95 s", "p99 s", "max s", "used h", "idle h", "warm h",
         "start h", "$/month", "$/stud", "saving"));
     for (Row r : rows) {
       Outcome o = r.outcome();
       b.append(String.format(Locale.ROOT,
-          "%-22s %-8s %7d %5.1f%% %7.2f %7.2f %7.2f %8.1f | %8.0f %8.0f %8.0f %8.0f | %9.2f %8.2f %6.1f%%%n",
+          "%-22s %-8s %7d %5.1f%% %7.2f %7.2f %7.2f %8.1f | %8.0f %8.0f %8.0f %8.0f | %9.2f %8.2f %6.2f%%%n",
           o.policy(), o.profile(), o.launches(), 100 * o.warmShare(), o.waitQuantile(0.5) / 1000.0,
           o.waitQuantile(0.95) / 1000.0, o.waitQuantile(0.99) / 1000.0, o.waitMax() / 1000.0, o.usedHours(),
           o.idleHours(), o.warmHours(), o.startingHours(), r.costPerMonth(), r.perStudentMonth(), 100 * r.saving()));
