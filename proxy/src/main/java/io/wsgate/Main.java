@@ -37,6 +37,15 @@ public final class Main {
           System.out, System.err));
       return;
     }
+    if (args.length > 0 && args[0].equals("simulate")) {
+      if (System.getenv("WSGATE_LOG_LEVEL") == null) {
+        // a simulated month launches thousands of workspaces: their INFO lines would bury the tables
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.wsgate")).setLevel(ch.qos.logback.classic.Level.WARN);
+      }
+      System.exit(io.wsgate.simulate.SimulateCommand.run(java.util.Arrays.asList(args).subList(1, args.length),
+          System.out, System.err));
+      return;
+    }
     GatewayConfig config;
     try {
       config = ConfigLoader.load(System.getenv(), args);
@@ -100,7 +109,8 @@ public final class Main {
 
   static String usage() {
     StringBuilder b = new StringBuilder("Usage: java -jar wsgate.jar [--flag value ...]\n       "
-        + TokenCommand.USAGE.substring("Usage: ".length()) + "\n\n"
+        + TokenCommand.USAGE.substring("Usage: ".length()) + "\n       "
+        + "java -jar wsgate.jar simulate [--scenario seeds-100,seeds-1000|FILE.csv] ... (simulate --help)\n\n"
         + "Every setting is an environment variable or a flag (the flag wins).\n\n");
     for (Setting s : Setting.values()) {
       b.append(String.format("  %-28s %-26s default: %s%n      %s%n", s.env(), s.flag(),

@@ -11,6 +11,9 @@ public final class ActivityMark {
   volatile long flushedMillis;
   volatile ActivitySource source;
   volatile long bytes;
+  /** WebSockets of the workspace open on this replica, and whether that changed since the last flush. */
+  final java.util.concurrent.atomic.AtomicInteger sockets = new java.util.concurrent.atomic.AtomicInteger();
+  volatile boolean socketsChanged;
 
   void set(long now, ActivitySource source, long bytes) {
     this.source = source;

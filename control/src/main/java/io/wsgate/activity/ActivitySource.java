@@ -5,7 +5,8 @@ public enum ActivitySource {
   HTTP_REQUEST("http request", "client"),
   HTTP_RESPONSE("http response", "workspace"),
   WS_CLIENT("ws message", "client"),
-  WS_WORKSPACE("ws message", "workspace");
+  WS_WORKSPACE("ws message", "workspace"),
+  WS_CLOSED("ws closed", "client");
 
   private final String what;
   private final String from;

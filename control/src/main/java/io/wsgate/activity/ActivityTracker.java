@@ -20,6 +20,8 @@ public final class ActivityTracker {
   private final Map<WorkspaceId, ActivityMark> marks = new ConcurrentHashMap<>();
   private final ActivityStore store;
   private final LongSupplier clock;
+  /** This replica's name in the open-tab counts (each replica writes its own count; the reaper adds them up). */
+  private final String replica = java.util.UUID.randomUUID().toString().substring(0, 8);
 
   public ActivityTracker(ActivityStore store, LongSupplier clock) {
     this.store = store;
@@ -52,9 +54,16 @@ public final class ActivityTracker {
   public Future<Integer> flush() {
     Map<String, Long> times = new LinkedHashMap<>();
     Map<String, String> reasons = new LinkedHashMap<>();
+    Map<String, Integer> tabs = new LinkedHashMap<>();
     java.util.List<ActivityMark> written = new java.util.ArrayList<>();
+    java.util.List<ActivityMark> counted = new java.util.ArrayList<>();
     for (Map.Entry<WorkspaceId, ActivityMark> e : marks.entrySet()) {
       ActivityMark m = e.getValue();
+      if (m.socketsChanged) {
+        m.socketsChanged = false;
+        counted.add(m);
+        tabs.put(e.getKey().value(), Math.max(0, m.sockets.get()));
+      }
       long last = m.lastMillis;
       if (last > m.flushedMillis) {
         m.flushedMillis = last;
@@ -63,11 +72,14 @@ public final class ActivityTracker {
         reasons.put(e.getKey().value(), m.reason());
       }
     }
-    if (times.isEmpty()) {
+    if (times.isEmpty() && tabs.isEmpty()) {
       return Future.succeededFuture(0);
     }
-    return store.write(times, reasons)
-        .onFailure(err -> written.forEach(m -> m.flushedMillis = 0)) // retried with the next flush
+    return store.write(times, reasons, tabs, replica)
+        .onFailure(err -> {
+          written.forEach(m -> m.flushedMillis = 0); // retried with the next flush
+          counted.forEach(m -> m.socketsChanged = true);
+        })
         .map(times.size());
   }
 }

@@ -25,6 +25,22 @@ public final class WebSocketActivity {
     this.clock = clock;
   }
 
+  /** The relayed socket is open (a browser tab is attached): counted until {@link #closed()}. */
+  public void opened() {
+    mark.sockets.incrementAndGet();
+    mark.socketsChanged = true;
+  }
+
+  /**
+   * The relayed socket closed (the tab closed, or the network went away). Closing counts as the tab's last
+   * activity, so a profile's closed-tab grace runs from here.
+   */
+  public void closed() {
+    mark.sockets.decrementAndGet();
+    mark.socketsChanged = true;
+    mark.set(clock.getAsLong(), ActivitySource.WS_CLOSED, -1);
+  }
+
   /** A data frame (text, binary or continuation) from the client. */
   public void clientFrame(int size, boolean fin) {
     clientPartial += size;

@@ -28,15 +28,42 @@ public record Profile(String name, String command, int port, String readinessPat
    * @param poolSchedule     warm pool target over the week
    * @param assignPath       HTTP path that hands a warm member its workspace; empty: no warm pool
    * @param maxRunning       cap for this profile; 0 = none
+   * @param poolPolicy       how the pool's target is set
+   * @param closedGrace      stop after this long without activity once every tab has closed; zero: off
    */
   public record Fleet(Duration idleTimeout, ActivityPolicy activity, PoolSchedule poolSchedule, String assignPath,
-                      int maxRunning) {
+                      int maxRunning, PoolPolicy poolPolicy, Duration closedGrace) {
     public static final Fleet DEFAULT = new Fleet(Duration.ofMinutes(30), ActivityPolicy.DEFAULT, PoolSchedule.NONE,
-        "", 0);
+        "", 0, PoolPolicy.SCHEDULE, Duration.ZERO);
+
+    public Fleet(Duration idleTimeout, ActivityPolicy activity, PoolSchedule poolSchedule, String assignPath,
+                 int maxRunning) {
+      this(idleTimeout, activity, poolSchedule, assignPath, maxRunning, PoolPolicy.SCHEDULE, Duration.ZERO);
+    }
+
+    public boolean hasClosedGrace() {
+      return !closedGrace.isZero();
+    }
+
+    /** The shortest inactivity after which this profile may stop a workspace. */
+    public Duration shortestIdle() {
+      return hasClosedGrace() && closedGrace.compareTo(idleTimeout) < 0 ? closedGrace : idleTimeout;
+    }
 
     public boolean hasPool() {
       return !poolSchedule.isEmpty() && !assignPath.isEmpty();
     }
+  }
+
+  /**
+   * How a profile's warm pool target is set: by its schedule alone, or adaptively above it.
+   *
+   * @param adaptive forecast launches and size the pool by the base-stock rule (see {@code io.wsgate.pool.PoolSizing})
+   * @param max      most members the adaptive policy keeps (the schedule still wins if higher)
+   * @param risk     accepted chance that a launch finds the pool empty
+   */
+  public record PoolPolicy(boolean adaptive, int max, double risk) {
+    public static final PoolPolicy SCHEDULE = new PoolPolicy(false, 50, 0.02);
   }
 
   /**

@@ -106,7 +106,46 @@ final class ProfilesLoader {
     }
     int max = profileInt(name, ProfileSetting.MAX_RUNNING, 0, 1_000_000);
     return new Profile.Fleet(idle, new Profile.ActivityPolicy(activity.equals("both"), minMessage,
-        keepalive.equals("true")), schedule, assign, max);
+        keepalive.equals("true")), schedule, assign, max, poolPolicy(name, schedule, assign), closedGrace(name));
+  }
+
+  private Duration closedGrace(String name) {
+    String v = profileValue(name, ProfileSetting.CLOSED_GRACE);
+    if (v.isEmpty()) {
+      return Duration.ZERO;
+    }
+    Duration d = ConfigLoader.parseDuration(v);
+    if (d == null || d.isZero() || d.isNegative()) {
+      problems.add(ProfileSetting.CLOSED_GRACE.env(name) + ": '" + v + "' (expected: a positive duration such as 5m, "
+          + "or empty for off)");
+      return Duration.ZERO;
+    }
+    return d;
+  }
+
+  private Profile.PoolPolicy poolPolicy(String name, PoolSchedule schedule, String assign) {
+    String policy = profileValue(name, ProfileSetting.POOL_POLICY);
+    if (!policy.equals("schedule") && !policy.equals("adaptive")) {
+      problems.add(ProfileSetting.POOL_POLICY.env(name) + ": '" + policy + "' (expected one of schedule, adaptive)");
+    }
+    int max = profileInt(name, ProfileSetting.POOL_MAX, 1, 10_000);
+    String riskRaw = profileValue(name, ProfileSetting.POOL_RISK);
+    double risk = 0.02;
+    try {
+      risk = Double.parseDouble(riskRaw);
+      if (!(risk >= 0.0001 && risk <= 0.5)) {
+        throw new NumberFormatException();
+      }
+    } catch (NumberFormatException e) {
+      problems.add(ProfileSetting.POOL_RISK.env(name) + ": '" + riskRaw + "' (expected a number 0.0001-0.5, e.g. 0.02)");
+      risk = 0.02;
+    }
+    if (policy.equals("adaptive") && schedule.isEmpty()) {
+      problems.add(ProfileSetting.POOL_POLICY.env(name) + ": adaptive needs a pool (expected "
+          + ProfileSetting.POOL_SCHEDULE.env(name) + " as its floor, e.g. '* 0'" + (assign.isEmpty()
+          ? ", and " + ProfileSetting.ASSIGN_PATH.env(name) : "") + ")");
+    }
+    return new Profile.PoolPolicy(policy.equals("adaptive"), max, risk);
   }
 
   private Duration profileDuration(String profile, ProfileSetting s) {

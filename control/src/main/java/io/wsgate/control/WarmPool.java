@@ -9,7 +9,9 @@ import io.wsgate.provider.LaunchRequest;
 import io.wsgate.provider.ProvisionedWorkspace;
 import io.wsgate.provider.StopReason;
 import io.wsgate.provider.WorkspaceProvider;
+import io.wsgate.pool.PoolSizing;
 import io.wsgate.store.FleetStore;
+import io.wsgate.store.LaunchHistory;
 import io.wsgate.store.PoolMember;
 import io.wsgate.time.Deadline;
 import io.wsgate.metrics.Meters;
@@ -26,8 +28,9 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps each profile's warm pool at its scheduled target: starts members (counted against the running caps),
- * lists them in Redis once they answer, and stops the surplus, oldest first. Runs on the leader only; every
+ * Keeps each profile's warm pool at its target (its schedule, or the adaptive policy's size above it): starts
+ * members (counted against the running caps), lists them in Redis once they answer, and stops the surplus, oldest
+ * first. Runs on the leader only; every
  * write is fenced. A run starts launches and returns; {@link Result#settled()} completes when they are done.
  */
 public final class WarmPool {
@@ -38,6 +41,20 @@ public final class WarmPool {
   public record ProfileState(int target, int ready, int starting, int launched, int stopped, boolean atCapacity) {
   }
 
+  /**
+   * How the adaptive policy sized a profile's pool in the last run.
+   *
+   * @param target   the pool target it set
+   * @param floor    the schedule's target at the time
+   * @param forecast launches expected within one lead time (the Poisson mean)
+   * @param leadMs   the lead time: the median of the profile's recent cold starts
+   */
+  public record Decision(int target, int floor, double forecast, long leadMs) {
+  }
+
+  /** Lead time assumed until a profile has cold starts of its own: Fargate's typical time to healthy. */
+  public static final long DEFAULT_LEAD_MS = 90_000;
+
   /** What one run did, per profile; {@code settled} completes when the launches it started have finished. */
   public record Result(Map<String, ProfileState> profiles, Future<Void> settled) {
   }
@@ -46,8 +63,10 @@ public final class WarmPool {
   private final FleetStore fleet;
   private final WorkspaceProvider provider;
   private final ReadinessProbe probe;
+  private final LaunchHistory history;
   private final Meters meters;
   private final Map<String, ProfileState> last = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Decision> decisions = new java.util.concurrent.ConcurrentHashMap<>();
 
   public WarmPool(GatewayConfig config, FleetStore fleet, WorkspaceProvider provider, ReadinessProbe probe,
                   Meters meters) {
@@ -56,6 +75,7 @@ public final class WarmPool {
     this.fleet = fleet;
     this.provider = provider;
     this.probe = probe;
+    this.history = fleet.history();
   }
 
   /** The target of {@code profile} at {@code now}, from its schedule in the configured time zone. */
@@ -66,10 +86,39 @@ public final class WarmPool {
     return profile.fleet().poolSchedule().targetAt(Instant.ofEpochMilli(now).atZone(config.fleet().poolTimeZone()));
   }
 
+  /**
+   * The target of {@code profile} at {@code now} under its policy: the schedule, or for the adaptive policy the
+   * base-stock size from its launch history (see {@link PoolSizing}), at least the schedule's and at most its
+   * maximum unless the schedule asks for more.
+   */
+  public Future<Integer> targetFor(Profile profile, long now) {
+    int floor = target(profile, now);
+    Profile.PoolPolicy policy = profile.fleet().poolPolicy();
+    if (!policy.adaptive() || !profile.fleet().hasPool()) {
+      return Future.succeededFuture(floor);
+    }
+    return history.read(profile.name(), now).map(snap -> {
+      long lead = PoolSizing.leadTime(snap.coldStartsMs(), DEFAULT_LEAD_MS);
+      double forecast = PoolSizing.forecast(now, lead, snap.launches(), snap.historyFrom());
+      int size = Math.max(floor, Math.min(policy.max(), PoolSizing.baseStock(forecast, policy.risk())));
+      decisions.put(profile.name(), new Decision(size, floor, forecast, lead));
+      return size;
+    });
+  }
+
+  /** The adaptive policy's last decision for {@code profile}, if it runs one. */
+  public java.util.Optional<Decision> decision(String profile) {
+    return java.util.Optional.ofNullable(decisions.get(profile));
+  }
+
   /** The pool of {@code profile} as the last run left it, for the pool gauges (zeros off the leader). */
   public PoolStats.Counts counts(String profile) {
     ProfileState s = last.get(profile);
-    return s == null ? PoolStats.Counts.ZERO : new PoolStats.Counts(s.target(), s.ready(), 0, s.starting());
+    if (s == null) {
+      return PoolStats.Counts.ZERO;
+    }
+    Decision d = decisions.get(profile);
+    return new PoolStats.Counts(s.target(), s.ready(), 0, s.starting(), d == null ? -1 : d.forecast());
   }
 
   public Future<Result> runOnce(long now, String fence) {
@@ -90,9 +139,8 @@ public final class WarmPool {
   }
 
   private Future<ProfileState> topUp(Profile profile, long now, String fence, List<Future<Void>> settling) {
-    int target = target(profile, now);
     long staleBefore = now - config.launchTimeout().toMillis() - Launcher.LOCK_MARGIN_MS;
-    return fleet.poolState(profile.name()).compose(state -> {
+    return targetFor(profile, now).compose(target -> fleet.poolState(profile.name()).compose(state -> {
       List<PoolMember> ready = state.ready();
       List<String> starting = state.starting();
       int have = ready.size() + starting.size();
@@ -103,7 +151,7 @@ public final class WarmPool {
       int surplus = Math.min(have - target, ready.size());
       return stopSurplus(profile, ready.subList(0, surplus), fence).map(stopped ->
           new ProfileState(target, ready.size() - stopped, starting.size(), 0, stopped, false));
-    });
+    }));
   }
 
   private Future<Integer> launchMembers(Profile profile, int count, long now, long staleBefore, String fence,

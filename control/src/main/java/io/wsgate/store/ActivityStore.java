@@ -13,12 +13,14 @@ import java.util.Optional;
 
 /**
  * Last activity per workspace, shared by replicas: a sorted set {@code wsgate:activity} (score = time in ms,
- * only ever moved forward with {@code ZADD GT}) and a hash {@code wsgate:activity:why} of reasons.
+ * only ever moved forward with {@code ZADD GT}) and a hash {@code wsgate:activity:why} of reasons; and per workspace
+ * that relayed a WebSocket, its open sockets per replica ({@code wsgate:tabs:<id>}), for the closed-tab grace.
  */
 public final class ActivityStore {
 
   static final String TIMES = "wsgate:activity";
   static final String WHY = "wsgate:activity:why";
+  static final String TABS = "wsgate:tabs:";
 
   /** A workspace's last activity. */
   public record Activity(long atMillis, String reason) {
@@ -32,11 +34,59 @@ public final class ActivityStore {
 
   /** One pipelined batch of two commands, whatever the number of workspaces. */
   public Future<Void> write(Map<String, Long> times, Map<String, String> reasons) {
-    Request zadd = Request.cmd(Command.ZADD).arg(TIMES).arg("GT");
-    times.forEach((id, t) -> zadd.arg(t).arg(id));
-    Request hset = Request.cmd(Command.HSET).arg(WHY);
-    reasons.forEach((id, r) -> hset.arg(id).arg(r));
-    return redis.batch(List.of(zadd, hset)).mapEmpty();
+    return write(times, reasons, Map.of(), "");
+  }
+
+  /**
+   * The same batch, with the open WebSockets (browser tabs) of workspaces whose count changed on replica
+   * {@code replica}: one {@code HSET wsgate:tabs:<id> <replica> <count>} each, in the same pipeline.
+   */
+  public Future<Void> write(Map<String, Long> times, Map<String, String> reasons, Map<String, Integer> tabs,
+                            String replica) {
+    List<Request> batch = new ArrayList<>();
+    if (!times.isEmpty()) {
+      Request zadd = Request.cmd(Command.ZADD).arg(TIMES).arg("GT");
+      times.forEach((id, t) -> zadd.arg(t).arg(id));
+      Request hset = Request.cmd(Command.HSET).arg(WHY);
+      reasons.forEach((id, r) -> hset.arg(id).arg(r));
+      batch.add(zadd);
+      batch.add(hset);
+    }
+    tabs.forEach((id, n) -> batch.add(Request.cmd(Command.HSET).arg(TABS + id).arg(replica).arg(n)));
+    return batch.isEmpty() ? Future.succeededFuture() : redis.batch(batch).mapEmpty();
+  }
+
+  /**
+   * Open tabs of each of {@code ids}, summed over replicas; absent for a workspace that never had a WebSocket
+   * (its count is unknown, so a closed-tab grace never applies to it).
+   */
+  public Future<Map<String, Optional<Integer>>> tabs(List<String> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    List<Request> batch = new ArrayList<>();
+    ids.forEach(id -> batch.add(Request.cmd(Command.HVALS).arg(TABS + id)));
+    return redis.batch(batch).map(replies -> {
+      Map<String, Optional<Integer>> out = new LinkedHashMap<>();
+      for (int i = 0; i < ids.size(); i++) {
+        Response r = replies.get(i);
+        if (r == null || r.size() == 0) {
+          out.put(ids.get(i), Optional.empty());
+          continue;
+        }
+        int sum = 0;
+        for (Response v : r) {
+          sum += Math.max(0, v.toInteger());
+        }
+        out.put(ids.get(i), Optional.of(sum));
+      }
+      return out;
+    });
+  }
+
+  /** Forgets the tab counts of a stopped workspace, so its next run starts unknown. */
+  public Future<Void> forgetTabs(String id) {
+    return redis.send(Request.cmd(Command.DEL).arg(TABS + id)).mapEmpty();
   }
 
   /** Last activity of each of {@code ids}; absent for a workspace with no record. */

@@ -86,6 +86,11 @@ public final class FleetStore {
   }
 
   /** Result of reserving a place in the fleet. */
+  /** The launch history the adaptive pool reads (written by the launcher's route script). */
+  public LaunchHistory history() {
+    return new LaunchHistory(redis);
+  }
+
   public enum Reservation { RESERVED, AT_CAPACITY, FENCED }
 
   /**

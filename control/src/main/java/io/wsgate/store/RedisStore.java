@@ -25,6 +25,21 @@ public final class RedisStore {
 
   private static final String PUBLISH_ROUTE = """
       if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+      local began = tonumber(ARGV[6])
+      if ARGV[10] == 'cold' and redis.call('HGET', KEYS[2], 'state') == 'starting' then
+        local since = tonumber(redis.call('HGET', KEYS[2], 'since'))
+        if since and since <= began then
+          redis.call('LPUSH', 'wsgate:history:cold:' .. ARGV[7], began - since)
+          redis.call('LTRIM', 'wsgate:history:cold:' .. ARGV[7], 0, ARGV[14] - 1)
+          began = since
+        end
+      end
+      local history = 'wsgate:history:launches:' .. ARGV[7]
+      redis.call('ZADD', history, began, ARGV[5])
+      redis.call('ZREMRANGEBYSCORE', history, '-inf', '(' .. (began - tonumber(ARGV[13])))
+      if redis.call('ZCARD', history) > tonumber(ARGV[15]) then
+        redis.call('ZREMRANGEBYRANK', history, 0, -tonumber(ARGV[15]) - 1)
+      end
       redis.call('DEL', KEYS[2])
       redis.call('HSET', KEYS[2], 'state', 'running', 'host', ARGV[2], 'port', ARGV[3], 'ref', ARGV[4],
         'launch', ARGV[5], 'since', ARGV[6], 'profile', ARGV[7], 'phase', 'ready', 'source', ARGV[10],
@@ -190,7 +205,9 @@ public final class RedisStore {
     return eval(PUBLISH_ROUTE, new String[] {Keys.launchLock(id), Keys.workspace(id), Keys.failure(id)},
         token, route.endpoint().host(), Integer.toString(route.endpoint().port()), route.providerRef(),
         route.launchId(), Long.toString(route.startedAtMillis()), route.profile(), Keys.EVENTS_CHANNEL,
-        new RouteEvent(RouteEvent.Kind.UP, id, route.launchId()).wire(), source, Long.toString(launchMs), id.value());
+        new RouteEvent(RouteEvent.Kind.UP, id, route.launchId()).wire(), source, Long.toString(launchMs), id.value(),
+        Long.toString(LaunchHistory.KEEP_MS), Integer.toString(LaunchHistory.COLD_STARTS_KEPT),
+        Integer.toString(LaunchHistory.LAUNCHES_KEPT));
   }
 
   /** Records a failed launch (with its backoff), clears the starting state and releases the lock. */

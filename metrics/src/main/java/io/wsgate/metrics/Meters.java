@@ -45,6 +45,7 @@ public final class Meters {
   public static final String POOL_READY = "wsgate.pool.ready";
   public static final String POOL_CLAIMED = "wsgate.pool.claimed";
   public static final String POOL_STARTING = "wsgate.pool.starting";
+  public static final String POOL_FORECAST = "wsgate.pool.forecast";
   public static final String WORKSPACES = "wsgate.workspaces";
   public static final String REAPED = "wsgate.reaped";
   public static final String LEADER = "wsgate.leader";
@@ -193,6 +194,9 @@ public final class Meters {
           .description("Pool workspaces claimed by users").register(registry);
       Gauge.builder(POOL_STARTING, () -> pool.get().counts(p).starting()).tag("profile", p)
           .description("Warm workspaces starting").register(registry);
+      Gauge.builder(POOL_FORECAST, () -> pool.get().counts(p).forecast()).tag("profile", p)
+          .description("Adaptive pool: launches expected within one cold start (-1 under a schedule)")
+          .register(registry);
       for (String state : List.of("starting", "running")) {
         workspaces.get(p, state);
       }

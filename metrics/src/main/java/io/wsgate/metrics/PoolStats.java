@@ -23,8 +23,13 @@ public interface PoolStats {
    * @param claimed  workspaces taken from the pool and assigned to a user since the pool started
    *                 (a gauge of the pool's current claimed set, as the pool defines it)
    * @param starting warm workspaces still starting
+   * @param forecast the adaptive policy's forecast (launches expected within one cold start); -1 under a schedule
    */
-  record Counts(int target, int ready, int claimed, int starting) {
+  record Counts(int target, int ready, int claimed, int starting, double forecast) {
     public static final Counts ZERO = new Counts(0, 0, 0, 0);
+
+    public Counts(int target, int ready, int claimed, int starting) {
+      this(target, ready, claimed, starting, -1);
+    }
   }
 }

@@ -152,7 +152,9 @@ public final class AdminVerticle extends VerticleBase {
     for (String p : config.profiles().keySet()) {
       PoolStats.Counts c = meters.pool(p);
       pools.add(new JsonObject().put("profile", p).put("target", c.target()).put("ready", c.ready())
-          .put("claimed", c.claimed()).put("starting", c.starting()));
+          .put("claimed", c.claimed()).put("starting", c.starting())
+          .put("policy", config.profiles().get(p).fleet().poolPolicy().adaptive() ? "adaptive" : "schedule")
+          .put("forecast", c.forecast() < 0 ? null : Math.round(c.forecast() * 100) / 100.0));
     }
     return Future.all(fleet.workspaces(FleetSampler.MAX_WORKSPACES), launches.recent(DEFAULT_LAUNCHES),
             readiness.problem())

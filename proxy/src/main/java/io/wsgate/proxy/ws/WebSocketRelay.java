@@ -166,11 +166,13 @@ public final class WebSocketRelay {
     pipeFrames(client, upstream, counted, meters, true);
     pipeFrames(upstream, client, counted, meters, false);
     meters.webSocketOpened();
+    counted.opened();
     Set<ServerWebSocket> sockets = open.computeIfAbsent(route.id(), k -> ConcurrentHashMap.newKeySet());
     sockets.add(client);
     long keepalive = vertx.setPeriodic(KEEPALIVE_MS, t -> client.writePing(KEEPALIVE));
     client.closeHandler(v -> {
       meters.webSocketClosed(); // the client side closes exactly once, whoever started the close
+      counted.closed();
       vertx.cancelTimer(keepalive);
       sockets.remove(client);
       closePeer(client, upstream);

@@ -1,0 +1,138 @@
+package io.wsgate.simulate;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.wsgate.provider.LaunchRequest;
+import io.wsgate.provider.ProvisionedWorkspace;
+import io.wsgate.provider.StopReason;
+import io.wsgate.provider.WorkspaceProvider;
+import io.wsgate.workspace.Endpoint;
+import io.wsgate.workspace.WorkspaceId;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.BiConsumer;
+
+/**
+ * Fargate in virtual time: a launch completes once the virtual clock reaches launch time plus a cold start drawn
+ * from {@code coldStart} (RunTask to healthy), when the simulator says so. Every workspace's endpoint is the
+ * simulator's one tiny HTTP server, which answers readiness probes and assign hooks at once, so the real
+ * {@code ReadinessProbe} and assign hook run unchanged. Called on the simulation's Vert.x context only.
+ */
+final class SimProvider implements WorkspaceProvider {
+
+  private final VirtualClock clock;
+  private final Spread coldStart;
+  private final SplittableRandom random;
+  private final Endpoint endpoint;
+  private final BiConsumer<Long, SimTask> readyAt;
+  private final Map<String, SimTask> running = new LinkedHashMap<>();
+  private final List<SimTask> all = new ArrayList<>();
+  private final Map<String, Promise<SimTask>> coldWanted = new LinkedHashMap<>();
+  private long sequence;
+
+  /** @param readyAt told of each launch: when (virtual ms) it becomes healthy */
+  SimProvider(VirtualClock clock, Spread coldStart, SplittableRandom random, Endpoint endpoint,
+              BiConsumer<Long, SimTask> readyAt) {
+    this.clock = clock;
+    this.coldStart = coldStart;
+    this.random = random;
+    this.endpoint = endpoint;
+    this.readyAt = readyAt;
+  }
+
+  /** Completes when the launcher asks for a fresh (not pool) launch of {@code workspace}. */
+  Future<SimTask> coldLaunchOf(String workspace) {
+    return coldWanted.computeIfAbsent(workspace, k -> Promise.promise()).future();
+  }
+
+  void forgetColdLaunch(String workspace) {
+    coldWanted.remove(workspace);
+  }
+
+  /** Makes a launch healthy: the launcher's or pool's future completes and the real code probes it. */
+  void complete(SimTask task) {
+    task.launched.tryComplete(new ProvisionedWorkspace(task.ref, task.pool ? "" : task.workspace, task.profile,
+        task.launchId, endpoint, task.exit.future()));
+  }
+
+  List<SimTask> tasks() {
+    return all;
+  }
+
+  int runningCount() {
+    return running.size();
+  }
+
+  SimTask task(String ref) {
+    return running.get(ref);
+  }
+
+  @Override
+  public String name() {
+    return "simulated";
+  }
+
+  @Override
+  public Future<Void> verify() {
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<ProvisionedWorkspace> launch(LaunchRequest request) {
+    long now = clock.millis();
+    String ref = "task-" + (++sequence);
+    SimTask task = new SimTask(ref, request.launchId(), request.profile().name(), request.pool(),
+        request.pool() ? "" : request.workspace().value(), now, now + coldStart.draw(random));
+    running.put(ref, task);
+    all.add(task);
+    readyAt.accept(task.readyAt, task);
+    if (!request.pool()) {
+      task.assignedAt = task.readyAt;
+      Promise<SimTask> wanted = coldWanted.remove(task.workspace);
+      if (wanted != null) {
+        wanted.tryComplete(task);
+      }
+    }
+    return task.launched.future();
+  }
+
+  @Override
+  public Future<Void> assign(String ref, WorkspaceId id, String profile) {
+    SimTask task = running.get(ref);
+    if (task == null) {
+      return Future.failedFuture("gone: " + ref);
+    }
+    task.workspace = id.value();
+    task.assignedAt = clock.millis();
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Void> stop(String ref, StopReason reason) {
+    SimTask task = running.remove(ref);
+    if (task != null) {
+      task.stoppedAt = clock.millis();
+      task.launched.tryFail("stopped: " + reason.tag());
+      task.exit.tryComplete("stopped: " + reason.tag());
+    }
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<List<ProvisionedWorkspace>> list() {
+    List<ProvisionedWorkspace> out = new ArrayList<>();
+    for (SimTask t : running.values()) {
+      if (t.launched.future().succeeded()) {
+        out.add(t.launched.future().result());
+      } else {
+        out.add(new ProvisionedWorkspace(t.ref, t.pool ? "" : t.workspace, t.profile, t.launchId, endpoint,
+            t.exit.future()));
+      }
+    }
+    return Future.succeededFuture(out);
+  }
+}

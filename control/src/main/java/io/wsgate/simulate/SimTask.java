@@ -1,0 +1,35 @@
+package io.wsgate.simulate;
+
+import io.vertx.core.Promise;
+import io.wsgate.provider.ProvisionedWorkspace;
+
+/** One simulated container, from launch to stop, with the virtual times the ledger bills. */
+final class SimTask {
+
+  final String ref;
+  final String launchId;
+  final String profile;
+  final boolean pool;
+  final long launchedAt;
+  final long readyAt;
+  final Promise<ProvisionedWorkspace> launched = Promise.promise();
+  final Promise<String> exit = Promise.promise();
+  String workspace;
+  long assignedAt = -1;
+  long stoppedAt = -1;
+  long usedMillis;
+
+  SimTask(String ref, String launchId, String profile, boolean pool, String workspace, long launchedAt, long readyAt) {
+    this.ref = ref;
+    this.launchId = launchId;
+    this.profile = profile;
+    this.pool = pool;
+    this.workspace = workspace;
+    this.launchedAt = launchedAt;
+    this.readyAt = readyAt;
+  }
+
+  boolean stopped() {
+    return stoppedAt >= 0;
+  }
+}

@@ -1,0 +1,429 @@
+package io.wsgate.simulate;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.wsgate.config.ConfigLoader;
+import io.wsgate.config.GatewayConfig;
+import io.wsgate.config.Profile;
+import io.wsgate.control.FleetControl;
+import io.wsgate.control.LeaderLease;
+import io.wsgate.control.Reaper;
+import io.wsgate.control.Reconciler;
+import io.wsgate.control.WarmPool;
+import io.wsgate.launch.Launcher;
+import io.wsgate.launch.ReadinessProbe;
+import io.wsgate.metrics.Meters;
+import io.wsgate.store.ActivityStore;
+import io.wsgate.store.EmbeddedRedis;
+import io.wsgate.store.FleetStore;
+import io.wsgate.store.RedisStore;
+import io.wsgate.store.RouteEvents;
+import io.wsgate.workspace.Endpoint;
+import io.wsgate.workspace.Route;
+import io.wsgate.workspace.WorkspaceId;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+
+/**
+ * Replays a scenario's sessions through wsgate's own control loop and launcher in virtual time: the real
+ * {@link FleetControl} (lease, {@link WarmPool}, {@link Reaper}, {@link Reconciler}) and {@link Launcher}, against
+ * a real Redis (embedded, with the real Lua scripts), a {@link VirtualClock} and a {@link SimProvider}.
+ *
+ * <p>A discrete-event loop: the next event (a control tick every control interval, a student arriving, a
+ * launch becoming healthy, a session ending) moves the clock, then its work runs on the Vert.x context until it
+ * is settled (every Redis reply and probe in, or blocked on a later virtual event) before the clock moves again,
+ * so a run depends on the seed alone, never on how fast the machine is. The simulator only does what the
+ * world outside wsgate does: students arrive and work (their activity is written with the same
+ * {@link ActivityStore} batch the gateway's activity tracker flushes), containers take their time to start, and
+ * the control verticle ticks on its timer and when a pool member is claimed.
+ */
+public final class Simulation {
+
+  /**
+   * How the world behaves: cold starts, warm claims, the control interval, the idle timeout, the share of
+   * sessions that end with the browser tab closed (the others leave it open until the workspace stops), the seed.
+   */
+  public record World(Spread coldStart, Spread warmClaim, Duration controlInterval, String idleTimeout,
+                      double tabsClosed, long seed) {
+    public World(Spread coldStart, Spread warmClaim, Duration controlInterval, String idleTimeout, long seed) {
+      this(coldStart, warmClaim, controlInterval, idleTimeout, 0.5, seed);
+    }
+  }
+
+  private enum Kind { TICK, EXTRA_TICK, READY, ARRIVE }
+
+  private record Event(long time, long seq, Kind kind, Object subject) {
+  }
+
+  private static final class Student {
+    SimTask task;
+    long busyUntil;
+    long flushed;
+    boolean launching;
+    boolean closesTab;
+    int tabsFlushed = -1;
+  }
+
+  private record Pending(Session session, long arrivedAt, Future<Route> route) {
+  }
+
+  private final Scenario scenario;
+  private final Policy policy;
+  private final World world;
+  private final PriorityQueue<Event> queue = new PriorityQueue<>((a, b) -> a.time != b.time
+      ? Long.compare(a.time, b.time) : Long.compare(a.seq, b.seq));
+  private final Map<String, Student> students = new HashMap<>();
+  private final Map<String, Pending> pending = new HashMap<>();
+  private final Map<String, Outcome> outcomes = new LinkedHashMap<>();
+  private final SplittableRandom warmRandom;
+  private final SplittableRandom tabRandom;
+  private long seq;
+  private VirtualClock clock;
+  private Context context;
+  private SimProvider provider;
+  private Launcher launcher;
+  private FleetControl control;
+  private WarmPool pool;
+  private ActivityStore activity;
+  private FleetStore fleet;
+  private GatewayConfig config;
+
+  public Simulation(Scenario scenario, Policy policy, World world) {
+    this.scenario = scenario;
+    this.policy = policy;
+    this.world = world;
+    this.warmRandom = new SplittableRandom(world.seed() ^ 0x5DEECE66DL);
+    this.tabRandom = new SplittableRandom(world.seed() ^ 0x2545F4914F6CDD1DL);
+    for (String p : scenario.profiles()) {
+      outcomes.put(p, new Outcome(policy.name(), p));
+    }
+  }
+
+  /** Runs the whole scenario; one outcome per profile. */
+  public Map<String, Outcome> run() throws IOException {
+    Path tmp = Files.createTempDirectory("wsgate-simulate");
+    EmbeddedRedis redis = EmbeddedRedis.start(null);
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+    try {
+      context = vertx.getOrCreateContext();
+      HttpServer server = on(() -> vertx.createHttpServer()
+          .requestHandler(req -> req.response().end("ok")).listen(0, "127.0.0.1")).await();
+      clock = new VirtualClock(scenario.warmUpFrom());
+      config = ConfigLoader.load(env(tmp));
+      provider = new SimProvider(clock, world.coldStart(), new SplittableRandom(world.seed()),
+          new Endpoint("127.0.0.1", server.actualPort()), (t, task) -> schedule(t, Kind.READY, task));
+      RedisOptions options = new RedisOptions().setConnectionString(redis.url()).setMaxPoolSize(4)
+          .setMaxPoolWaiting(4096).setMaxWaitingHandlers(16384);
+      RedisStore store = new RedisStore(Redis.createClient(vertx, options), Duration.ofSeconds(30));
+      fleet = new FleetStore(store);
+      activity = new ActivityStore(store);
+      // as the gateway's own probe client: a connection per probe (pooled ones would be kept per workspace host)
+      HttpClient probes = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
+      Meters meters = Meters.noop();
+      launcher = new Launcher(vertx, config, store, provider, probes,
+          new RouteEvents(vertx, Redis.createClient(vertx, options)), clock, meters);
+      pool = new WarmPool(config, fleet, provider, new ReadinessProbe(vertx, probes), meters);
+      control = new FleetControl(config, new LeaderLease(fleet, "simulator", config.fleet().leaderLease()), pool,
+          new Reaper(config, store, activity, provider, meters), new Reconciler(config, store, provider, meters), clock,
+          store.reachability());
+      loop();
+      settle();
+      return outcomes;
+    } finally {
+      vertx.close().await();
+      redis.close();
+      deleteQuietly(tmp);
+    }
+  }
+
+  private Map<String, String> env(Path tmp) {
+    Map<String, String> env = new HashMap<>();
+    env.put("WSGATE_STATE_DIR", tmp.resolve("state").toString());
+    env.put("WSGATE_DATA_DIR", tmp.resolve("data").toString());
+    env.put("WSGATE_AUTH", "off");
+    env.put("WSGATE_PROFILES", String.join(",", scenario.profiles()));
+    env.put("WSGATE_DEFAULT_PROFILE", scenario.profiles().iterator().next());
+    env.put("WSGATE_LAUNCH_TIMEOUT", "15m");
+    env.put("WSGATE_CONTROL_INTERVAL", world.controlInterval().toSeconds() + "s");
+    env.put("WSGATE_RECONCILE_INTERVAL", "1h");
+    env.put("WSGATE_POOL_TIME_ZONE", scenario.zone().getId());
+    for (String p : scenario.profiles()) {
+      String prefix = "WSGATE_PROFILE_" + p.toUpperCase(java.util.Locale.ROOT) + "_";
+      env.put(prefix + "COMMAND", "simulated");
+      env.put(prefix + "READINESS_PATH", "/healthz");
+      env.put(prefix + "ASSIGN_PATH", "/wsgate/assign");
+      env.put(prefix + "IDLE_TIMEOUT", world.idleTimeout());
+      policy.settings().forEach((k, v) -> env.put(prefix + k, v));
+    }
+    return env;
+  }
+
+  private void loop() {
+    scenario.sessions().forEach(s -> schedule(s.start(), Kind.ARRIVE, s));
+    schedule(scenario.warmUpFrom(), Kind.TICK, null);
+    while (true) {
+      Event e;
+      synchronized (queue) {
+        e = queue.poll();
+      }
+      if (e == null || e.time() > scenario.to()) {
+        return;
+      }
+      clock.moveTo(e.time());
+      switch (e.kind()) {
+        case TICK -> tick(true);
+        case EXTRA_TICK -> tick(false);
+        case ARRIVE -> arrive((Session) e.subject());
+        case READY -> ready((SimTask) e.subject());
+        default -> throw new IllegalStateException(e.kind().toString());
+      }
+    }
+  }
+
+  private void schedule(long time, Kind kind, Object subject) {
+    synchronized (queue) {
+      queue.add(new Event(time, ++seq, kind, subject));
+    }
+  }
+
+  /**
+   * The control verticle's timer (and its tick on a pool claim). First the activity of the students: those at
+   * work now, and the last moment of those who stopped since, as the gateway's activity tracker would have
+   * flushed it.
+   */
+  private void tick(boolean regular) {
+    long now = clock.millis();
+    Map<String, Long> times = new LinkedHashMap<>();
+    Map<String, String> reasons = new LinkedHashMap<>();
+    Map<String, Integer> tabs = new LinkedHashMap<>();
+    students.forEach((user, st) -> {
+      if (st.launching || st.task == null) {
+        return;
+      }
+      long last = Math.min(now, st.busyUntil);
+      if (last > st.flushed) {
+        times.put(user, last);
+        reasons.put(user, "simulated work");
+        st.flushed = last;
+      }
+      int open = st.task.stopped() || (st.busyUntil <= now && st.closesTab) ? 0 : 1;
+      if (open != st.tabsFlushed && !st.task.stopped()) {
+        tabs.put(user, open);
+        st.tabsFlushed = open;
+      }
+    });
+    FleetControl.Tick tick = on(() -> (times.isEmpty() && tabs.isEmpty() ? Future.<Void>succeededFuture()
+        : activity.write(times, reasons, tabs, "simulator")).compose(v -> control.tick())).await();
+    if (regular) {
+      if (now >= scenario.from() && tick.pool() != null) {
+        sample(now, tick.pool());
+      }
+      schedule(now + world.controlInterval().toMillis(), Kind.TICK, null);
+    }
+  }
+
+  private void sample(long now, WarmPool.Result pool) {
+    Map<String, int[]> running = new HashMap<>();
+    for (SimTask t : provider.tasks()) {
+      if (!t.stopped()) {
+        running.computeIfAbsent(t.profile, k -> new int[1])[0]++;
+      }
+    }
+    Map<String, int[]> working = new HashMap<>();
+    students.forEach((user, st) -> {
+      if (st.busyUntil > now && st.task != null) {
+        working.computeIfAbsent(st.task.profile, k -> new int[1])[0]++;
+      }
+    });
+    outcomes.forEach((name, o) -> {
+      WarmPool.ProfileState s = pool.profiles().get(name);
+      long forecast = this.pool.decision(name).map(d -> Math.round(d.forecast() * 100)).orElse(-1L);
+      o.samples.add(new long[] {now, running.getOrDefault(name, new int[1])[0], s == null ? 0 : s.ready(),
+          s == null ? 0 : s.starting(), s == null ? 0 : s.target(), working.getOrDefault(name, new int[1])[0],
+          forecast});
+    });
+  }
+
+  private void arrive(Session s) {
+    long now = clock.millis();
+    Student st = students.computeIfAbsent(s.user(), k -> new Student());
+    Outcome o = outcomes.get(s.profile());
+    boolean measured = now >= scenario.from();
+    if (st.launching || st.busyUntil > now) {
+      if (measured) {
+        o.merged++;
+      }
+      return;
+    }
+    boolean wasRunning = st.task != null && !st.task.stopped();
+    WorkspaceId id = new WorkspaceId(s.user());
+    Profile profile = config.profile(s.profile());
+    Promise<Future<Route>> started = Promise.promise();
+    SimTask cold = on(() -> {
+      Future<SimTask> wanted = provider.coldLaunchOf(s.user());
+      Future<Route> route = launcher.ensureRunning(id, profile);
+      started.complete(route);
+      route.onComplete(ar -> provider.forgetColdLaunch(s.user()));
+      return firstOf(route, wanted).map(v -> wanted.isComplete() ? wanted.result() : null);
+    }).await();
+    Future<Route> route = started.future().result();
+    if (cold != null && !route.isComplete()) {
+      st.launching = true;
+      pending.put(cold.ref, new Pending(s, now, route));
+      return;
+    }
+    completion(route).await();
+    if (route.failed()) {
+      if (measured) {
+        o.launches++;
+        o.failed++;
+      }
+      return;
+    }
+    SimTask task = provider.task(route.result().providerRef());
+    if (wasRunning && task == st.task) {
+      if (measured) {
+        o.resumed++;
+      }
+      work(st, s, task, now);
+      return;
+    }
+    long wait = world.warmClaim().draw(warmRandom);
+    if (measured) {
+      o.launches++;
+      o.warm++;
+      o.waits.add(wait);
+    }
+    work(st, s, task, now + wait);
+    schedule(now, Kind.EXTRA_TICK, null); // the control verticle ticks at once on a pool claim
+  }
+
+  private void ready(SimTask task) {
+    if (task.stopped()) {
+      return;
+    }
+    Pending p = task.pool ? null : pending.remove(task.ref);
+    on(() -> {
+      provider.complete(task);
+      return task.pool ? promoted(task, 0) : p == null ? Future.succeededFuture() : completion(p.route());
+    }).await();
+    if (p == null) {
+      return;
+    }
+    Student st = students.get(p.session().user());
+    st.launching = false;
+    Outcome o = outcomes.get(p.session().profile());
+    boolean measured = p.arrivedAt() >= scenario.from();
+    if (measured) {
+      o.launches++;
+    }
+    if (p.route().failed()) {
+      if (measured) {
+        o.failed++;
+      }
+      return;
+    }
+    long now = clock.millis();
+    if (measured) {
+      o.cold++;
+      o.waits.add(now - p.arrivedAt());
+    }
+    work(st, p.session(), task, now);
+  }
+
+  /**
+   * A healthy pool member is probed and listed as ready by the real pool (or stopped if it is surplus by then);
+   * completes once Redis no longer counts it as starting.
+   */
+  private Future<Void> promoted(SimTask task, int attempt) {
+    if (attempt > 100_000) {
+      return Future.failedFuture("pool member " + task.ref + " was never promoted");
+    }
+    return fleet.starting(task.profile).compose(starting -> starting.contains(task.launchId)
+        ? promoted(task, attempt + 1) : Future.succeededFuture());
+  }
+
+  private void work(Student st, Session s, SimTask task, long from) {
+    if (st.task != task) {
+      st.tabsFlushed = -1; // a new workspace: its tab count starts unknown
+    }
+    st.task = task;
+    st.closesTab = tabRandom.nextDouble() < world.tabsClosed();
+    st.busyUntil = from + s.lengthMillis();
+    task.usedMillis += clip(from, st.busyUntil);
+  }
+
+  /** Bills every task's time inside the measured period to what it was for. */
+  private void settle() {
+    for (SimTask t : provider.tasks()) {
+      Outcome o = outcomes.get(t.profile);
+      long stop = t.stopped() ? t.stoppedAt : scenario.to();
+      o.startingMs += clip(t.launchedAt, Math.min(t.readyAt, stop));
+      if (t.pool) {
+        o.warmMs += clip(t.readyAt, t.assignedAt >= 0 ? Math.min(t.assignedAt, stop) : stop);
+      }
+      if (t.assignedAt >= 0 && t.assignedAt < stop) {
+        long assigned = clip(t.assignedAt, stop);
+        o.usedMs += Math.min(t.usedMillis, assigned);
+        o.idleMs += Math.max(0, assigned - t.usedMillis);
+      }
+    }
+  }
+
+  private long clip(long from, long to) {
+    long a = Math.max(from, scenario.from());
+    long b = Math.min(to, scenario.to());
+    return Math.max(0, b - a);
+  }
+
+  private <T> Future<T> on(Supplier<Future<T>> op) {
+    Promise<T> p = Promise.promise();
+    context.runOnContext(v -> {
+      try {
+        op.get().onComplete(p);
+      } catch (RuntimeException e) {
+        p.fail(e);
+      }
+    });
+    return p.future();
+  }
+
+  /** Completes (never fails) when {@code f} completes either way. */
+  private static Future<Void> completion(Future<?> f) {
+    return f.transform(ar -> Future.succeededFuture());
+  }
+
+  /** Completes when either future completes, whichever way. */
+  private static Future<Void> firstOf(Future<?> a, Future<?> b) {
+    Promise<Void> p = Promise.promise();
+    a.onComplete(ar -> p.tryComplete());
+    b.onComplete(ar -> p.tryComplete());
+    return p.future();
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | RuntimeException ignored) {
+      // a temp directory left behind is harmless
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package io.wsgate.simulate;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A team's own sessions from CSV; every bad row is reported with its line number. */
+class CsvScenarioTest {
+
+  @Test
+  void readsSessionsInTheScenarioZone() {
+    Scenario s = CsvScenario.parse("lms.csv", List.of("user,profile,start,end",
+        "alice,code,2026-03-02T09:00,2026-03-02T10:30",
+        "bob,code,2026-03-02T07:30:00Z,2026-03-02T09:00:00Z",
+        "# a comment", "",
+        "alice,code,2026-03-03T09:00,2026-03-03T09:45"), 1, ZoneId.of("Europe/Berlin"));
+    assertThat(s.students()).isEqualTo(2);
+    assertThat(s.sessions()).hasSize(3);
+    assertThat(s.sessions().get(0).user()).isEqualTo("bob");
+    assertThat(s.sessions().get(1).start()).as("09:00 in Berlin").isEqualTo(Instant.parse("2026-03-02T08:00:00Z").toEpochMilli());
+    assertThat(s.from()).as("one day of warm-up").isEqualTo(Instant.parse("2026-03-02T23:00:00Z").toEpochMilli());
+  }
+
+  @Test
+  void badRowsAreReportedWithTheirLineNumbers() {
+    assertThatThrownBy(() -> CsvScenario.parse("lms.csv", List.of("user,profile,start,end",
+        "alice,code,2026-03-02T09:00",
+        "Bob!,code,2026-03-02T09:00,2026-03-02T10:00",
+        "carol,code,yesterday,2026-03-02T10:00",
+        "dave,code,2026-03-02T10:00,2026-03-02T09:00",
+        "erin,Code,2026-03-02T09:00,2026-03-02T10:00"), 0, ZoneId.of("UTC")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("5 bad row(s)")
+        .hasMessageContaining("line 2: 3 fields (expected 4: user,profile,start,end)")
+        .hasMessageContaining("line 3: user 'Bob!'")
+        .hasMessageContaining("line 4: time 'yesterday'")
+        .hasMessageContaining("line 5: end 2026-03-02T09:00 (expected: after start 2026-03-02T10:00)")
+        .hasMessageContaining("line 6: profile 'Code'");
+  }
+}
