@@ -475,6 +475,12 @@ async function story(browser, state) {
     const m0 = await metrics();
     const res = await rawUpgrade({ Origin: 'http://evil.example', Cookie: `${state.cookie.name}=${state.cookie.value}` });
     const m1 = await metrics();
+    // every upgrade the relay attempts is counted (opened, refused by the workspace, or failed upstream)
+    const relayed = sample(m1, 'wsgate_websocket_sessions_total') - sample(m0, 'wsgate_websocket_sessions_total');
+    if (relayed !== 0) {
+      throw new Error(`the gateway relayed it to the workspace (wsgate_websocket_sessions_total +${relayed}), which `
+        + `answered ${res.status} ${JSON.stringify(res.body.slice(0, 100))}`);
+    }
     if (res.status !== 403) throw new Error(`the upgrade got ${res.status} (expected: 403)`);
     let problem = {};
     try {
@@ -482,13 +488,10 @@ async function story(browser, state) {
     } catch {
       // checked below
     }
-    // the gateway's own refusal (problem+json with its error type), not one passed on from code-server
+    // the gateway's own refusal (problem+json with its error type)
     if (problem.type !== 'https://wsgate.io/errors/origin_rejected') {
-      throw new Error(`403 not from the gateway's origin check: ${res.body.slice(0, 200)}`);
+      throw new Error(`403 not from the gateway's origin check: ${JSON.stringify(res.body.slice(0, 200))}`);
     }
-    // every upgrade the relay attempts is counted (opened, refused by the workspace, or failed upstream)
-    const relayed = sample(m1, 'wsgate_websocket_sessions_total') - sample(m0, 'wsgate_websocket_sessions_total');
-    if (relayed !== 0) throw new Error(`the gateway relayed it: ${relayed} upgrade(s) sent on to the workspace`);
     return `403 ${problem.type} "${problem.title}", wsgate_websocket_sessions_total unchanged (nothing relayed)`;
   });
 }
@@ -524,7 +527,14 @@ async function keepEvidence(browser) {
   if (p && !p.isClosed()) {
     await p.screenshot({ path: path.join(evidence, 'workbench.png'), timeout: 15_000 }).catch((e) => log(`screenshot: ${e.message}`));
     const rec = await record(p).catch(() => null);
-    if (rec) fs.writeFileSync(path.join(evidence, 'page-record.json'), JSON.stringify(rec, null, 2));
+    if (rec) {
+      fs.writeFileSync(path.join(evidence, 'page-record.json'), JSON.stringify(rec, null, 2));
+      const vs = vscodeSockets(rec);
+      const codes = vs.filter((s) => s.closed !== null).map((s) => `${s.code}${s.reason ? ` ${s.reason}` : ''}`);
+      log(`the page's VS Code WebSockets: ${vs.length} created, ${vs.filter((s) => s.opened !== null).length} opened, `
+        + `${vs.filter((s) => s.opened !== null && s.closed === null).length} open now; closes: ${codes.join(', ') || 'none'}`);
+      if (rec.alerts.length) log(`VS Code showed: ${rec.alerts.map((a) => `[${a.phase}] ${a.text}`).join(' | ')}`);
+    }
     const terminal = await p.evaluate(() => terminalText()).catch(() => '');
     fs.writeFileSync(path.join(evidence, 'terminal.txt'), `${terminal}\n`);
   }
@@ -554,12 +564,14 @@ async function main() {
   const summary = `cold start to workbench ${s(timings.coldStartToWorkbenchMs)}, terminal proof ${s(timings.terminalProofMs)}, `
     + `file proof ${s(timings.fileProofMs)}, reconnect after restart ${s(timings.reconnectMs)}, `
     + `terminal after restart ${s(timings.terminalAfterRestartMs)}`;
+  const passed = checks.filter((c) => c.ok).length;
   if (failed) {
-    console.log(`ide-check: FAILED: ${failed.check ?? 'set-up'}: ${failed.message.split('\n')[0]} (${checks.filter((c) => c.ok).length} of ${CHECKS} checks passed; ${summary})`);
+    console.log(`ide-check: FAILED: ${failed.check ?? 'set-up'}: ${failed.message.split('\n')[0]} (${summary})`);
     process.exitCode = 1;
   } else {
-    console.log(`ide-check: ${checks.length} passed, 0 failed: ${summary}`);
+    console.log(`ide-check: PASS: ${summary}`);
   }
+  console.log(`ide-check: ${passed} passed, ${CHECKS - passed} failed`);
 }
 
 main().catch((e) => {
