@@ -399,7 +399,13 @@ async function story(browser, state) {
     // code-server's save dialog is a quick input holding a path: replace it with ours
     const input = p.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    // the dialog proposes a folder, then a file name in it once it has listed the folder; what is typed before
+    // that is overwritten
+    await p.waitForFunction(() => /[^/]$/.test(document.querySelector('.quick-input-widget .quick-input-box input')?.value ?? ''),
+      null, { timeout: STEP_TIMEOUT_MS });
     await input.fill(file);
+    await p.waitForFunction((f) => document.querySelector('.quick-input-widget .quick-input-box input')?.value === f,
+      file, { timeout: STEP_TIMEOUT_MS });
     const sent = performance.now();
     await p.keyboard.press('Enter');
     timings.fileProofMs = await fileAppears(file, text, sent);
