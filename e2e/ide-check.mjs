@@ -28,10 +28,13 @@ const GATEWAY_START_TIMEOUT_MS = 90_000;
 const GATEWAY_STOP_TIMEOUT_MS = 45_000; // the gateway gives close handshakes 5 s, Redis a clean shutdown
 const RECONNECT_TIMEOUT_MS = 120_000; // VS Code backs off up to 30 s between reconnection attempts
 const STEP_TIMEOUT_MS = 30_000;
+const STORY_TIMEOUT_MS = 420_000; // the stage's budget is 10 minutes, installs and clean-up included
 const CHECKS = 9;
 const FILE_TIMEOUT_MS = 30_000;
 const RETYPE_AFTER_MS = 10_000;
 // What VS Code shows when its connection to the server is in trouble (toasts, dialogs, status bar).
+// What it shows when it has given up reconnecting ("Cannot reconnect. Please reload the window.").
+const VSCODE_GAVE_UP = /cannot reconnect|please reload/i;
 const CONNECTION_TROUBLE = /reconnect|connection (was |is |has been )?lost|disconnected|cannot connect|could not connect/i;
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -243,6 +246,7 @@ const consoleLines = [];
 const checks = [];
 const timings = {};
 let failed = null;
+let overtime = false;
 
 async function check(name, fn) {
   log(`check: ${name}`);
@@ -456,9 +460,12 @@ async function story(browser, state) {
     }
     const started = fs.readFileSync(state.gateway.logFile, 'utf8').split('\n').filter((l) => /started pid/.test(l));
     if (started.length) throw new Error(`the restarted gateway launched again: ${started.join(' | ')}`);
+    // while the gateway is away VS Code says it is reconnecting (expected); it must never give up
     const rec = await record(p);
-    const fatal = rec.alerts.filter((a) => /cannot reconnect|reload/i.test(a.text));
+    const fatal = rec.alerts.filter((a) => VSCODE_GAVE_UP.test(a.text));
     if (fatal.length) throw new Error(`VS Code gave up: ${fatal.map((a) => a.text).join(' | ')}`);
+    const meanwhile = [...new Set(rec.alerts.filter((a) => a.phase === 'restart').map((a) => a.text))];
+    log(`VS Code showed during the restart: ${meanwhile.join(' | ') || 'nothing'}`);
     return `closed with ${closedWith.join(', ')}; reconnected ${timings.reconnectMs} ms after the stop; `
       + `pid ${before.pid} adopted; terminal answered ${typed.ms} ms after Enter${typed.tries > 1 ? ` (typed ${typed.tries} times)` : ''}`;
   });
@@ -527,7 +534,7 @@ function rawUpgrade(headers) {
   });
 }
 
-async function keepEvidence(browser) {
+async function keepEvidence() {
   fs.mkdirSync(evidence, { recursive: true });
   const p = page.current;
   if (p && !p.isClosed()) {
@@ -551,15 +558,25 @@ async function main() {
   fs.mkdirSync(evidence, { recursive: true });
   const state = { gateway: new Gateway(1, false) };
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 });
+  // the whole story is bounded: past the deadline the evidence is kept and the browser closed, which fails
+  // whatever the story is waiting for
+  const watchdog = setTimeout(async () => {
+    overtime = true;
+    log(`still running after ${STORY_TIMEOUT_MS / 1000} s: giving up`);
+    await keepEvidence().catch((err) => log(`evidence: ${err.message}`));
+    await browser.close().catch(() => {});
+  }, STORY_TIMEOUT_MS);
   try {
     await state.gateway.ready();
     log(`gateway 1 ready on ${workspaceUrl}`);
     await story(browser, state);
   } catch (e) {
-    failed = e;
+    failed = overtime ? Object.assign(new Error(`the checks took longer than ${STORY_TIMEOUT_MS / 1000} s (${e.message.split('\n')[0]})`),
+      { check: e.check }) : e;
     log(`FAILED${e.check ? ` (${e.check})` : ''}: ${e.message.split('\n')[0]}`);
-    await keepEvidence(browser).catch((err) => log(`evidence: ${err.message}`));
+    if (!overtime) await keepEvidence().catch((err) => log(`evidence: ${err.message}`));
   } finally {
+    clearTimeout(watchdog);
     await browser.close().catch(() => {});
     // gateway 2 runs with STOP_WORKSPACES_ON_EXIT=on, so this stops code-server too
     await state.gateway.stop().catch((e) => log(`stopping the gateway: ${e.message}`));

@@ -94,7 +94,7 @@ trap 'exit 130' INT TERM
 say "wsgate on http://ws-ide.localhost:$port/ (admin $admin_port), state in $work"
 status=0
 IDE_JAR="$jar" IDE_WORK="$work" IDE_PORT="$port" IDE_ADMIN_PORT="$admin_port" NODE24="$NODE24" \
-  CODE_SERVER="$CODE_SERVER" node "$repo/e2e/ide-check.mjs" | tee "$work/result.txt" || status=$?
+  CODE_SERVER="$CODE_SERVER" timeout -k 10 510 node "$repo/e2e/ide-check.mjs" | tee "$work/result.txt" || status=$?
 say "done in $(($(date +%s) - stage_start)) s (installs ${install_seconds} s)"
 # the checks' count last, where CI reads it
 tail -n 1 "$work/result.txt" | sed 's/^ide-check:/ide-stage:/'
