@@ -41,8 +41,8 @@ public enum Setting {
   REAP_CONCURRENCY("4", "Most workspaces the reaper stops at the same time."),
   ACTIVITY_FLUSH_INTERVAL("1s", "How often a replica writes its coalesced activity marks to Redis (one pipelined batch)."),
   DRAIN_WINDOW("10s", "On SIGTERM, the replica hands over the control lease at once, refuses new WebSocket upgrades "
-      + "and closes its open WebSockets with 1001 spread over this window, so tabs reconnect to the other replicas a "
-      + "few at a time; keep it well inside the container's stop timeout."),
+      + "and closes its open WebSockets with 1001 spread over up to this window (at least 100 a second), so tabs "
+      + "reconnect to the other replicas a few at a time; keep it well inside the container's stop timeout."),
   UNHEALTHY_WINDOW("30s", "How long a running workspace's port must refuse connections, probed several times, before "
       + "it counts as dead and is restarted; resets, timeouts and slow answers never count (a busy workspace)."),
   ECS_CLUSTER("", "ecs: name or ARN of the cluster workspace tasks run in (required for ecs)."),

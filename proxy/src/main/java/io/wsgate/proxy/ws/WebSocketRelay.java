@@ -66,6 +66,8 @@ public final class WebSocketRelay {
   private final Map<WorkspaceId, Set<ServerWebSocket>> open = new ConcurrentHashMap<>();
   private final Meters meters;
   private volatile boolean draining;
+  /** Sockets a stopping gateway closes per second at the least: below this many, the drain needs no window. */
+  static final int DRAIN_RATE_FLOOR = 100;
 
   public WebSocketRelay(Vertx vertx, PerEventLoop<WebSocketClient> clients, long connectTimeoutMs, UpstreamFailureListener failures,
                         ActivityTracker activity, Function<String, Profile.ActivityPolicy> policies, Meters meters) {
@@ -204,19 +206,21 @@ public final class WebSocketRelay {
 
   /**
    * Before this gateway stops: refuses new upgrades from now on, and closes every relayed socket with 1001
-   * ("going away"), spread evenly over {@code spread}, so browser IDEs reconnect to the other replicas (or to this
-   * one restarted) a few at a time rather than all in one stampede. Completes when every close handshake is done,
-   * or {@code grace} after the last close was sent.
+   * ("going away"), spread evenly over at most {@code spread}, so browser IDEs reconnect to the other replicas (or to
+   * this one restarted) a few at a time rather than all in one stampede. A few sockets need no spreading: closes go
+   * out at {@link #DRAIN_RATE_FLOOR} a second or faster, so ten tabs are closed in a tenth of a second, not over the
+   * whole window. Completes when every close handshake is done, or {@code grace} after the last close was sent.
    */
   public Future<Void> drain(String reason, Duration spread, Duration grace) {
     draining = true;
     List<ServerWebSocket> all = new ArrayList<>();
     open.values().forEach(all::addAll);
     open.clear();
+    long spreadMs = Math.min(spread.toMillis(), all.size() * 1000L / DRAIN_RATE_FLOOR);
     List<Future<Void>> closes = new ArrayList<>();
     for (int i = 0; i < all.size(); i++) {
       ServerWebSocket ws = all.get(i);
-      long at = all.size() == 1 ? 0 : spread.toMillis() * i / (all.size() - 1);
+      long at = all.size() == 1 ? 0 : spreadMs * i / (all.size() - 1);
       Promise<Void> closed = Promise.promise();
       closes.add(closed.future());
       Handler<Long> close = t -> {
@@ -232,7 +236,7 @@ public final class WebSocketRelay {
         vertx.setTimer(at, close);
       }
     }
-    return Future.join(closes).timeout(spread.plus(grace).toMillis(), TimeUnit.MILLISECONDS).<Void>mapEmpty()
+    return Future.join(closes).timeout(spreadMs + grace.toMillis(), TimeUnit.MILLISECONDS).<Void>mapEmpty()
         .otherwiseEmpty();
   }
 
