@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
+import io.wsgate.auth.AssignSignature;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +22,8 @@ import java.time.Instant;
  * A stand-in workspace for tests, run in-process or as its own process ({@link #main}): it reports what it
  * received, streams large bodies with back-pressure, echoes WebSocket frames exactly, and can be told to
  * stop listening while its process stays alive. Each process start appends a line to {@code <dir>/starts.log}.
+ * Its assign hook, like a real member's, takes only a request signed with its {@link #assignSecret}
+ * ({@link AssignSignature}).
  */
 public final class TestBackend extends VerticleBase {
 
@@ -30,6 +33,7 @@ public final class TestBackend extends VerticleBase {
   private final int port;
   private long readyAt;
   private boolean assignFails;
+  private volatile String assignSecret;
   private HttpServer server;
   private final java.util.Set<HttpConnection> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
@@ -42,6 +46,12 @@ public final class TestBackend extends VerticleBase {
   /** Answers 503 on /healthz until {@code ms} after start. */
   public TestBackend readyAfter(long ms) {
     this.readyAt = System.currentTimeMillis() + ms;
+    return this;
+  }
+
+  /** The secret a signed assign request must be made with (as a pool member gets it); without one, none is taken. */
+  public TestBackend assignSecret(String secret) {
+    this.assignSecret = secret;
     return this;
   }
 
@@ -79,7 +89,8 @@ public final class TestBackend extends VerticleBase {
       System.exit(exit);
     }
     Vertx vertx = Vertx.vertx();
-    TestBackend backend = new TestBackend(id, port).readyAfter(readyAfter);
+    TestBackend backend = new TestBackend(id, port).readyAfter(readyAfter)
+        .assignSecret(System.getenv(AssignSignature.SECRET_ENV));
     if (assignFails) {
       backend.assignFails();
     }
@@ -130,6 +141,13 @@ public final class TestBackend extends VerticleBase {
       case "/wsgate/assign" -> req.body().onSuccess(body -> {
         if (assignFails) {
           req.response().setStatusCode(500).end("assign refused");
+          return;
+        }
+        var problem = AssignSignature.problem(assignSecret, req.method().name(), req.uri(),
+            req.getHeader(AssignSignature.TIMESTAMP_HEADER), req.getHeader(AssignSignature.SIGNATURE_HEADER),
+            body.getBytes(), System.currentTimeMillis() / 1000);
+        if (problem.isPresent()) {
+          req.response().setStatusCode(401).end("assignment refused: " + problem.get());
           return;
         }
         id = new JsonObject(body).getString("workspace");
