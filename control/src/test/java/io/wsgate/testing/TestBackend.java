@@ -37,6 +37,12 @@ public final class TestBackend extends VerticleBase {
   private HttpServer server;
   private final java.util.Set<HttpConnection> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> byPath =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicInteger abortedUploads =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger completedUploads =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   public TestBackend(String id, int port) {
     this.id = id;
@@ -120,11 +126,27 @@ public final class TestBackend extends VerticleBase {
     return requests.get();
   }
 
+  /** Requests for {@code path} this backend has received. */
+  public int requests(String path) {
+    return byPath.getOrDefault(path, new java.util.concurrent.atomic.AtomicInteger()).get();
+  }
+
+  /** Requests to {@code /upload} whose body broke off (the gateway reset them) instead of ending. */
+  public int abortedUploads() {
+    return abortedUploads.get();
+  }
+
+  /** Requests to {@code /upload} whose body ended, and were answered. */
+  public int completedUploads() {
+    return completedUploads.get();
+  }
+
   /** Headers of the last WebSocket upgrade this backend accepted. */
   public volatile io.vertx.core.MultiMap lastUpgradeHeaders;
 
   private void handle(HttpServerRequest req) {
     requests.incrementAndGet();
+    byPath.computeIfAbsent(req.path(), p -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
     if (req.canUpgradeToWebSocket()) {
       lastUpgradeHeaders = io.vertx.core.MultiMap.caseInsensitiveMultiMap().addAll(req.headers());
       req.toWebSocket().onSuccess(this::echo);
@@ -164,7 +186,11 @@ public final class TestBackend extends VerticleBase {
       case "/upload" -> {
         long[] count = {0};
         req.handler(buf -> count[0] += buf.length());
-        req.endHandler(v -> req.response().end(Long.toString(count[0])));
+        req.exceptionHandler(err -> abortedUploads.incrementAndGet());
+        req.endHandler(v -> {
+          completedUploads.incrementAndGet();
+          req.response().end(Long.toString(count[0]));
+        });
       }
       case "/download" -> download(req, Long.parseLong(req.getParam("bytes")));
       case "/slow" -> vertx.setTimer(Long.parseLong(req.getParam("ms")), t -> req.response().end("slow"));
