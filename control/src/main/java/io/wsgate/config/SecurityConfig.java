@@ -13,8 +13,8 @@ import java.util.Optional;
  * @param keys       null when auth is off
  * @param assignKeys the keys warm pool members' assign secrets are derived from
  *                   ({@link io.wsgate.auth.AssignSignature}): {@code keys} with auth on; with it off, the local
- *                   default's generated key file, or else a key of this process only (then a replica can claim
- *                   only the members it started itself)
+ *                   default's generated {@code <state dir>/assign-keys}, or else a key of this process only (then
+ *                   a replica can claim only the members it started itself)
  */
 public record SecurityConfig(
     boolean authEnabled,

@@ -67,13 +67,13 @@ final class SecuritySettings {
 
   /**
    * With auth off there is no configured key, but assign requests are signed all the same: the local default
-   * uses the key file it would use with auth on (shared by gateways on one machine); elsewhere, a key of this
-   * process.
+   * generates {@code <state dir>/assign-keys} (shared by gateways on one machine; no auth key is made when auth
+   * is off); elsewhere, a key of this process.
    */
   private static KeyRing assignKeysWithoutAuth(GatewayConfig.ProviderKind provider, Path stateDir) {
     if (provider == GatewayConfig.ProviderKind.LOCAL) {
       try {
-        return KeyRing.loadOrCreate(stateDir.resolve("auth-keys"));
+        return KeyRing.loadOrCreate(stateDir.resolve("assign-keys"));
       } catch (IOException | RuntimeException e) {
         // not worth refusing to start over: this process's own key works for the members it starts
       }
