@@ -113,6 +113,17 @@ public final class KeyRing {
     return ring;
   }
 
+  /**
+   * A ring of one random key, kept only in memory: for what must be signed even with auth off (the warm pool's
+   * assign requests), where no configured key exists.
+   */
+  public static KeyRing generated() {
+    byte[] random = new byte[32];
+    new SecureRandom().nextBytes(random);
+    return new KeyRing(List.of(new Key("generated",
+        Base64.getUrlEncoder().withoutPadding().encodeToString(random).getBytes(StandardCharsets.UTF_8))));
+  }
+
   /** The key new tokens and sessions are signed with. */
   public Key signing() {
     return keys.get(0);

@@ -61,7 +61,24 @@ final class SecuritySettings {
         count(Setting.GLOBAL_CONCURRENT_LAUNCHES, 1, 100_000),
         size(Setting.MAX_REQUEST_LINE, 256, 1 << 20), size(Setting.MAX_HEADER_SIZE, 1024, 1 << 20),
         count(Setting.MAX_HEADERS, 8, 10_000), positive(Setting.HEADER_TIMEOUT), positive(Setting.BODY_IDLE_TIMEOUT),
-        positive(Setting.IDLE_TIMEOUT), size(Setting.WEBSOCKET_MAX_MESSAGE, 1024, 1 << 30), trusted);
+        positive(Setting.IDLE_TIMEOUT), size(Setting.WEBSOCKET_MAX_MESSAGE, 1024, 1 << 30), trusted,
+        keys != null ? keys : assignKeysWithoutAuth(provider, stateDir));
+  }
+
+  /**
+   * With auth off there is no configured key, but assign requests are signed all the same: the local default
+   * generates {@code <state dir>/assign-keys} (shared by gateways on one machine; no auth key is made when auth
+   * is off); elsewhere, a key of this process.
+   */
+  private static KeyRing assignKeysWithoutAuth(GatewayConfig.ProviderKind provider, Path stateDir) {
+    if (provider == GatewayConfig.ProviderKind.LOCAL) {
+      try {
+        return KeyRing.loadOrCreate(stateDir.resolve("assign-keys"));
+      } catch (IOException | RuntimeException e) {
+        // not worth refusing to start over: this process's own key works for the members it starts
+      }
+    }
+    return KeyRing.generated();
   }
 
   private KeyRing keys(GatewayConfig.ProviderKind provider, Path stateDir) {

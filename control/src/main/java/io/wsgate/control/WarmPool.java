@@ -1,6 +1,7 @@
 package io.wsgate.control;
 
 import io.vertx.core.Future;
+import io.wsgate.auth.AssignSignature;
 import io.wsgate.config.GatewayConfig;
 import io.wsgate.config.Profile;
 import io.wsgate.launch.Launcher;
@@ -178,7 +179,8 @@ public final class WarmPool {
 
   private Future<Void> startMember(Profile profile, String launchId, long now, String fence) {
     Deadline deadline = Deadline.after(config.launchTimeout());
-    LaunchRequest request = LaunchRequest.poolMember(profile, launchId);
+    LaunchRequest request = LaunchRequest.poolMember(profile, launchId,
+        AssignSignature.memberSecret(config.security().assignKeys().signing(), launchId));
     return provider.launch(request)
         .timeout(config.launchTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .compose(pw -> probe.await(pw.endpoint(), request.workspace().value() + "." + config.baseDomain(),

@@ -10,9 +10,11 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
+import io.wsgate.auth.AssignSignature;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -21,7 +23,8 @@ import java.util.Set;
  *
  * <p>{@code POST /wsgate/assign} is the warm pool's assign hook: a member started for no workspace takes
  * {@code {"workspace": id, "dataDir": dir}} once, and serves that workspace from then on. The gateway never
- * forwards a client's request to this path.
+ * forwards a client's request to this path, and the member takes only a request signed with its own secret
+ * ({@link AssignSignature}): anything else gets 401 and changes nothing.
  */
 public final class DemoVerticle extends VerticleBase {
 
@@ -123,9 +126,26 @@ public final class DemoVerticle extends VerticleBase {
       text(req.response(), 409, "already serving " + settings.id().value());
       return;
     }
+    String timestamp = req.getHeader(AssignSignature.TIMESTAMP_HEADER);
+    String signature = req.getHeader(AssignSignature.SIGNATURE_HEADER);
+    BoundedBody.read(req, 4096).onFailure(err -> text(req.response(), 400, "bad assignment: " + err.getMessage()))
+        .onSuccess(body -> {
+          Optional<String> problem = AssignSignature.problem(settings.assignSecret(), req.method().name(), req.uri(),
+              timestamp, signature, body.getBytes(), System.currentTimeMillis() / 1000);
+          if (problem.isPresent()) {
+            text(req.response(), 401, "assignment refused: " + problem.get());
+          } else if (assigned) {
+            text(req.response(), 409, "already serving " + settings.id().value());
+          } else {
+            take(req, body);
+          }
+        });
+  }
+
+  private void take(HttpServerRequest req, Buffer body) {
     assigned = true;
-    BoundedBody.read(req, 4096).compose(body -> {
-      JsonObject json = new JsonObject(body);
+    Future.succeededFuture(body).compose(b -> {
+      JsonObject json = new JsonObject(b);
       DemoSettings next = new DemoSettings(new io.wsgate.workspace.WorkspaceId(json.getString("workspace")),
           java.nio.file.Path.of(json.getString("dataDir")), settings.host(), settings.port());
       NoteStore nextNotes = new NoteStore(vertx.fileSystem(), next.dir());

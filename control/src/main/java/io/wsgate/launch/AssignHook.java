@@ -1,17 +1,23 @@
 package io.wsgate.launch;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
+import io.wsgate.auth.AssignSignature;
+import io.wsgate.auth.KeyRing;
 import io.wsgate.provider.ProviderException;
 import io.wsgate.workspace.Endpoint;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Tells a warm pool member which workspace it now serves: {@code POST <assign path>} with
- * {@code {"workspace": id, "dataDir": dir}}. Only a 2xx answer counts; then the member is routed.
+ * {@code {"workspace": id, "dataDir": dir}}, signed for the member it goes to ({@link AssignSignature}), so a
+ * member takes an assignment from the gateway only. Only a 2xx answer counts; then the member is routed.
  */
 final class AssignHook {
 
@@ -23,16 +29,27 @@ final class AssignHook {
     this.client = client;
   }
 
-  Future<Void> assign(Endpoint endpoint, String authority, String path, String workspace, String dataDir) {
+  /**
+   * Assigns the member launched as {@code launchId} at {@code endpoint}, signing with every key in {@code keys} so
+   * that a member started before a key rotation can still check it.
+   */
+  Future<Void> assign(Endpoint endpoint, String launchId, KeyRing keys, String authority, String path,
+                      String workspace, String dataDir) {
+    byte[] body = new JsonObject().put("workspace", workspace).put("dataDir", dataDir).encode()
+        .getBytes(StandardCharsets.UTF_8);
+    long now = System.currentTimeMillis() / 1000;
     RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST)
         .setServer(SocketAddress.inetSocketAddress(endpoint.port(), endpoint.host()))
         .setHost(authority).setPort(80).setURI(path).setConnectTimeout(TIMEOUT_MS).setIdleTimeout(TIMEOUT_MS)
-        .putHeader("content-type", "application/json");
-    String body = new JsonObject().put("workspace", workspace).put("dataDir", dataDir).encode();
+        .putHeader("content-type", "application/json")
+        .putHeader(AssignSignature.TIMESTAMP_HEADER, Long.toString(now))
+        .putHeader(AssignSignature.SIGNATURE_HEADER,
+            AssignSignature.header(keys, launchId, HttpMethod.POST.name(), path, now, body));
     return client.request(o)
         // body() in the task that sends, before the response can have ended
-        .compose(req -> req.send(body).compose(resp -> resp.body().compose(b -> resp.statusCode() / 100 == 2
-            ? Future.<Void>succeededFuture()
-            : Future.failedFuture(new ProviderException("assign hook answered " + resp.statusCode())))));
+        .compose(req -> req.send(Buffer.buffer(body)).compose(resp -> resp.body().compose(b ->
+            resp.statusCode() / 100 == 2
+                ? Future.<Void>succeededFuture()
+                : Future.failedFuture(new ProviderException("assign hook answered " + resp.statusCode())))));
   }
 }

@@ -46,7 +46,8 @@ final class WarmClaim {
       PoolMember m = found.get();
       String dataDir = config.dataDir().resolve(id.value()).toString();
       return provider.assign(m.ref(), id, profile.name())
-          .compose(v -> hook.assign(m.endpoint(), authority, profile.fleet().assignPath(), id.value(), dataDir))
+          .compose(v -> hook.assign(m.endpoint(), m.launchId(), config.security().assignKeys(), authority,
+              profile.fleet().assignPath(), id.value(), dataDir))
           .map(v -> Optional.of(new Route(id, profile.name(), m.endpoint(), m.ref(), m.launchId(), now)))
           .recover(err -> {
             log.warn("workspace {}: warm member {} could not be assigned ({}); launching fresh", id, m.ref(),

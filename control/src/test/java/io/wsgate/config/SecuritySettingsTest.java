@@ -54,4 +54,15 @@ class SecuritySettingsTest {
     assertThat(c.security().keys()).isNull();
     assertThat(Files.exists(tmp.resolve("auth-keys"))).isFalse();
   }
+
+  @Test
+  void authOffStillSignsAssignsWithAKeyOfItsOwn() {
+    Map<String, String> env = Map.of("WSGATE_STATE_DIR", tmp.toString(), "WSGATE_AUTH", "off");
+    GatewayConfig c = ConfigLoader.load(env);
+    assertThat(c.security().assignKeys()).isNotNull();
+    assertThat(Files.exists(tmp.resolve("assign-keys"))).isTrue();
+    // a second gateway on the same state directory signs with the same key, so it can claim the first's members
+    assertThat(ConfigLoader.load(env).security().assignKeys().signing().secret())
+        .isEqualTo(c.security().assignKeys().signing().secret());
+  }
 }

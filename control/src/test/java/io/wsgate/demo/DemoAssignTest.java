@@ -20,6 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DemoAssignTest {
 
+  static final String SECRET = "member-secret-for-this-test-only";
+
   @TempDir
   Path dir;
   final Vertx vertx = Vertx.vertx();
@@ -32,11 +34,11 @@ class DemoAssignTest {
   @Test
   void poolMemberIsAssignedOnce() throws Exception {
     HttpClient client = vertx.createHttpClient();
-    int port = DemoServers.start(vertx, "pool-0123", dir.resolve("scratch")).await().actualPort();
+    int port = DemoServers.start(vertx, "pool-0123", dir.resolve("scratch"), SECRET).await().actualPort();
     Path alice = dir.resolve("data/alice");
     Buffer body = new JsonObject().put("workspace", "alice").put("dataDir", alice.toString()).toBuffer();
 
-    assertThat(DemoServers.send(client, port, HttpMethod.POST, "/wsgate/assign", body).await().status()).isEqualTo(200);
+    assertThat(DemoServers.assign(client, port, SECRET, body).await().status()).isEqualTo(200);
     JsonObject info = new JsonObject(DemoServers.send(client, port, HttpMethod.GET, "/api/info", null).await().text());
     assertThat(info.getString("id")).isEqualTo("alice");
     assertThat(info.getString("dir")).isEqualTo(alice.toString());
@@ -45,7 +47,6 @@ class DemoAssignTest {
     assertThat(Files.readString(alice.resolve("note.txt"))).isEqualTo("hi");
 
     Buffer steal = new JsonObject().put("workspace", "mallory").put("dataDir", "/tmp/m").toBuffer();
-    assertThat(DemoServers.send(client, port, HttpMethod.POST, "/wsgate/assign", steal).await().status())
-        .isEqualTo(409);
+    assertThat(DemoServers.assign(client, port, SECRET, steal).await().status()).isEqualTo(409);
   }
 }

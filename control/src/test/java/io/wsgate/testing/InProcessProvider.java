@@ -97,7 +97,7 @@ public final class InProcessProvider implements WorkspaceProvider {
   @Override
   public Future<ProvisionedWorkspace> launch(LaunchRequest request) {
     (request.pool() ? poolLaunches : launches).incrementAndGet();
-    TestBackend backend = new TestBackend(request.workspace().value(), 0);
+    TestBackend backend = new TestBackend(request.workspace().value(), 0).assignSecret(request.assignSecret());
     if (request.pool() && poolAssignFails) {
       backend.assignFails();
     }

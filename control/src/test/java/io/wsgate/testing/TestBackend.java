@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
+import io.wsgate.auth.AssignSignature;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +22,8 @@ import java.time.Instant;
  * A stand-in workspace for tests, run in-process or as its own process ({@link #main}): it reports what it
  * received, streams large bodies with back-pressure, echoes WebSocket frames exactly, and can be told to
  * stop listening while its process stays alive. Each process start appends a line to {@code <dir>/starts.log}.
+ * Its assign hook, like a real member's, takes only a request signed with its {@link #assignSecret}
+ * ({@link AssignSignature}).
  */
 public final class TestBackend extends VerticleBase {
 
@@ -30,9 +33,16 @@ public final class TestBackend extends VerticleBase {
   private final int port;
   private long readyAt;
   private boolean assignFails;
+  private volatile String assignSecret;
   private HttpServer server;
   private final java.util.Set<HttpConnection> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> byPath =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicInteger abortedUploads =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger completedUploads =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   public TestBackend(String id, int port) {
     this.id = id;
@@ -42,6 +52,12 @@ public final class TestBackend extends VerticleBase {
   /** Answers 503 on /healthz until {@code ms} after start. */
   public TestBackend readyAfter(long ms) {
     this.readyAt = System.currentTimeMillis() + ms;
+    return this;
+  }
+
+  /** The secret a signed assign request must be made with (as a pool member gets it); without one, none is taken. */
+  public TestBackend assignSecret(String secret) {
+    this.assignSecret = secret;
     return this;
   }
 
@@ -79,7 +95,8 @@ public final class TestBackend extends VerticleBase {
       System.exit(exit);
     }
     Vertx vertx = Vertx.vertx();
-    TestBackend backend = new TestBackend(id, port).readyAfter(readyAfter);
+    TestBackend backend = new TestBackend(id, port).readyAfter(readyAfter)
+        .assignSecret(System.getenv(AssignSignature.SECRET_ENV));
     if (assignFails) {
       backend.assignFails();
     }
@@ -109,11 +126,27 @@ public final class TestBackend extends VerticleBase {
     return requests.get();
   }
 
+  /** Requests for {@code path} this backend has received. */
+  public int requests(String path) {
+    return byPath.getOrDefault(path, new java.util.concurrent.atomic.AtomicInteger()).get();
+  }
+
+  /** Requests to {@code /upload} whose body broke off (the gateway reset them) instead of ending. */
+  public int abortedUploads() {
+    return abortedUploads.get();
+  }
+
+  /** Requests to {@code /upload} whose body ended, and were answered. */
+  public int completedUploads() {
+    return completedUploads.get();
+  }
+
   /** Headers of the last WebSocket upgrade this backend accepted. */
   public volatile io.vertx.core.MultiMap lastUpgradeHeaders;
 
   private void handle(HttpServerRequest req) {
     requests.incrementAndGet();
+    byPath.computeIfAbsent(req.path(), p -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
     if (req.canUpgradeToWebSocket()) {
       lastUpgradeHeaders = io.vertx.core.MultiMap.caseInsensitiveMultiMap().addAll(req.headers());
       req.toWebSocket().onSuccess(this::echo);
@@ -132,6 +165,13 @@ public final class TestBackend extends VerticleBase {
           req.response().setStatusCode(500).end("assign refused");
           return;
         }
+        var problem = AssignSignature.problem(assignSecret, req.method().name(), req.uri(),
+            req.getHeader(AssignSignature.TIMESTAMP_HEADER), req.getHeader(AssignSignature.SIGNATURE_HEADER),
+            body.getBytes(), System.currentTimeMillis() / 1000);
+        if (problem.isPresent()) {
+          req.response().setStatusCode(401).end("assignment refused: " + problem.get());
+          return;
+        }
         id = new JsonObject(body).getString("workspace");
         req.response().end("assigned " + id);
       });
@@ -146,7 +186,11 @@ public final class TestBackend extends VerticleBase {
       case "/upload" -> {
         long[] count = {0};
         req.handler(buf -> count[0] += buf.length());
-        req.endHandler(v -> req.response().end(Long.toString(count[0])));
+        req.exceptionHandler(err -> abortedUploads.incrementAndGet());
+        req.endHandler(v -> {
+          completedUploads.incrementAndGet();
+          req.response().end(Long.toString(count[0]));
+        });
       }
       case "/download" -> download(req, Long.parseLong(req.getParam("bytes")));
       case "/slow" -> vertx.setTimer(Long.parseLong(req.getParam("ms")), t -> req.response().end("slow"));

@@ -44,6 +44,9 @@ public final class RawHttp {
       return false;
     }
     String head = s.substring(0, end).toLowerCase();
+    if (head.startsWith("http/1.1 101")) {
+      return true; // switched protocols: nothing more belongs to this answer
+    }
     int cl = head.indexOf("content-length:");
     if (cl < 0) {
       return head.contains("transfer-encoding: chunked") ? s.endsWith("0\r\n\r\n") : false;

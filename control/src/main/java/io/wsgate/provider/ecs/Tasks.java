@@ -1,5 +1,6 @@
 package io.wsgate.provider.ecs;
 
+import io.wsgate.auth.AssignSignature;
 import io.wsgate.config.GatewayConfig;
 import io.wsgate.provider.LaunchRequest;
 import software.amazon.awssdk.services.ecs.model.AssignPublicIp;
@@ -13,6 +14,7 @@ import software.amazon.awssdk.services.ecs.model.RunTaskRequest;
 import software.amazon.awssdk.services.ecs.model.Tag;
 import software.amazon.awssdk.services.ecs.model.Task;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,13 +61,25 @@ final class Tasks {
             tag(TAG_LAUNCH, request.launchId()), tag(TAG_POOL, Boolean.toString(request.pool())))
         .overrides(o -> o.containerOverrides(ContainerOverride.builder()
             .name(request.profile().ecs().container())
-            .environment(env(ENV_WORKSPACE_ID, id), env(ENV_DATA_DIR, dataDir))
+            .environment(environment(request, id, dataDir))
             .build()));
     if (request.launchId().length() <= MAX_CLIENT_TOKEN) {
       // makes a RunTask retried after a lost answer start one task, not two
       b.clientToken(request.launchId());
     }
     return b.build();
+  }
+
+  /**
+   * Workspace id and data directory; for a warm pool member also its assign secret (readable by whoever may
+   * DescribeTasks in the account, as every task override is; never by students).
+   */
+  private static List<KeyValuePair> environment(LaunchRequest request, String id, String dataDir) {
+    List<KeyValuePair> env = new ArrayList<>(List.of(env(ENV_WORKSPACE_ID, id), env(ENV_DATA_DIR, dataDir)));
+    if (request.assignSecret() != null) {
+      env.add(env(AssignSignature.SECRET_ENV, request.assignSecret()));
+    }
+    return env;
   }
 
   /** The workspace's directory under the data root (on ECS, the EFS mount point inside the container). */

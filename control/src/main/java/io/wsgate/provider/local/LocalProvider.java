@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.wsgate.auth.AssignSignature;
 import io.wsgate.config.GatewayConfig;
 import io.wsgate.provider.LaunchRequest;
 import io.wsgate.provider.ProviderException;
@@ -140,6 +141,9 @@ public final class LocalProvider implements WorkspaceProvider {
     pb.environment().put("WSGATE_WORKSPACE_ID", request.pool() ? "" : id);
     pb.environment().put("WSGATE_DATA_DIR", dir.toString());
     pb.environment().put("PORT", Integer.toString(port));
+    if (request.assignSecret() != null) {
+      pb.environment().put(AssignSignature.SECRET_ENV, request.assignSecret());
+    }
     Process process;
     try {
       process = pb.start();

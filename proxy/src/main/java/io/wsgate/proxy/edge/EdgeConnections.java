@@ -37,8 +37,11 @@ final class EdgeConnections {
     if (conn instanceof Http1xServerConnection http1) {
       ChannelPipeline pipeline = http1.channelHandlerContext().pipeline();
       if (pipeline.get("httpDecoder") instanceof VertxHttpRequestDecoder) {
-        pipeline.replace("httpDecoder", "httpDecoder",
-            new StrictRequestDecoder(options, limits, headTimeoutMs, bodyIdleMs));
+        StrictRequestDecoder decoder = new StrictRequestDecoder(options, limits, headTimeoutMs, bodyIdleMs);
+        pipeline.replace("httpDecoder", "httpDecoder", decoder);
+        if (pipeline.get("httpEncoder") != null) {
+          pipeline.addAfter("httpEncoder", "wsgateResponseWatch", decoder.responseWatch());
+        }
         return;
       }
     }

@@ -39,6 +39,23 @@ public final class HeadScanner {
   private HeadScanner() {
   }
 
+  /** For a head {@link #scan} accepted: true if one of its header lines is named {@code lowerCaseName}. */
+  static boolean hasHeader(byte[] head, int length, String lowerCaseName) {
+    int n = lowerCaseName.length();
+    for (int i = 1; i + n + 3 <= length; i++) {
+      if (head[i] == '\n' && head[i + n + 1] == ':' && head[i - 1] == '\r') {
+        boolean match = true;
+        for (int j = 0; j < n && match; j++) {
+          match = Character.toLowerCase((char) head[i + 1 + j]) == lowerCaseName.charAt(j);
+        }
+        if (match) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** Null if {@code head[0..length)} is acceptable, else why not. */
   public static Refusal scan(byte[] head, int length, Limits limits) {
     try {

@@ -4,7 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.impl.VertxHttpRequestDecoder;
 import org.slf4j.Logger;
@@ -22,6 +24,11 @@ import java.util.concurrent.TimeUnit;
  * lacks: a deadline for a head to arrive in full from its first byte (slowloris), and a limit on how long a
  * request body may stall while the gateway is willing to read it.
  *
+ * <p>A chunked body is checked too ({@link ChunkedBodyCheck}), and any body Netty itself finds broken: the
+ * client's mistake gets a 400 with {@code Connection: close} if no response to it has started (else the
+ * connection is just closed), nothing more of it reaches Vert.x, and the connection is marked
+ * ({@link ClientFaults}) so the forwarder resets the workspace's request without blaming the workspace.
+ *
  * <p>It replaces the pipeline's {@code httpDecoder} under the same name (Vert.x removes it by that name for a
  * WebSocket upgrade), see {@link EdgeConnections}.
  */
@@ -33,8 +40,14 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
   private final HeadScanner.Limits limits;
   private final long headTimeoutMs;
   private final long bodyIdleMs;
+  private final ResponseWatch responses = new ResponseWatch();
   private boolean expectHead = true;
   private boolean refused;
+  private ChunkedBodyCheck chunked;
+  /** Bytes past the reader index that {@link #chunked} has already checked. */
+  private int checkedAhead;
+  /** Requests whose head has passed, on this connection. */
+  private int requests;
   private ScheduledFuture<?> headDeadline;
   private ScheduledFuture<?> bodyCheck;
   private long lastBodyRead;
@@ -72,7 +85,7 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     }
     if (!expectHead) {
       lastBodyRead = System.nanoTime();
-      decodeAndTrack(ctx, in, out);
+      checkBodyAndDecode(ctx, in, out);
       return;
     }
     if (!in.isReadable()) {
@@ -103,23 +116,73 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     cancel(headDeadline);
     headDeadline = null;
     expectHead = false;
+    requests++;
+    // the scanner let through at most one Transfer-Encoding, and only "chunked"
+    chunked = HeadScanner.hasHeader(head, length, "transfer-encoding")
+        ? new ChunkedBodyCheck(limits.maxHeaderSize()) : null;
+    checkedAhead = length; // the head itself is not the body's, and still unread
     lastBodyRead = System.nanoTime();
-    decodeAndTrack(ctx, in, out);
-    if (!expectHead && bodyCheck == null) {
+    checkBodyAndDecode(ctx, in, out);
+    if (!expectHead && !refused && bodyCheck == null) {
       scheduleBodyCheck(ctx, bodyIdleMs);
     }
   }
 
-  private void decodeAndTrack(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+  /** Checks the chunked framing of what arrived, then lets Netty decode as far as it is well formed. */
+  private void checkBodyAndDecode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+    if (chunked != null && !chunked.done()) {
+      checkedAhead += chunked.feed(in, in.readerIndex() + checkedAhead);
+      if (chunked.problem() != null) {
+        bodyBroken(ctx, in, out.size(), out, chunked.problem());
+        return;
+      }
+    }
     int before = out.size();
+    int start = in.readerIndex();
     super.decode(ctx, in, out);
+    checkedAhead = Math.max(0, checkedAhead - (in.readerIndex() - start));
     for (int i = before; i < out.size(); i++) {
-      if (out.get(i) instanceof LastHttpContent) {
+      Object o = out.get(i);
+      if (o instanceof HttpContent content && content.decoderResult().isFailure()) {
+        // Netty found the body broken where our own check did not look (a Content-Length body, say)
+        Throwable cause = content.decoderResult().cause();
+        bodyBroken(ctx, in, i, out, "malformed request body (" + (cause == null ? "?" : cause.getMessage()) + ")");
+        return;
+      }
+      if (o instanceof LastHttpContent) {
         expectHead = true;
+        chunked = null;
+        checkedAhead = 0;
         cancel(bodyCheck);
         bodyCheck = null;
       }
     }
+  }
+
+  /**
+   * The client's body is malformed: nothing from {@code out[from]} on goes to Vert.x, the connection is marked as
+   * the client's fault, and it is refused with a 400 if no response to this request has started, else closed.
+   */
+  private void bodyBroken(ChannelHandlerContext ctx, ByteBuf in, int from, List<Object> out, String reason) {
+    while (out.size() > from) {
+      ReferenceCountUtil.release(out.remove(out.size() - 1));
+    }
+    ctx.channel().attr(ClientFaults.BODY_REFUSED).set(reason);
+    if (responses.canAnswer(requests)) {
+      refuse(ctx, in, 400, reason);
+      return;
+    }
+    refused = true;
+    cancelTimers();
+    in.skipBytes(in.readableBytes());
+    log.debug("{}: request body refused after its response started, closing: {}", ctx.channel().remoteAddress(),
+        reason);
+    ctx.close();
+  }
+
+  /** Sees the responses Vert.x writes on this connection (see {@link ResponseWatch}). */
+  ResponseWatch responseWatch() {
+    return responses;
   }
 
   private void scheduleBodyCheck(ChannelHandlerContext ctx, long delayMs) {

@@ -19,6 +19,7 @@ import io.wsgate.activity.ActivityTracker;
 import io.wsgate.config.Profile;
 import io.wsgate.metrics.Meters;
 import io.wsgate.proxy.auth.Credentials;
+import io.wsgate.proxy.edge.ClientFaults;
 import io.wsgate.proxy.error.ErrorResponses;
 import io.wsgate.proxy.error.GatewayError;
 import io.wsgate.workspace.Route;
@@ -65,7 +66,12 @@ public final class HttpForwarder {
     HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), clients.get());
     proxy.origin(ctx -> clients.get().request(new RequestOptions().setServer(server)
         .setConnectTimeout(connectTimeoutMs).setIdleTimeout(responseTimeoutMs))
-        .onSuccess(upstream -> RequestTiming.of(ctx).sentUpstream()));
+        .onSuccess(upstream -> {
+          // a failure also fails the proxied response, where it is classified and logged; without a handler
+          // here Vert.x would log every reset (a client's broken body, say) as an ERROR of its own
+          upstream.exceptionHandler(err -> log.debug("upstream request to {}: {}", server, err.toString()));
+          RequestTiming.of(ctx).sentUpstream();
+        }));
     proxy.addInterceptor(new RouteInterceptor(route));
     return proxy;
   }
@@ -94,11 +100,16 @@ public final class HttpForwarder {
       request.setURI(Credentials.withoutToken(request.getURI()));
       request.setAuthority(incoming.authority());
       return ctx.sendRequest().recover(err -> {
-        // a browser that navigates away or aborts a fetch makes the proxy reset the upstream request: that is
-        // not the workspace failing
-        boolean clientGone = incoming.response().closed();
-        GatewayError kind = clientGone ? GatewayError.CLIENT_CLOSED : UpstreamErrors.classify(err);
-        if (clientGone) {
+        // a browser that navigates away or aborts a fetch, or a client whose body the edge refused, makes the
+        // proxy reset the upstream request: that is not the workspace failing
+        String bodyRefused = ClientFaults.bodyRefused(incoming);
+        boolean clientGone = bodyRefused != null || incoming.response().closed();
+        GatewayError kind = bodyRefused != null ? GatewayError.BAD_REQUEST
+            : clientGone ? GatewayError.CLIENT_CLOSED : UpstreamErrors.classify(err);
+        if (bodyRefused != null) {
+          log.debug("workspace {}: {} {}: the client's body was refused ({}); upstream request reset", route.id(),
+              incoming.method(), incoming.path(), bodyRefused);
+        } else if (clientGone) {
           log.debug("workspace {}: {} {}: the client closed the connection before the response",
               route.id(), incoming.method(), incoming.path());
         } else {

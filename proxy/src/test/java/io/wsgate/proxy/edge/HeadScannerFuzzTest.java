@@ -1,6 +1,7 @@
 package io.wsgate.proxy.edge;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.wsgate.proxy.routing.ReservedPathsProperty;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -10,7 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Any bytes as a request head: the scanner never throws, and every head it accepts is unambiguous: CRLF line
  * endings only, no folding, exactly one Host, never both Content-Length and Transfer-Encoding, at most one
- * Content-Length of digits, Transfer-Encoding only a lone chunked.
+ * Content-Length of digits, Transfer-Encoding only a lone chunked; and no accepted head whose path the gateway
+ * would forward reaches the assign hook on any workspace stack ({@link ReservedPathsProperty}).
  */
 class HeadScannerFuzzTest {
 
@@ -27,6 +29,9 @@ class HeadScannerFuzzTest {
     assertThat(text).endsWith("\r\n\r\n");
     assertThat(text.replace("\r\n", "")).doesNotContain("\r").doesNotContain("\n");
     String[] lines = text.substring(0, text.length() - 4).replaceFirst("^(\r\n)+", "").split("\r\n");
+    String[] requestLine = lines[0].split(" ", -1);
+    assertThat(requestLine).hasSize(3);
+    ReservedPathsProperty.check(requestLine[1]);
     int hosts = 0;
     int lengths = 0;
     int encodings = 0;
