@@ -41,7 +41,14 @@ class ActivityFlushTest extends FleetTest {
     for (int i = 0; i < 10; i++) {
       sockets.add(connect(f, g, "act" + i, client));
     }
-    g.activity().flush().await(); // the launches' own marks
+    // one echo each: the relay has joined both sides (and counted the open tab) once a message came back
+    for (WebSocket ws : sockets) {
+      io.vertx.core.Promise<Void> back = io.vertx.core.Promise.promise();
+      ws.handler(b -> back.tryComplete());
+      ws.writeTextMessage("hello");
+      back.future().await();
+    }
+    g.activity().flush().await(); // the launches' own marks, the open tabs and the echoes
     // each launch gives its launch slots back after it finished, one ZREM after the other: wait for the last
     io.wsgate.testing.Eventually.await(f.vertx, java.time.Duration.ofSeconds(60), "launch slots released", () ->
         g.store().send(Request.cmd(Command.ZCARD).arg("wsgate:launching:all")).await().toLong() == 0);
