@@ -37,6 +37,8 @@ final class AssignHook {
                       String workspace, String dataDir) {
     byte[] body = new JsonObject().put("workspace", workspace).put("dataDir", dataDir).encode()
         .getBytes(StandardCharsets.UTF_8);
+    // the wall clock, not the gateway's injected one: the member checks the stamp against its own wall clock, in
+    // another process (like a token's iat); no decision of the gateway's reads it
     long now = System.currentTimeMillis() / 1000;
     RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST)
         .setServer(SocketAddress.inetSocketAddress(endpoint.port(), endpoint.host()))

@@ -2,6 +2,7 @@ package io.wsgate.simulate;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.wsgate.time.ManualClock;
 import io.wsgate.provider.LaunchRequest;
 import io.wsgate.provider.ProvisionedWorkspace;
 import io.wsgate.provider.StopReason;
@@ -24,7 +25,7 @@ import java.util.function.BiConsumer;
  */
 final class SimProvider implements WorkspaceProvider {
 
-  private final VirtualClock clock;
+  private final ManualClock clock;
   private final Spread coldStart;
   private final SplittableRandom random;
   private final Endpoint endpoint;
@@ -35,7 +36,7 @@ final class SimProvider implements WorkspaceProvider {
   private long sequence;
 
   /** @param readyAt told of each launch: when (virtual ms) it becomes healthy */
-  SimProvider(VirtualClock clock, Spread coldStart, SplittableRandom random, Endpoint endpoint,
+  SimProvider(ManualClock clock, Spread coldStart, SplittableRandom random, Endpoint endpoint,
               BiConsumer<Long, SimTask> readyAt) {
     this.clock = clock;
     this.coldStart = coldStart;

@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
+import io.wsgate.time.ManualClock;
 import io.wsgate.config.ConfigLoader;
 import io.wsgate.config.GatewayConfig;
 import io.wsgate.config.Profile;
@@ -45,7 +46,7 @@ import java.util.function.Supplier;
 /**
  * Replays a scenario's sessions through wsgate's own control loop and launcher in virtual time: the real
  * {@link FleetControl} (lease, {@link WarmPool}, {@link Reaper}, {@link Reconciler}) and {@link Launcher}, against
- * a real Redis (embedded, with the real Lua scripts), a {@link VirtualClock} and a {@link SimProvider}.
+ * a real Redis (embedded, with the real Lua scripts), a {@link ManualClock} and a {@link SimProvider}.
  *
  * <p>A discrete-event loop: the next event (a control tick every control interval, a student arriving, a
  * launch becoming healthy, a session ending) moves the clock, then its work runs on the Vert.x context until it
@@ -96,7 +97,7 @@ public final class Simulation {
   private final SplittableRandom warmRandom;
   private final SplittableRandom tabRandom;
   private long seq;
-  private VirtualClock clock;
+  private ManualClock clock;
   private Context context;
   private SimProvider provider;
   private Launcher launcher;
@@ -126,7 +127,7 @@ public final class Simulation {
       context = vertx.getOrCreateContext();
       HttpServer server = on(() -> vertx.createHttpServer()
           .requestHandler(req -> req.response().end("ok")).listen(0, "127.0.0.1")).await();
-      clock = new VirtualClock(scenario.warmUpFrom());
+      clock = new ManualClock(java.time.Instant.ofEpochMilli(scenario.warmUpFrom()));
       config = ConfigLoader.load(env(tmp));
       provider = new SimProvider(clock, world.coldStart(), new SplittableRandom(world.seed()),
           new Endpoint("127.0.0.1", server.actualPort()), (t, task) -> schedule(t, Kind.READY, task));

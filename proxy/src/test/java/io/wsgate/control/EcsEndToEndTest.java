@@ -9,7 +9,7 @@ import io.wsgate.provider.ecs.FakeEcs;
 import io.wsgate.proxy.Gateway;
 import io.wsgate.proxy.Http;
 import io.wsgate.testing.Eventually;
-import io.wsgate.testing.MutableClock;
+import io.wsgate.time.ManualClock;
 import io.wsgate.testing.RedisFixture;
 import io.wsgate.testing.TestConfigs;
 import org.junit.jupiter.api.AfterEach;
@@ -44,7 +44,7 @@ class EcsEndToEndTest {
   FakeEcs ecs;
   Gateway gateway;
   Http http;
-  final MutableClock clock = new MutableClock(FleetFixture.MONDAY_10);
+  final ManualClock clock = new ManualClock(FleetFixture.MONDAY_10);
 
   @BeforeEach
   void start() {

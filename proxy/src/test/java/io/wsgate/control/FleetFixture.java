@@ -9,7 +9,7 @@ import io.wsgate.config.GatewayConfig;
 import io.wsgate.proxy.Gateway;
 import io.wsgate.proxy.Http;
 import io.wsgate.testing.InProcessProvider;
-import io.wsgate.testing.MutableClock;
+import io.wsgate.time.ManualClock;
 import io.wsgate.testing.RedisFixture;
 import io.wsgate.testing.TestConfigs;
 import io.wsgate.testing.TestTime;
@@ -34,7 +34,7 @@ final class FleetFixture implements AutoCloseable {
   final Vertx vertx = Vertx.vertx();
   final RedisFixture redis = RedisFixture.start();
   final InProcessProvider provider = new InProcessProvider(vertx);
-  final MutableClock clock = new MutableClock(MONDAY_10);
+  final ManualClock clock = new ManualClock(MONDAY_10);
   private final Path tmp;
   private final List<Gateway> gateways = new ArrayList<>();
 

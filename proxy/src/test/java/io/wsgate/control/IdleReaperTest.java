@@ -13,7 +13,7 @@ import io.vertx.redis.client.Request;
 import io.wsgate.proxy.Gateway;
 import io.wsgate.proxy.Http;
 import io.wsgate.proxy.ProcessGateways;
-import io.wsgate.testing.MutableClock;
+import io.wsgate.time.ManualClock;
 import io.wsgate.testing.TestConfigs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +37,7 @@ class IdleReaperTest {
   @TempDir
   Path tmp;
   ProcessGateways env;
-  final MutableClock clock = new MutableClock(FleetFixture.MONDAY_10);
+  final ManualClock clock = new ManualClock(FleetFixture.MONDAY_10);
   /** Held in a field: Vert.x closes a client (and its connections) once nothing references it. */
   WebSocketClient webSockets;
 

@@ -6,7 +6,7 @@ import io.wsgate.activity.WebSocketActivity;
 import io.wsgate.config.Profile;
 import io.wsgate.store.ActivityStore;
 import io.wsgate.store.RedisStore;
-import io.wsgate.testing.MutableClock;
+import io.wsgate.time.ManualClock;
 import io.wsgate.testing.RedisFixture;
 import io.wsgate.workspace.WorkspaceId;
 import io.vertx.redis.client.Redis;
@@ -42,7 +42,7 @@ class KeepaliveTest {
     redis.close();
   }
 
-  private final MutableClock clock = new MutableClock(FleetFixture.MONDAY_10);
+  private final ManualClock clock = new ManualClock(FleetFixture.MONDAY_10);
   private final ActivityTracker tracker = new ActivityTracker(store, clock::millis);
 
   private int flush() {

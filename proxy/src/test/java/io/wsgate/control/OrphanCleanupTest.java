@@ -10,7 +10,7 @@ import io.wsgate.proxy.Gateway;
 import io.wsgate.proxy.Http;
 import io.wsgate.provider.Providers;
 import io.wsgate.testing.Eventually;
-import io.wsgate.testing.MutableClock;
+import io.wsgate.time.ManualClock;
 import io.wsgate.testing.RedisFixture;
 import io.wsgate.testing.TestConfigs;
 import org.junit.jupiter.api.Test;
@@ -66,7 +66,7 @@ class OrphanCleanupTest {
       HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
       new Http(client, port(log)).get("ws-halfway.localhost", "/api/first"); // held until ready: never answered
 
-      MutableClock clock = new MutableClock(Instant.now());
+      ManualClock clock = new ManualClock(Instant.now());
       Gateway b = Gateway.start(vertx, config, redis.url(), Providers.create(vertx, config), clock).await();
       Eventually.await(vertx, Duration.ofSeconds(60), "the process started",
           () -> !b.provider().list().await().isEmpty());
