@@ -128,7 +128,7 @@ public final class Simulation {
       HttpServer server = on(() -> vertx.createHttpServer()
           .requestHandler(req -> req.response().end("ok")).listen(0, "127.0.0.1")).await();
       clock = new ManualClock(java.time.Instant.ofEpochMilli(scenario.warmUpFrom()));
-      config = ConfigLoader.load(env(tmp));
+      config = ConfigLoader.load(SimulatedSettings.env(tmp, scenario, policy, world));
       provider = new SimProvider(clock, world.coldStart(), new SplittableRandom(world.seed()),
           new Endpoint("127.0.0.1", server.actualPort()), (t, task) -> schedule(t, Kind.READY, task));
       RedisOptions options = new RedisOptions().setConnectionString(redis.url()).setMaxPoolSize(4)
@@ -153,28 +153,6 @@ public final class Simulation {
       redis.close();
       deleteQuietly(tmp);
     }
-  }
-
-  private Map<String, String> env(Path tmp) {
-    Map<String, String> env = new HashMap<>();
-    env.put("WSGATE_STATE_DIR", tmp.resolve("state").toString());
-    env.put("WSGATE_DATA_DIR", tmp.resolve("data").toString());
-    env.put("WSGATE_AUTH", "off");
-    env.put("WSGATE_PROFILES", String.join(",", scenario.profiles()));
-    env.put("WSGATE_DEFAULT_PROFILE", scenario.profiles().iterator().next());
-    env.put("WSGATE_LAUNCH_TIMEOUT", "15m");
-    env.put("WSGATE_CONTROL_INTERVAL", world.controlInterval().toSeconds() + "s");
-    env.put("WSGATE_RECONCILE_INTERVAL", "1h");
-    env.put("WSGATE_POOL_TIME_ZONE", scenario.zone().getId());
-    for (String p : scenario.profiles()) {
-      String prefix = "WSGATE_PROFILE_" + p.toUpperCase(java.util.Locale.ROOT) + "_";
-      env.put(prefix + "COMMAND", "simulated");
-      env.put(prefix + "READINESS_PATH", "/healthz");
-      env.put(prefix + "ASSIGN_PATH", "/wsgate/assign");
-      env.put(prefix + "IDLE_TIMEOUT", world.idleTimeout());
-      policy.settings().forEach((k, v) -> env.put(prefix + k, v));
-    }
-    return env;
   }
 
   private void loop() {

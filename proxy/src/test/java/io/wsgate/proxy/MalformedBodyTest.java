@@ -26,7 +26,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -196,13 +195,9 @@ class MalformedBodyTest {
 
   /** Everything until the gateway closes the connection. */
   private static String readToClose(Socket s) throws Exception {
-    InputStream in = s.getInputStream();
     ByteArrayOutputStream got = new ByteArrayOutputStream();
-    byte[] buf = new byte[8192];
     try {
-      for (int n; (n = in.read(buf)) > 0; ) {
-        got.write(buf, 0, n);
-      }
+      RawHttp.readInto(s, got, arrived -> false);
     } catch (SocketTimeoutException e) {
       throw new AssertionError("the gateway did not close the connection; got: " + got, e);
     } catch (java.net.SocketException reset) {

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Predicate;
 
 /** Sends exact bytes over a plain socket and reads the reply, for tests that need full control of the wire. */
 public final class RawHttp {
@@ -21,20 +22,28 @@ public final class RawHttp {
       OutputStream out = s.getOutputStream();
       out.write(request.getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
-      InputStream in = s.getInputStream();
       ByteArrayOutputStream got = new ByteArrayOutputStream();
-      byte[] buf = new byte[8192];
       try {
-        for (int n; (n = in.read(buf)) > 0; ) {
-          got.write(buf, 0, n);
-          if (complete(got.toString(StandardCharsets.ISO_8859_1))) {
-            break;
-          }
-        }
+        readInto(s, got, RawHttp::complete);
       } catch (java.net.SocketTimeoutException e) {
         // silence: return what arrived
       }
       return got.toString(StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  /**
+   * Reads into {@code got} until what arrived satisfies {@code done} or the peer closes; the socket's read timeout
+   * ends it with a {@link java.net.SocketTimeoutException}, {@code got} holding what arrived.
+   */
+  static void readInto(Socket s, ByteArrayOutputStream got, Predicate<String> done) throws IOException {
+    InputStream in = s.getInputStream();
+    byte[] buf = new byte[8192];
+    for (int n; (n = in.read(buf)) > 0; ) {
+      got.write(buf, 0, n);
+      if (done.test(got.toString(StandardCharsets.ISO_8859_1))) {
+        return;
+      }
     }
   }
 
