@@ -5,9 +5,12 @@ import io.wsgate.time.Stopwatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Whether this replica reaches Redis, and whether Redis accepts its writes, learned from the commands it sends. Each
@@ -19,9 +22,18 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class RedisReachability {
 
   private static final Logger log = LoggerFactory.getLogger(RedisReachability.class);
-  /** Commands that never write; every other command (scripts included) counts as a write. */
-  private static final Set<String> READS = Set.of("GET", "MGET", "HGET", "HMGET", "HGETALL", "SMEMBERS", "SISMEMBER",
-      "SCARD", "ZRANGE", "ZRANGEBYSCORE", "ZSCORE", "ZCARD", "EXISTS", "TTL", "PTTL", "PING", "INFO", "SCAN", "TIME");
+  /** Commands that never write. */
+  private static final Set<String> READS = Set.of("GET", "MGET", "HGET", "HMGET", "HGETALL", "HVALS", "SMEMBERS",
+      "SISMEMBER", "SCARD", "ZRANGE", "ZRANGEBYSCORE", "ZSCORE", "ZCARD", "EXISTS", "TTL", "PTTL", "PING", "INFO",
+      "SCAN", "TIME");
+  /**
+   * Writes that Redis runs even at {@code maxmemory} (they free memory): one of them succeeding does not show that
+   * Redis accepts writes again. Every command in neither set (scripts included) is a write Redis may refuse.
+   */
+  private static final Set<String> FREEING = Set.of("DEL", "UNLINK", "HDEL", "ZREM", "ZREMRANGEBYSCORE", "SREM",
+      "EXPIRE", "PEXPIRE", "PERSIST", "PUBLISH");
+  /** A refusal, alone or as one line of a pipelined batch's error ({@code ERR [1] OOM ...}). */
+  private static final Pattern REFUSAL = Pattern.compile("(?m)^(?:ERR \\[\\d+\\] )?((?:OOM|READONLY|MISCONF)\\b.*)$");
 
   private final AtomicReference<Stopwatch> downSince = new AtomicReference<>();
   private final AtomicLong failedWhileDown = new AtomicLong();
@@ -38,8 +50,10 @@ public final class RedisReachability {
     return downSince.get() != null || refusingSince.get() != null;
   }
 
+  /** Whether Redis may refuse this command when it refuses writes (so its success shows writes are accepted). */
   static boolean isWrite(String command) {
-    return !READS.contains(command.toUpperCase(java.util.Locale.ROOT));
+    String c = command.toUpperCase(Locale.ROOT);
+    return !READS.contains(c) && !FREEING.contains(c);
   }
 
   void answered(boolean write) {
@@ -58,11 +72,12 @@ public final class RedisReachability {
   void failed(Throwable err) {
     if (err instanceof ErrorType reply) {
       answered(false); // Redis answered, with an error: reachable
-      if (refusesWrites(reply)) {
+      Matcher refusal = REFUSAL.matcher(String.valueOf(reply.getMessage()));
+      if (refusal.find()) {
         refusedWrites.incrementAndGet();
         if (refusingSince.compareAndSet(null, Stopwatch.start())) {
           log.warn("redis refuses writes ({}): running workspaces are served from the route cache, activity is kept "
-              + "in memory, new launches and sign-ins are refused until it accepts writes again", reply.getMessage());
+              + "in memory, new launches and sign-ins are refused until it accepts writes again", refusal.group(1));
         }
       }
       return;
@@ -72,10 +87,5 @@ public final class RedisReachability {
       log.warn("redis is unreachable ({}): running workspaces are served from the route cache, activity is kept in "
           + "memory, new launches and sign-ins are refused until it is back", err.toString());
     }
-  }
-
-  private static boolean refusesWrites(ErrorType reply) {
-    String m = String.valueOf(reply.getMessage());
-    return m.startsWith("OOM") || m.startsWith("READONLY") || m.startsWith("MISCONF");
   }
 }
