@@ -153,19 +153,51 @@ class MalformedBodyTest {
   }
 
   @org.junit.jupiter.api.Test
-  void bodyShorterThanItsLengthThenCloseIsResetAtOnce() throws Exception {
+  void bodyShorterThanItsLengthThenHalfCloseGets400AndIsResetAtOnce() throws Exception {
     int requests = backend.requests("/upload");
     int aborted = backend.abortedUploads();
+    double badRequests = counted("bad_request");
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
       send(s, "POST /upload HTTP/1.1\r\nHost: ws-body.localhost\r\nContent-Length: 100\r\n\r\nonly ten b");
       Eventually.await(vertx, PROMPTLY, "the workspace has the request", () -> backend.requests("/upload") > requests);
-      s.shutdownOutput();
+      s.shutdownOutput(); // the client will send nothing more, 90 bytes short, and still reads
       s.setSoTimeout(30_000);
-      // the client said it has nothing more to send: the gateway closes (it cannot answer a request it never got)
-      assertThat(readToClose(s)).isEmpty();
+      String reply = readToClose(s);
+      assertThat(reply).startsWith("HTTP/1.1 400");
+      assertThat(reply.toLowerCase()).contains("connection: close").contains("before the request body was complete");
     }
     Eventually.await(vertx, PROMPTLY, "the workspace's request reset", () -> backend.abortedUploads() > aborted);
+    Eventually.await(vertx, PROMPTLY, "counted as the client's bad request",
+        () -> counted("bad_request") > badRequests);
     assertNothingBlamedOnTheWorkspace("short body");
+  }
+
+  /** A client that sends a whole request and then shuts down its side (nc -N, some scripts) still gets the answer. */
+  @org.junit.jupiter.api.Test
+  void wholeRequestThenHalfCloseIsAnsweredThenClosed() throws Exception {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
+      send(s, "GET /echo HTTP/1.1\r\nHost: ws-body.localhost\r\n\r\n");
+      s.shutdownOutput();
+      s.setSoTimeout(30_000);
+      assertThat(readToClose(s)).as("answered, then the connection closed").startsWith("HTTP/1.1 200");
+    }
+    assertNothingBlamedOnTheWorkspace("half-close after a whole request");
+  }
+
+  /** Half-closure is the HTTP decoder's: an upgraded WebSocket whose client sends EOF is closed, not left open. */
+  @org.junit.jupiter.api.Test
+  void webSocketClientEofClosesTheConnection() throws Exception {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
+      send(s, "GET /ws HTTP/1.1\r\nHost: ws-body.localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+          + "Origin: http://ws-body.localhost\r\n\r\n");
+      ByteArrayOutputStream head = new ByteArrayOutputStream();
+      s.setSoTimeout(30_000);
+      RawHttp.readInto(s, head, arrived -> arrived.contains("\r\n\r\n"));
+      assertThat(head.toString(StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 101");
+      s.shutdownOutput();
+      readToClose(s); // times out (fails) if the gateway keeps the socket open
+    }
   }
 
   /** No upstream outcome counted, no warning or error logged, no probe of the workspace's readiness path. */

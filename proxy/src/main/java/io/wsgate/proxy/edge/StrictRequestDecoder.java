@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
@@ -29,6 +31,11 @@ import java.util.concurrent.TimeUnit;
  * connection is just closed), nothing more of it reaches Vert.x, and the connection is marked
  * ({@link ClientFaults}) so the forwarder resets the workspace's request without blaming the workspace.
  *
+ * <p>A client that half-closes (shuts down its sending side) is still answered: a request whose body was cut
+ * short gets its 400 (the client can still read it), a complete request gets its response, and the connection is
+ * closed once nothing more is owed. For that the connection allows half-closure while this decoder is on it; a
+ * WebSocket upgrade removes the decoder and with it the half-closure, so an upgraded socket closes on EOF as before.
+ *
  * <p>It replaces the pipeline's {@code httpDecoder} under the same name (Vert.x removes it by that name for a
  * WebSocket upgrade), see {@link EdgeConnections}.
  */
@@ -51,6 +58,8 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
   private ScheduledFuture<?> headDeadline;
   private ScheduledFuture<?> bodyCheck;
   private long lastBodyRead;
+  /** The client shut down its sending side; close once every request so far has its whole response. */
+  private boolean inputShutdown;
 
   StrictRequestDecoder(HttpServerOptions options, HeadScanner.Limits limits, long headTimeoutMs, long bodyIdleMs) {
     super(options);
@@ -62,13 +71,50 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
     super.handlerAdded(ctx);
+    ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    responses.onComplete(() -> {
+      if (inputShutdown && responses.canAnswer(requests + 1)) {
+        closeAfterWrites(ctx);
+      }
+    });
     armHeadDeadline(ctx); // a new connection owes us a head too
   }
 
   @Override
   protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
     cancelTimers();
+    ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false); // e.g. upgraded to a WebSocket
     super.handlerRemoved0(ctx);
+  }
+
+  /**
+   * The client will send nothing more. A body still owed is cut short: the client's mistake, answered like a
+   * malformed one. Otherwise the connection closes now, or once the responses still owed have been written.
+   */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (!(evt instanceof ChannelInputShutdownEvent)) {
+      super.userEventTriggered(ctx, evt);
+      return;
+    }
+    inputShutdown = true;
+    if (refused) {
+      return;
+    }
+    if (!expectHead) {
+      bodyBroken(ctx, null, 0, new java.util.ArrayList<>(), "the client closed before the request body was complete");
+      return;
+    }
+    cancelTimers();
+    refused = true; // nothing more can arrive; a partial head is dropped unanswered
+    if (responses.canAnswer(requests + 1)) {
+      closeAfterWrites(ctx);
+    }
+  }
+
+  /** Closes once what was written before has gone out (a plain close would drop writes not yet flushed). */
+  private static void closeAfterWrites(ChannelHandlerContext ctx) {
+    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
   }
 
   @Override
@@ -174,7 +220,9 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     }
     refused = true;
     cancelTimers();
-    in.skipBytes(in.readableBytes());
+    if (in != null) {
+      in.skipBytes(in.readableBytes());
+    }
     log.debug("{}: request body refused after its response started, closing: {}", ctx.channel().remoteAddress(),
         reason);
     ctx.close();
