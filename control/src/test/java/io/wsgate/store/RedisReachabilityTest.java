@@ -56,6 +56,23 @@ class RedisReachabilityTest {
     assertThat(store.reachability().inOutage()).as("a write that could have been refused succeeded").isFalse();
   }
 
+  /** After a failover the old primary, demoted to a replica, answers writes with READONLY. */
+  @Test
+  void demotedPrimaryAnsweringReadOnlyRefusesWrites() {
+    RedisFixture primary = RedisFixture.start();
+    try {
+      admin.send(Request.cmd(Command.REPLICAOF).arg("127.0.0.1").arg(primary.server().port())).await();
+      assertThatThrownBy(() -> store.send(Request.cmd(Command.SET).arg("k").arg("v")).await())
+          .hasMessageContaining("READONLY");
+      assertThat(store.reachability().inOutage()).isTrue();
+      admin.send(Request.cmd(Command.REPLICAOF).arg("NO").arg("ONE")).await();
+      store.send(Request.cmd(Command.SET).arg("k").arg("v")).await();
+      assertThat(store.reachability().inOutage()).isFalse();
+    } finally {
+      primary.close();
+    }
+  }
+
   @Test
   void otherErrorRepliesAreAnswers() {
     store.send(Request.cmd(Command.SET).arg("s").arg("text")).await();

@@ -28,7 +28,12 @@ public final class ProcessGateways implements AutoCloseable {
   }
 
   public Gateway start(GatewayConfig config, java.time.Clock clock) {
-    Gateway g = Gateway.start(vertx, config, redis.url(), io.wsgate.provider.Providers.create(vertx, config), clock)
+    return start(config, clock, redis.url());
+  }
+
+  /** A gateway on a Redis of the test's choosing (a forwarder in front of this one, say). */
+  public Gateway start(GatewayConfig config, java.time.Clock clock, String redisUrl) {
+    Gateway g = Gateway.start(vertx, config, redisUrl, io.wsgate.provider.Providers.create(vertx, config), clock)
         .await();
     gateways.add(g);
     return g;
