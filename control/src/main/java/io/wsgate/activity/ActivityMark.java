@@ -14,6 +14,12 @@ public final class ActivityMark {
   /** WebSockets of the workspace open on this replica, and whether that changed since the last flush. */
   final java.util.concurrent.atomic.AtomicInteger sockets = new java.util.concurrent.atomic.AtomicInteger();
   volatile boolean socketsChanged;
+  /**
+   * When the workspace last sent a whole WebSocket message on this replica ({@link System#nanoTime}), whatever the
+   * activity policy counts: proof that it lives, for a workspace whose port refuses new connections.
+   */
+  volatile long workspaceSpokeNanos;
+  volatile boolean workspaceSpoke;
 
   void set(long now, ActivitySource source, long bytes) {
     this.source = source;

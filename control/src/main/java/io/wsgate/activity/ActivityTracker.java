@@ -45,6 +45,15 @@ public final class ActivityTracker {
     return new WebSocketActivity(mark(id), policy, clock);
   }
 
+  /**
+   * Whether workspace {@code id} sent a whole WebSocket message through this replica within {@code window}: a
+   * workspace that still talks over its open sockets is alive, whatever its port does to new connections.
+   */
+  public boolean workspaceSpokeWithin(WorkspaceId id, java.time.Duration window) {
+    ActivityMark mark = marks.get(id);
+    return mark != null && mark.workspaceSpoke && System.nanoTime() - mark.workspaceSpokeNanos <= window.toNanos();
+  }
+
   /** Forgets a stopped workspace. */
   public void forget(WorkspaceId id) {
     marks.remove(id);

@@ -54,6 +54,8 @@ public final class WebSocketActivity {
   public void workspaceFrame(int size, boolean fin) {
     workspacePartial += size;
     if (fin) {
+      mark.workspaceSpokeNanos = System.nanoTime();
+      mark.workspaceSpoke = true;
       if (policy.bothDirections()) {
         message(workspacePartial, fromWorkspace, ActivitySource.WS_WORKSPACE);
       }

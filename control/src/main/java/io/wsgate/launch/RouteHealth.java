@@ -8,6 +8,7 @@ import io.wsgate.config.Profile;
 import io.wsgate.provider.StopReason;
 import io.wsgate.provider.WorkspaceProvider;
 import io.wsgate.store.RedisStore;
+import io.wsgate.time.Stopwatch;
 import io.wsgate.workspace.Route;
 import io.wsgate.workspace.WorkspaceId;
 import org.slf4j.Logger;
@@ -24,7 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * is gone: {@link #drop}), or every probe over {@code UNHEALTHY_WINDOW} found its port refusing connections
  * ({@link #suspect}). A reset, a timeout or a slow probe is also what a busy workspace looks like (a student's heavy
  * build, thousands of WebSocket handshakes at once), so those never count, and any answer at all, even a 5xx, ends
- * the verdict. One verdict runs per launch at a time; requests never wait for it, they stay routed meanwhile.
+ * the verdict. Nor is a workspace dead while it still sends messages over the WebSockets it has open (a full
+ * accept queue refuses new connections from a process that works): {@link #signsOfLife} vetoes the verdict. One verdict runs per launch at a time; requests never wait for it, they stay routed meanwhile.
  */
 public final class RouteHealth {
 
@@ -40,6 +42,14 @@ public final class RouteHealth {
   private final Duration window;
   private final Map<String, Future<Boolean>> verdicts = new ConcurrentHashMap<>();
   private final Map<WorkspaceId, Future<Boolean>> drops = new ConcurrentHashMap<>();
+  private volatile SignsOfLife signsOfLife = (id, within) -> false;
+
+  /** What else, besides probes, shows that a workspace lives. */
+  @FunctionalInterface
+  public interface SignsOfLife {
+    /** Whether workspace {@code id} sent something over an open connection within {@code window}. */
+    boolean spokeWithin(WorkspaceId id, Duration window);
+  }
 
   RouteHealth(Vertx vertx, GatewayConfig config, RedisStore store, WorkspaceProvider provider, ReadinessProbe probe) {
     this.vertx = vertx;
@@ -48,6 +58,11 @@ public final class RouteHealth {
     this.provider = provider;
     this.probe = probe;
     this.window = config.fleet().unhealthyWindow();
+  }
+
+  /** Where verdicts look for signs of life besides probes (the relayed WebSockets' messages from the workspace). */
+  public void signsOfLife(SignsOfLife source) {
+    this.signsOfLife = java.util.Objects.requireNonNull(source, "source");
   }
 
   /**
@@ -84,7 +99,9 @@ public final class RouteHealth {
     }
     Profile profile = config.profiles().get(route.profile());
     String path = profile == null ? "/" : profile.readinessPath();
+    Stopwatch took = Stopwatch.start();
     refusedThroughout(route, path, 0)
+        .map(refused -> refused && !spokeMeanwhile(route, took))
         .compose(dead -> dead ? drop(route, why + ", and its port refused every probe for " + window.toSeconds() + " s")
             : Future.succeededFuture(false))
         .onComplete(ar -> {
@@ -92,6 +109,15 @@ public final class RouteHealth {
           verdict.handle(ar);
         });
     return verdict.future();
+  }
+
+  private boolean spokeMeanwhile(Route route, Stopwatch took) {
+    if (!signsOfLife.spokeWithin(route.id(), Duration.ofNanos(took.elapsedNanos()))) {
+      return false;
+    }
+    log.info("workspace {}: its port refused every probe for {} s, but it still sends messages over its open "
+        + "WebSockets: kept", route.id(), window.toSeconds());
+    return true;
   }
 
   private Future<Boolean> refusedThroughout(Route route, String path, int probesDone) {

@@ -96,6 +96,7 @@ public final class Gateway {
     this.launcher = launcher;
     this.store = store;
     this.activity = new ActivityTracker(new ActivityStore(store), clock::millis);
+    launcher.health().signsOfLife(activity::workspaceSpokeWithin);
   }
 
   /** Starts a gateway talking to the Redis at {@code redisUrl}. */
