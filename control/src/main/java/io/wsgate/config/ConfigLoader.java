@@ -169,7 +169,30 @@ public final class ConfigLoader {
       problems.add(describe(Setting.LEADER_LEASE) + ": '" + raw(Setting.LEADER_LEASE) + "' (expected: at least 2s)");
     }
     return new GatewayConfig.FleetControl(maxRunning, zone, lease, control, reconcile, reapConcurrency, flush,
-        unhealthy, drain);
+        unhealthy, drain, taskMetadata());
+  }
+
+  /** The gateway's own ECS task metadata endpoint: the setting, else what ECS put in the environment. */
+  private Optional<URI> taskMetadata() {
+    String set = raw(Setting.TASK_METADATA_URI);
+    if (set.equalsIgnoreCase("off")) {
+      return Optional.empty();
+    }
+    String uri = set.isEmpty() ? values.getOrDefault("ECS_CONTAINER_METADATA_URI_V4", "").trim() : set;
+    if (uri.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      URI parsed = URI.create(uri);
+      if ("http".equals(parsed.getScheme()) && parsed.getHost() != null) {
+        return Optional.of(parsed);
+      }
+    } catch (IllegalArgumentException e) {
+      // reported below
+    }
+    problems.add(describe(Setting.TASK_METADATA_URI) + ": '" + uri + "' (expected: an http URL such as "
+        + "http://169.254.170.2/v4/abc, empty to use ECS_CONTAINER_METADATA_URI_V4, or off)");
+    return Optional.empty();
   }
 
   private GatewayConfig.Admin admin() {

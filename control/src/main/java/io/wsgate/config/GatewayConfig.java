@@ -40,11 +40,11 @@ public record GatewayConfig(
 
   /**
    * How the control leader runs the fleet (see the MAX_RUNNING, POOL_TIME_ZONE, LEADER_LEASE, *_INTERVAL,
-   * REAP_CONCURRENCY, UNHEALTHY_WINDOW and DRAIN_WINDOW {@link Setting}s).
+   * REAP_CONCURRENCY, UNHEALTHY_WINDOW, DRAIN_WINDOW and TASK_METADATA_URI {@link Setting}s).
    */
   public record FleetControl(int maxRunning, ZoneId poolTimeZone, Duration leaderLease, Duration controlInterval,
                              Duration reconcileInterval, int reapConcurrency, Duration activityFlushInterval,
-                             Duration unhealthyWindow, Duration drainWindow) {
+                             Duration unhealthyWindow, Duration drainWindow, Optional<URI> taskMetadata) {
   }
 
   /** Where workspaces run. */

@@ -43,6 +43,10 @@ public enum Setting {
   DRAIN_WINDOW("10s", "On SIGTERM, the replica hands over the control lease at once, refuses new WebSocket upgrades "
       + "and closes its open WebSockets with 1001 spread over up to this window (at least 100 a second), so tabs "
       + "reconnect to the other replicas a few at a time; keep it well inside the container's stop timeout."),
+  TASK_METADATA_URI("", "ECS task metadata endpoint (v4) of the gateway's own task; empty means "
+      + "ECS_CONTAINER_METADATA_URI_V4, which ECS sets in every container, 'off' turns it off. The replica reads it "
+      + "every 2 s and starts its drain (control lease handed over, WebSockets closed with 1001 over DRAIN_WINDOW) "
+      + "as soon as ECS marks the task to stop, while the load balancer still drains it, not only at SIGTERM."),
   UNHEALTHY_WINDOW("30s", "How long a running workspace's port must refuse connections, probed several times, before "
       + "it counts as dead and is restarted; resets, timeouts and slow answers never count (a busy workspace)."),
   ECS_CLUSTER("", "ecs: name or ARN of the cluster workspace tasks run in (required for ecs)."),

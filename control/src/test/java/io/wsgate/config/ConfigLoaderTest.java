@@ -34,6 +34,22 @@ class ConfigLoaderTest {
     assertThat(c.profile("demo").readinessPath()).isEqualTo("/ready");
   }
 
+  /** ECS puts the metadata endpoint in every container's environment; the setting overrides it or turns it off. */
+  @Test
+  void taskMetadataComesFromEcsUnlessSetOrOff() {
+    String ecs = "http://169.254.170.2/v4/abc";
+    assertThat(ConfigLoader.load(Map.of()).fleet().taskMetadata()).isEmpty();
+    assertThat(ConfigLoader.load(Map.of("ECS_CONTAINER_METADATA_URI_V4", ecs)).fleet().taskMetadata())
+        .hasValue(java.net.URI.create(ecs));
+    assertThat(ConfigLoader.load(Map.of("ECS_CONTAINER_METADATA_URI_V4", ecs, "WSGATE_TASK_METADATA_URI", "off"))
+        .fleet().taskMetadata()).isEmpty();
+    assertThat(ConfigLoader.load(Map.of("WSGATE_TASK_METADATA_URI", "http://127.0.0.1:9/v4/x")).fleet()
+        .taskMetadata()).hasValue(java.net.URI.create("http://127.0.0.1:9/v4/x"));
+    assertThat(catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(Map.of(
+        "WSGATE_TASK_METADATA_URI", "169.254.170.2/v4"))).getMessage())
+        .contains("WSGATE_TASK_METADATA_URI").contains("expected: an http URL");
+  }
+
   @Test
   void publicUrlBuildsWorkspaceLinks() {
     GatewayConfig c = ConfigLoader.load(Map.of("WSGATE_BASE_DOMAIN", "ws.example.edu.",

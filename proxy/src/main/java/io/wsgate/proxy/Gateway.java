@@ -79,6 +79,8 @@ public final class Gateway {
   private final Meters meters;
   private final List<String> deployments = new ArrayList<>();
   private String controlDeployment;
+  private Future<Void> drained;
+  private TaskStopWatch taskStopWatch;
   private final ActivityTracker activity;
   private FleetControl control;
   private WebSocketRelay relay;
@@ -205,6 +207,10 @@ public final class Gateway {
 
   /** Activity flushing on every replica, and the control loop (which acts only on the leader). */
   private Future<Void> startControl(HttpClient probeClient, Clock clock) {
+    config.fleet().taskMetadata().ifPresent(uri -> {
+      taskStopWatch = new TaskStopWatch(vertx, uri, () -> drain());
+      taskStopWatch.start();
+    });
     flushTimer = vertx.setPeriodic(config.fleet().activityFlushInterval().toMillis(), t -> activity.flush()
         .onSuccess(meters::activityFlushed)
         .onFailure(err -> failure("activity flush failed (the marks are kept and written with the next flush)", err)));
@@ -300,12 +306,10 @@ public final class Gateway {
    * single-machine default); their data stays.
    */
   public Future<Void> stop(boolean stopWorkspaces) {
-    // the control lease first, so another replica leads at once; then the open WebSockets, with 1001 and spread
-    // over the drain window, so tabs reconnect to another replica (or to this one, restarted) a few at a time
-    Future<Void> leaseReleased = controlDeployment == null ? Future.succeededFuture()
-        : vertx.undeploy(controlDeployment).otherwiseEmpty();
-    Future<Void> socketsClosed = leaseReleased.transform(ar -> relay.drain("gateway restarting",
-        config.fleet().drainWindow(), SHUTDOWN_SOCKET_GRACE));
+    if (taskStopWatch != null) {
+      taskStopWatch.stop();
+    }
+    Future<Void> socketsClosed = drain();
     Future<Void> undeployed = socketsClosed.transform(ar -> {
       vertx.cancelTimer(flushTimer);
       List<Future<?>> undeploys = new ArrayList<>();
@@ -320,6 +324,23 @@ public final class Gateway {
         .transform(ar -> events.close())
         .transform(ar -> provider.close())
         .transform(ar -> store.close());
+  }
+
+  /**
+   * Hands the control lease over (another replica leads at once), then refuses new WebSocket upgrades and closes the
+   * open ones with 1001, spread over the drain window, so tabs reconnect to another replica (or to this one,
+   * restarted) a few at a time. HTTP keeps being served. Runs once: at SIGTERM, or earlier when ECS marks the task
+   * to stop ({@link TaskStopWatch}).
+   */
+  public synchronized Future<Void> drain() {
+    if (drained == null) {
+      Future<Void> leaseReleased = controlDeployment == null ? Future.succeededFuture()
+          : vertx.undeploy(controlDeployment).otherwiseEmpty();
+      controlDeployment = null;
+      drained = leaseReleased.transform(ar -> relay.drain("gateway restarting", config.fleet().drainWindow(),
+          SHUTDOWN_SOCKET_GRACE));
+    }
+    return drained;
   }
 
   private Future<Void> stopAllWorkspaces() {
