@@ -172,18 +172,6 @@ class MalformedBodyTest {
     assertNothingBlamedOnTheWorkspace("short body");
   }
 
-  /** A client that sends a whole request and then shuts down its side (nc -N, some scripts) still gets the answer. */
-  @org.junit.jupiter.api.Test
-  void wholeRequestThenHalfCloseIsAnsweredThenClosed() throws Exception {
-    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
-      send(s, "GET /echo HTTP/1.1\r\nHost: ws-body.localhost\r\n\r\n");
-      s.shutdownOutput();
-      s.setSoTimeout(30_000);
-      assertThat(readToClose(s)).as("answered, then the connection closed").startsWith("HTTP/1.1 200");
-    }
-    assertNothingBlamedOnTheWorkspace("half-close after a whole request");
-  }
-
   /** Half-closure is the HTTP decoder's: an upgraded WebSocket whose client sends EOF is closed, not left open. */
   @org.junit.jupiter.api.Test
   void webSocketClientEofClosesTheConnection() throws Exception {

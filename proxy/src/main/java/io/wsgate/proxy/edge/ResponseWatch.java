@@ -14,7 +14,6 @@ final class ResponseWatch extends ChannelOutboundHandlerAdapter {
 
   private int heads;
   private int ends;
-  private Runnable onComplete = () -> { };
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
@@ -25,17 +24,9 @@ final class ResponseWatch extends ChannelOutboundHandlerAdapter {
       }
       if (msg instanceof LastHttpContent) {
         ends++;
-        super.write(ctx, msg, promise);
-        onComplete.run();
-        return;
       }
     }
     super.write(ctx, msg, promise);
-  }
-
-  /** Runs after each whole response has been handed to the channel. */
-  void onComplete(Runnable action) {
-    this.onComplete = action;
   }
 
   /** True if every earlier request has its whole response and request {@code n} none of it yet. */

@@ -31,10 +31,12 @@ import java.util.concurrent.TimeUnit;
  * connection is just closed), nothing more of it reaches Vert.x, and the connection is marked
  * ({@link ClientFaults}) so the forwarder resets the workspace's request without blaming the workspace.
  *
- * <p>A client that half-closes (shuts down its sending side) is still answered: a request whose body was cut
- * short gets its 400 (the client can still read it), a complete request gets its response, and the connection is
- * closed once nothing more is owed. For that the connection allows half-closure while this decoder is on it; a
- * WebSocket upgrade removes the decoder and with it the half-closure, so an upgraded socket closes on EOF as before.
+ * <p>A client that shuts down its sending side in the middle of a request body is still answered: the body was
+ * cut short, the client's mistake, and it gets its 400 (it can still read). For that the connection allows
+ * half-closure while this decoder is on it. Anywhere else, an end of input is a client that hung up, and the
+ * connection closes at once as without half-closure, so the request the workspace was given is reset (a closed tab
+ * must not hold a long poll or a stream open upstream). A WebSocket upgrade removes the decoder and with it the
+ * half-closure.
  *
  * <p>It replaces the pipeline's {@code httpDecoder} under the same name (Vert.x removes it by that name for a
  * WebSocket upgrade), see {@link EdgeConnections}.
@@ -58,8 +60,6 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
   private ScheduledFuture<?> headDeadline;
   private ScheduledFuture<?> bodyCheck;
   private long lastBodyRead;
-  /** The client shut down its sending side; close once every request so far has its whole response. */
-  private boolean inputShutdown;
 
   StrictRequestDecoder(HttpServerOptions options, HeadScanner.Limits limits, long headTimeoutMs, long bodyIdleMs) {
     super(options);
@@ -72,11 +72,6 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
   public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
     super.handlerAdded(ctx);
     ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-    responses.onComplete(() -> {
-      if (inputShutdown && responses.canAnswer(requests + 1)) {
-        closeAfterWrites(ctx);
-      }
-    });
     armHeadDeadline(ctx); // a new connection owes us a head too
   }
 
@@ -88,8 +83,8 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
   }
 
   /**
-   * The client will send nothing more. A body still owed is cut short: the client's mistake, answered like a
-   * malformed one. Otherwise the connection closes now, or once the responses still owed have been written.
+   * The client will send nothing more. A body still owed was cut short: the client's mistake, answered like a
+   * malformed one. Otherwise the client hung up, and the connection closes now.
    */
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
@@ -97,24 +92,13 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
       super.userEventTriggered(ctx, evt);
       return;
     }
-    inputShutdown = true;
-    if (refused) {
-      return;
-    }
-    if (!expectHead) {
+    if (!expectHead && !refused) {
       bodyBroken(ctx, null, 0, new java.util.ArrayList<>(), "the client closed before the request body was complete");
       return;
     }
     cancelTimers();
-    refused = true; // nothing more can arrive; a partial head is dropped unanswered
-    if (responses.canAnswer(requests + 1)) {
-      closeAfterWrites(ctx);
-    }
-  }
-
-  /** Closes once what was written before has gone out (a plain close would drop writes not yet flushed). */
-  private static void closeAfterWrites(ChannelHandlerContext ctx) {
-    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    refused = true;
+    ctx.close();
   }
 
   @Override
