@@ -26,6 +26,7 @@
 #
 # Environment: BENCH_JAVA_OPTS (the gateway JVM's options), BENCH_GATEWAY_ENV (extra WSGATE_* settings),
 # BENCH_QUIET_BUSY (percent, default 15), BENCH_QUIET_WAIT (seconds before the first measurement, default 120),
+# BENCH_WARMUP_OPS (operations of each kind each proxy serves before the rounds, default 20000),
 # BENCH_KEEP=1 (keep the work directory with all logs and raw outputs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,12 +36,13 @@ cd "$(dirname "$0")/.."
 rounds=3
 secs=10
 warm=10
+warm_ops=${BENCH_WARMUP_OPS:-20000}
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds=$2; shift 2 ;;
     --seconds) secs=$2; shift 2 ;;
     --warmup) warm=$2; shift 2 ;;
-    --quick) rounds=1; secs=3; warm=3; shift ;;
+    --quick) rounds=1; secs=3; warm=3; warm_ops=${BENCH_WARMUP_OPS:-1000}; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument $1 (see --help)" ;;
   esac
@@ -191,6 +193,7 @@ results=$bench_work/results
 : > "$results"
 busy_starts=0
 measurements=0
+failed_measurements=0
 
 wrk_ms() { # percentile file -> milliseconds
   awk -v p="$1" '$1 == p { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
@@ -234,7 +237,10 @@ measure() {
       load=$(field load_ticks "$line"); window=$(field seconds "$line")
       ;;
   esac
-  [ "${ops:-0}" -gt 0 ] || die "$who $op: no operation completed ($(tail -3 "$out"))"
+  if [ "${ops:-0}" -eq 0 ]; then
+    echo "$who $op: no operation completed in ${s} s (see $out)" >&2
+    return 3
+  fi
   awk -v who="$who" -v op="$op" -v t="$ticks" -v hz="$CLK_TCK" -v n="$ops" -v r="$rate" -v a="$p50" -v b="$p99" \
     -v e="$errors" -v c="$core" -v w="$window" -v l="$load" 'BEGIN {
       other = c - t; if (other < 0) other = 0
@@ -251,22 +257,35 @@ run_measurement() { # who op round seconds; appends "round " and the line of mea
     [ "$busy" -gt "${BENCH_QUIET_BUSY:-15}" ] && busy_starts=$(( busy_starts + 1 ))
   fi
   measurements=$(( measurements + 1 ))
-  line=$(measure "$1" "$2" "$4")
+  if ! line=$(measure "$1" "$2" "$4" 2>&1); then
+    say "  round $3: $line: left out of the medians"
+    failed_measurements=$(( failed_measurements + 1 ))
+    return 0
+  fi
   echo "$3 $line" >> "$results"
   echo "$3 $line" | awk -v core="$BENCH_PROXY_CORE" '{ printf "#   round %s  %-8s %-7s %7s us/op %9s op/s  p50 %7s ms  p99 %8s ms  errors %s  other load on CPU %s %s%%  load side %s us/op\n", $1, $2, $3, $4, $5, $6, $7, $8, core, $10, $11 }'
 }
 
 say "wsgate's first ${secs} s of traffic after its start (GET /, fresh JVM)"
-cold=$(measure wsgate get "$secs")
+cold=$(measure wsgate get "$secs") || cold="wsgate get n/a"
 say "  $(awk '{ printf "%s us/op, %s req/s, p99 %s ms", $3, $4, $6 }' <<< "$cold")"
 
 redis_commands() {
   curl -s "127.0.0.1:$gw_admin/metrics" | awk '/^wsgate_redis_command_duration_seconds_count/ { n += $NF } END { printf "%d", n }'
 }
 
-say "warming up: ${warm} s of each operation on each proxy"
+# Warm-up by operations, not time: a JVM compiles after so many calls, and on a busy machine 10 s may be a few hundred
+say "warming up: each operation on each proxy, in ${warm} s runs, until ${warm_ops} have passed (at most 6 runs)"
 for who in "${contenders[@]}"; do
-  for op in "${ops[@]}"; do measure "$who" "$op" "$warm" > /dev/null; done
+  for op in "${ops[@]}"; do
+    done_ops=0
+    for _ in 1 2 3 4 5 6; do
+      line=$(measure "$who" "$op" "$warm" 2>/dev/null) || line=""
+      done_ops=$(( done_ops + $(awk '{ print $8 + 0 }' <<< "${line:-x 0 0 0 0 0 0 0}") ))
+      [ "$done_ops" -ge "$warm_ops" ] && break
+    done
+    [ "$done_ops" -ge "$warm_ops" ] || say "  $who $op: only $done_ops operations in the warm-up"
+  done
 done
 
 redis_before=$(redis_commands)
@@ -294,9 +313,11 @@ median() { # who op field of a results line (4: us/op, 5: rate, 6: p50, 7: p99)
   awk -v w="$1" -v o="$2" -v c="$3" '$2 == w && $3 == o { print $c }' "$results" | sort -g \
     | awk '{ a[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "n/a" }'; }
-verdict() { awk -v a="$1" -v b="$2" -v g="$3" 'BEGIN { if (b > 0) print (a / b <= g ? "met" : "not met"); else print "n/a" }'; }
-us() { awk -v v="$1" 'BEGIN { printf (v >= 100 ? "%.0f us" : "%.1f us"), v }'; }
+# these print n/a for a figure that could not be measured
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b > 0) printf "%.1fx", a / b; else print "n/a" }'; }
+verdict() { awk -v a="$1" -v b="$2" -v g="$3" 'BEGIN { if (a ~ /^[0-9.]+$/ && b > 0) print (a / b <= g ? "met" : "not met"); else print "n/a" }'; }
+us() { awk -v v="$1" 'BEGIN { if (v !~ /^[0-9.]+$/) print "n/a"; else printf (v >= 100 ? "%.0f us" : "%.1f us"), v }'; }
+whole() { awk -v v="$1" 'BEGIN { if (v !~ /^[0-9.]+$/) print "n/a"; else printf "%.0f", v }'; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 
 declare -A label goal
@@ -321,7 +342,7 @@ echo
 echo "| GET /, 64 connections | nginx | HAProxy | wsgate | wsgate / nginx | goal |"
 echo "|---|---:|---:|---:|---:|---|"
 n=$(median nginx get 5); h=$(median haproxy get 5); w=$(median wsgate get 5)
-echo "| requests/s | $(printf '%.0f' "$n") | $(printf '%.0f' "$h") | $(printf '%.0f' "$w") | $(ratio "$w" "$n") | |"
+echo "| requests/s | $(whole "$n") | $(whole "$h") | $(whole "$w") | $(ratio "$w" "$n") | |"
 n=$(median nginx get 6); h=$(median haproxy get 6); w=$(median wsgate get 6)
 echo "| p50 | $n ms | $h ms | $w ms | $(ratio "$w" "$n") | |"
 n=$(median nginx get 7); h=$(median haproxy get 7); w=$(median wsgate get 7)
@@ -335,6 +356,7 @@ echo "Redis: wsgate sent $(( redis_after - redis_before )) commands in the ${rou
   "($(awk -v a="$(( redis_after - redis_before ))" -v s="$rounds_secs" 'BEGIN { printf "%.1f", a / s }') a second)" \
   "while it served $wsgate_ops operations."
 total_errors=$(awk '{ n += $8 } END { print n + 0 }' "$results")
+[ "$failed_measurements" -eq 0 ] || echo "WARNING: $failed_measurements measurement(s) completed no operation and are left out (see the lines above)."
 [ "$total_errors" -eq 0 ] || echo "WARNING: $total_errors operations failed or got an error status during the rounds (see the lines above)."
 if [ "$busy_starts" -gt 0 ] || [ "${quiet_warnings:-0}" -gt 0 ]; then
   echo "WARNING: the machine was busy (above ${BENCH_QUIET_BUSY:-15}%) before $busy_starts of $measurements measurements:" \
