@@ -328,39 +328,56 @@ public final class WsLoad {
     }
   }
 
-  /** Opens {@code n} sockets, at most 200 handshakes at a time; exits if any fails. */
+  /**
+   * Opens {@code n} sockets, {@code --open-concurrency} (default 50) handshakes at a time. A refused or failed
+   * handshake is tried again after a second, up to 3 times (a busy gateway may answer 503 for a moment); the
+   * failures are counted and printed. Exits if a socket cannot be opened at all.
+   */
   private List<WebSocket> openAll(int n) throws Exception {
     List<WebSocket> open = new ArrayList<>(n);
     Promise<Void> all = Promise.promise();
     int[] started = {0};
-    int inFlight = Math.min(n, 200);
+    int[] failures = {0};
+    String[] lastFailure = {null};
+    int inFlight = Math.min(n, Integer.parseInt(opts.getOrDefault("open-concurrency", "50")));
     Runnable[] next = new Runnable[1];
-    next[0] = () -> {
-      if (started[0] >= n) {
+    java.util.function.IntConsumer[] attempt = new java.util.function.IntConsumer[1];
+    attempt[0] = tries -> connect().onComplete(ar -> {
+      if (ar.failed()) {
+        failures[0]++;
+        lastFailure[0] = String.valueOf(ar.cause());
+        if (tries >= 3) {
+          all.tryFail(ar.cause());
+        } else {
+          vertx.setTimer(1000, t -> attempt[0].accept(tries + 1));
+        }
         return;
       }
-      started[0]++;
-      connect().onComplete(ar -> {
-        if (ar.failed()) {
-          all.tryFail(ar.cause());
-          return;
-        }
-        open.add(ar.result());
-        if (open.size() == n) {
-          all.tryComplete();
-        } else {
-          next[0].run();
-        }
-      });
+      open.add(ar.result());
+      if (open.size() == n) {
+        all.tryComplete();
+      } else {
+        next[0].run();
+      }
+    });
+    next[0] = () -> {
+      if (started[0] < n) {
+        started[0]++;
+        attempt[0].accept(0);
+      }
     };
     for (int i = 0; i < inFlight; i++) {
       vertx.runOnContext(v -> next[0].run());
     }
     try {
-      await(all.future(), 60 + n / 50.0);
+      await(all.future(), 120 + n / 20.0);
     } catch (Exception e) {
-      System.out.println("result ops=0 errors=1 first_error=" + quote("opening sockets: " + e));
+      System.out.println("result ops=0 errors=1 first_error=" + quote("opening sockets: " + open.size() + " of " + n
+          + " open, " + failures[0] + " handshakes failed, the last: " + e));
       System.exit(1);
+    }
+    if (failures[0] > 0) {
+      System.out.println("open: " + failures[0] + " handshakes failed and were tried again; the last: " + lastFailure[0]);
     }
     return open;
   }

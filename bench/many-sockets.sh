@@ -85,6 +85,8 @@ for _ in $(seq $(( 600 + sockets / 10 ))); do
 done
 grep -q '^open ' "$out" || die "the sockets did not open in time: $(tail -5 "$out")"
 say "$(grep '^open ' "$out"); idle for ${idle} s (keepalives only)"
+retried=$(grep '^open: ' "$out" || true)
+[ -z "$retried" ] || say "$retried"
 open_gauge=$(metric wsgate_websocket_open)
 t0=$(cpu_ticks "$gw_pid")
 sleep "$idle"
@@ -121,5 +123,6 @@ echo
 echo "Typing: $(field ops "$line") echoes in $(field seconds "$line") s, round trip p50 $(field p50_ms "$line") ms," \
   "p99 $p99 ms (goal: under 50 ms: $(awk -v p="$p99" 'BEGIN { print (p < 50 ? "met" : "not met") }')), max $(field max_ms "$line") ms," \
   "errors $(field errors "$line")$(grep -o " first_error=.*" <<< "$line" || true)."
+[ -z "$retried" ] || echo "Opening: ${retried#open: }."
 echo "Redis: $(( redis1 - redis0 )) commands from the gateway during the typing" \
   "($(awk -v a="$(( redis1 - redis0 ))" -v s="$(field seconds "$line")" 'BEGIN { printf "%.1f", a / s }') a second)."

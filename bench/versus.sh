@@ -314,7 +314,7 @@ median() { # who op field of a results line (4: us/op, 5: rate, 6: p50, 7: p99)
     | awk '{ a[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
 # these print n/a for a figure that could not be measured
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b > 0) printf "%.1fx", a / b; else print "n/a" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b > 0) printf (a / b < 0.95 ? "%.2fx" : "%.1fx"), a / b; else print "n/a" }'; }
 verdict() { awk -v a="$1" -v b="$2" -v g="$3" 'BEGIN { if (a ~ /^[0-9.]+$/ && b > 0) print (a / b <= g ? "met" : "not met"); else print "n/a" }'; }
 us() { awk -v v="$1" 'BEGIN { if (v !~ /^[0-9.]+$/) print "n/a"; else printf (v >= 100 ? "%.0f us" : "%.1f us"), v }'; }
 whole() { awk -v v="$1" 'BEGIN { if (v !~ /^[0-9.]+$/) print "n/a"; else printf "%.0f", v }'; }
