@@ -1,0 +1,235 @@
+# shellcheck shell=bash
+# Shared by bench/versus.sh and bench/many-sockets.sh (sourced, not run): installing what is missing, the shipped
+# jar, free ports, waiting for a quiet machine, CPU and memory from /proc, and starting wsgate with the benchmark's
+# origin as its workspace, signed in with a real session. Everything started is recorded and stopped on exit, by pid.
+
+BENCH_HOST=ws-bench.localhost
+BENCH_JAR=proxy/target/wsgate.jar
+BENCH_PROXY_CORE=${BENCH_PROXY_CORE:-1}
+BENCH_LOAD_CORE=${BENCH_LOAD_CORE:-0}
+CLK_TCK=$(getconf CLK_TCK)
+started_pids=()
+gateway_children=()
+bench_work=""
+
+say() { printf '# %s\n' "$*"; }
+die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
+
+# Installs the Debian packages of the commands that are missing, given as command:package pairs. Their services are
+# not started (a policy-rc.d that refuses is put in place for the install if the system has none).
+need_packages() {
+  local spec missing=()
+  for spec in "$@"; do
+    command -v "${spec%%:*}" >/dev/null || [ -x "/usr/sbin/${spec%%:*}" ] || missing+=("${spec#*:}")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null \
+    || die "missing ${missing[*]}: install them (Debian: apt-get install ${missing[*]}) or run as root on Debian"
+  say "installing from Debian: ${missing[*]} (apt-get install --no-install-recommends; their services are not started)"
+  local policy=/usr/sbin/policy-rc.d own_policy=""
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod 755 "$policy" && own_policy=1
+  fi
+  local status=0
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1 || {
+    apt-get update -qq >/dev/null 2>&1
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || status=$?
+  }
+  [ -n "$own_policy" ] && rm -f "$policy"
+  [ "$status" -eq 0 ] || die "apt-get install ${missing[*]} failed"
+}
+
+# The shipped jar, built if absent; and the benchmark's two Java programs compiled once against it.
+need_jar() {
+  if [ ! -f "$BENCH_JAR" ]; then
+    say "building $BENCH_JAR (mvn -B -q -DskipTests package)"
+    mvn -B -q -DskipTests package || die "the build failed"
+  fi
+  mkdir -p "$bench_work/classes"
+  javac -nowarn -cp "$BENCH_JAR" -d "$bench_work/classes" bench/Origin.java bench/WsLoad.java \
+    || die "cannot compile bench/Origin.java and bench/WsLoad.java against $BENCH_JAR"
+}
+
+# A work directory, removed on exit unless BENCH_KEEP=1, and the exit trap that stops what was started.
+bench_init() {
+  [ "$(nproc --all)" -ge 2 ] || die "needs two cores (the proxy on one, the load on the other)"
+  bench_work=$(mktemp -d /tmp/wsgate-bench.XXXXXX)
+  chmod 755 "$bench_work"
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+
+# Records a pid to stop on exit, in reverse order of starting.
+started() { started_pids+=("$1"); }
+# Records a child of the gateway (Redis, the workspace): the gateway stops them itself; whatever is left when it has
+# stopped is stopped after it.
+started_by_gateway() { gateway_children+=("$1"); }
+
+stop_pid() {
+  kill -0 "$1" 2>/dev/null || return 0
+  kill -TERM "$1" 2>/dev/null
+  for _ in $(seq 200); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$1" 2>/dev/null
+}
+
+bench_cleanup() {
+  local status=$? pid i
+  set +e
+  for (( i=${#started_pids[@]}-1; i>=0; i-- )); do
+    stop_pid "${started_pids[$i]}"
+  done
+  for pid in "${gateway_children[@]}"; do
+    stop_pid "$pid"
+  done
+  wait 2>/dev/null
+  if [ -n "$bench_work" ]; then
+    if [ "$status" -ne 0 ] || [ "${BENCH_KEEP:-0}" = 1 ]; then
+      echo "bench: logs kept in $bench_work" >&2
+    else
+      rm -rf "$bench_work"
+    fi
+  fi
+}
+
+# A free loopback TCP port below the ephemeral range, not one given out before in this run.
+taken_ports=" "
+free_port() {
+  local p listening
+  listening=" "
+  for p in $(awk 'NR > 1 && $4 == "0A" { n = split($2, a, ":"); print a[n] }' /proc/net/tcp /proc/net/tcp6 2>/dev/null); do
+    listening="$listening$((16#$p)) "
+  done
+  for _ in $(seq 200); do
+    p=$(( 20000 + RANDOM % 12000 ))
+    case "$listening$taken_ports" in *" $p "*) continue ;; esac
+    taken_ports="$taken_ports$p "
+    echo "$p"
+    return 0
+  done
+  die "no free port found"
+}
+
+wait_port() { # port seconds
+  for _ in $(seq $(( $2 * 10 ))); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# Busy percentage of the whole machine over $1 seconds (all but idle and iowait, from /proc/stat).
+machine_busy() {
+  local a b
+  a=$(awk '/^cpu / { print $2+$3+$4+$7+$8+$9, $5+$6 }' /proc/stat)
+  sleep "$1"
+  b=$(awk '/^cpu / { print $2+$3+$4+$7+$8+$9, $5+$6 }' /proc/stat)
+  echo "$a $b" | awk '{ busy = $3 - $1; idle = $4 - $2; printf "%d", (busy + idle) ? 100 * busy / (busy + idle) : 0 }'
+}
+
+# Waits (at most BENCH_QUIET_WAIT seconds, default $1) until the machine is below BENCH_QUIET_BUSY percent busy
+# (default 15) over 2 s; says so and goes on if it never gets there. This machine may be shared.
+wait_quiet() {
+  local limit=${BENCH_QUIET_WAIT:-${1:-60}} threshold=${BENCH_QUIET_BUSY:-15} busy waited=0
+  while :; do
+    busy=$(machine_busy 2)
+    waited=$(( waited + 2 ))
+    [ "$busy" -le "$threshold" ] && return 0
+    if [ "$waited" -ge "$limit" ]; then
+      say "WARNING: the machine is still ${busy}% busy after ${waited} s of waiting for below ${threshold}%:" \
+        "something else runs; CPU per operation holds up, rates and latencies less so"
+      quiet_warnings=$(( ${quiet_warnings:-0} + 1 ))
+      return 0
+    fi
+  done
+}
+
+# utime + stime (clock ticks) of the given pids, all their threads.
+cpu_ticks() {
+  local pid sum=0 f
+  for pid in "$@"; do
+    f=$(sed 's/.*) //' "/proc/$pid/stat") || die "pid $pid is gone"
+    set -- $f
+    sum=$(( sum + ${12} + ${13} ))
+  done
+  echo "$sum"
+}
+
+# Busy ticks of one CPU (all but idle and iowait).
+core_ticks() { awk -v c="cpu$1" '$1 == c { print $2+$3+$4+$7+$8+$9 }' /proc/stat; }
+
+# Sum of a /proc/<pid>/status field (VmRSS, VmHWM) over the pids, in KiB.
+status_kib() {
+  local field=$1 pid sum=0 v
+  shift
+  for pid in "$@"; do
+    v=$(awk -v f="$field:" '$1 == f { print $2 }' "/proc/$pid/status")
+    sum=$(( sum + ${v:-0} ))
+  done
+  echo "$sum"
+}
+
+# A pid and the children it has now (nginx's master and workers).
+with_children() { echo "$1" $(pgrep -P "$1" | tr '\n' ' '); }
+
+# The gateway: the shipped jar pinned to the proxy core, auth on, the local provider with one profile, "bench",
+# whose workspace is bench/Origin.java (pinned to the load core). Sets gw_pid, gw_port, gw_admin, gw_env.
+start_wsgate() {
+  gw_port=$(free_port)
+  gw_admin=$(free_port)
+  gw_env=(WSGATE_STATE_DIR="$bench_work/wsgate" WSGATE_DATA_DIR="$bench_work/wsgate/data"
+    WSGATE_LISTEN_HOST=127.0.0.1 WSGATE_PORT="$gw_port" WSGATE_ADMIN_PORT="$gw_admin"
+    WSGATE_PROFILES=bench WSGATE_DEFAULT_PROFILE=bench
+    WSGATE_PROFILE_BENCH_COMMAND="taskset -c $BENCH_LOAD_CORE {java} -Xmx768m -XX:+UseSerialGC -cp '{classpath}:$bench_work/classes' Origin {port}"
+    WSGATE_PROFILE_BENCH_IDLE_TIMEOUT=12h)
+  # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of JVM options
+  env "${gw_env[@]}" ${BENCH_GATEWAY_ENV:-} taskset -c "$BENCH_PROXY_CORE" java ${BENCH_JAVA_OPTS:-} -jar "$BENCH_JAR" \
+    > "$bench_work/wsgate.log" 2>&1 &
+  gw_pid=$!
+  started "$gw_pid"
+  for _ in $(seq 600); do
+    curl -sf "127.0.0.1:$gw_admin/healthz" >/dev/null 2>&1 && break
+    kill -0 "$gw_pid" 2>/dev/null || die "wsgate exited at start: $(tail -5 "$bench_work/wsgate.log")"
+    sleep 0.1
+  done
+  # the embedded Redis is the gateway's child and inherited its core: it belongs with the load
+  local child
+  for child in $(pgrep -P "$gw_pid"); do
+    started_by_gateway "$child"
+    taskset -a -p -c "$BENCH_LOAD_CORE" "$child" >/dev/null
+  done
+}
+
+# Signs in as a student would (a login token, as the LMS makes it, then the session cookie it is exchanged for) and
+# launches the workspace. Sets gw_cookie, origin_endpoint, origin_pid.
+sign_in_and_launch() {
+  local link token status
+  link=$(env "${gw_env[@]}" taskset -c "$BENCH_LOAD_CORE" java -jar "$BENCH_JAR" token --workspace bench --user student)
+  token=$(grep -o 'wsgate_token=[^&[:space:]]*' <<< "$link" | head -1 | cut -d= -f2)
+  [ -n "$token" ] || die "wsgate token printed no token: $link"
+  gw_cookie=$(curl -s -o /dev/null -D - -H "Host: $BENCH_HOST" "http://127.0.0.1:$gw_port/?wsgate_token=$token" \
+    | tr -d '\r' | grep -i '^set-cookie: wsgate_session=' | head -1 | sed 's/^[^:]*: //; s/;.*//')
+  [ -n "$gw_cookie" ] || die "signing in gave no session cookie"
+  # the first request launches the workspace; an API-style request is held, then 503 if the launch takes longer
+  for _ in $(seq 60); do
+    status=$(curl -s -o /dev/null -w '%{http_code}' -m 60 -H "Host: $BENCH_HOST" -H "Cookie: $gw_cookie" \
+      "http://127.0.0.1:$gw_port/")
+    [ "$status" = 200 ] && break
+    sleep 1
+  done
+  [ "$status" = 200 ] || die "the workspace never answered 200 through wsgate (last: $status)"
+  origin_endpoint=$(curl -sf "127.0.0.1:$gw_admin/api/workspaces" | grep -o '"endpoint":"[^"]*"' | head -1 | cut -d'"' -f4)
+  [ -n "$origin_endpoint" ] || die "no endpoint for the workspace in /api/workspaces"
+  origin_pid=$(pgrep -P "$gw_pid" -f 'Origin' | head -1)
+  [ -n "$origin_pid" ] || die "cannot find the workspace process (bench/Origin.java) among the gateway's children"
+  started_by_gateway "$origin_pid"
+  return 0
+}
+
+# The WebSocket load generator, pinned to the load core.
+wsload() {
+  # shellcheck disable=SC2086
+  taskset -c "$BENCH_LOAD_CORE" java -XX:+UseSerialGC ${BENCH_WSLOAD_OPTS:--Xmx1g} -cp "$BENCH_JAR:$bench_work/classes" WsLoad "$@"
+}
+
+# key=value from a result line.
+field() { grep -o "$1=[^ ]*" <<< "$2" | head -1 | cut -d= -f2; }
