@@ -1,14 +1,15 @@
 package io.wsgate.proxy;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.http.WebSocketFrameType;
 import io.wsgate.metrics.Meters;
 import io.wsgate.metrics.Metrics;
+import io.wsgate.testing.Eventually;
 import io.wsgate.testing.FixedEndpointProvider;
 import io.wsgate.testing.RedisFixture;
-import io.wsgate.testing.TestBackend;
 import io.wsgate.testing.TestConfigs;
 import io.wsgate.workspace.Endpoint;
 import io.wsgate.workspace.Route;
@@ -19,17 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Path;
-import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -38,8 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A workspace whose port refuses new connections (its accept queue full, say) while the WebSockets it has open still
  * carry its messages is alive: the verdict keeps its route and its sockets. The same refusals with silent sockets
- * are a dead workspace: dropped after the window. The workspace sits behind a front door the test can close (new
- * connections refused, open ones kept), which is what a listening socket that stops accepting looks like.
+ * are a dead workspace: dropped after the window. The workspace stops accepting (its listening socket closed, new
+ * connections refused) while the connections it has open carry on.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LiveWebSocketsTest {
@@ -48,27 +41,24 @@ class LiveWebSocketsTest {
   Path tmp;
   final Vertx vertx = Vertx.vertx();
   final RedisFixture redis = RedisFixture.start();
-  TestBackend backend;
-  FrontDoor door;
+  Workspace workspace;
   Gateway gw;
 
   @BeforeEach
   void start() throws Exception {
-    backend = new TestBackend("live", 0);
-    vertx.deployVerticle(backend).await();
-    door = new FrontDoor(backend.actualPort());
+    workspace = new Workspace(vertx);
     gw = Gateway.start(vertx, TestConfigs.of(tmp, "WSGATE_UNHEALTHY_WINDOW", "2s",
             "WSGATE_UPSTREAM_CONNECT_TIMEOUT", "30s", "WSGATE_PROFILE_DEMO_READINESS_PATH", "/healthz"), redis.url(),
-        new FixedEndpointProvider(new Endpoint("127.0.0.1", door.port())), new Meters(Metrics.newRegistry(), 0))
+        new FixedEndpointProvider(new Endpoint("127.0.0.1", workspace.port())), new Meters(Metrics.newRegistry(), 0))
         .await();
   }
 
   @AfterEach
-  void stop() throws IOException {
+  void stop() {
     try {
       gw.stop(false).await();
     } finally {
-      door.close();
+      workspace.close();
       vertx.close().await();
       redis.close();
     }
@@ -79,7 +69,7 @@ class LiveWebSocketsTest {
     BlockingQueue<String> echoes = new LinkedBlockingQueue<>();
     WebSocket ws = socket(echoes);
     Route route = route();
-    door.stopAccepting();
+    workspace.stopAccepting(vertx);
 
     // a student typing: a message every 200 ms, each echoed by the workspace, through the verdict's window
     long typing = vertx.setPeriodic(200, t -> ws.writeTextMessage("typing"));
@@ -103,7 +93,7 @@ class LiveWebSocketsTest {
   void workspaceWhoseSocketsAreSilentIsDropped() throws Exception {
     WebSocket ws = socket(new LinkedBlockingQueue<>());
     Route route = route();
-    door.stopAccepting();
+    workspace.stopAccepting(vertx);
 
     assertThat(gw.launcher().health().suspect(route, "test: connection refused").await()).as("dropped").isTrue();
     assertThat(gw.store().read(route.id()).await().flatMap(rec -> rec.route())).as("route in Redis").isEmpty();
@@ -114,9 +104,22 @@ class LiveWebSocketsTest {
     // launched by a plain request first, so the WebSocket below is relayed to a running workspace
     assertThat(new Http(vertx.createHttpClient(), gw.port()).get("ws-live.localhost", "/echo")
         .await(60, TimeUnit.SECONDS).status()).isEqualTo(200);
-    WebSocket ws = vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
-        .setPort(gw.port()).setURI("/ws").addHeader("host", "ws-live.localhost:" + gw.port())
-        .addHeader("origin", "http://ws-live.localhost:" + gw.port())).await(60, TimeUnit.SECONDS);
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(gw.port())
+        .setURI("/ws").addHeader("host", "ws-live.localhost:" + gw.port())
+        .addHeader("origin", "http://ws-live.localhost:" + gw.port());
+    // Setup, not the behaviour under test: on a loaded machine an upgrade relayed right after the launch is now and
+    // then reset during the handshake ("Connection closed while handshake in process"), cause not yet known; the
+    // tab would reconnect, and so does this.
+    WebSocket ws = null;
+    for (int attempt = 1; ws == null; attempt++) {
+      try {
+        ws = vertx.createWebSocketClient().connect(options).await(60, TimeUnit.SECONDS);
+      } catch (io.netty.handler.codec.http.websocketx.WebSocketHandshakeException reset) {
+        if (attempt == 3) {
+          throw reset;
+        }
+      }
+    }
     ws.frameHandler(f -> {
       if (f.type() == WebSocketFrameType.TEXT) {
         echoes.add(f.textData());
@@ -131,89 +134,45 @@ class LiveWebSocketsTest {
     return gw.store().read(new WorkspaceId("live")).await().flatMap(rec -> rec.route()).orElseThrow();
   }
 
-  /** A TCP port in front of the workspace that can stop accepting while the connections it holds carry on. */
-  static final class FrontDoor implements AutoCloseable {
-    private final ServerSocket server = new ServerSocket();
-    private final List<Socket> open = new CopyOnWriteArrayList<>();
-    private final int target;
+  /**
+   * A workspace whose listening socket can be closed while its open connections carry on: Vert.x's graceful
+   * shutdown stops accepting at once and leaves the open WebSockets be (their shutdown handler keeps them open).
+   */
+  static final class Workspace {
+    private final HttpServer server;
 
-    FrontDoor(int target) throws IOException {
-      this.target = target;
-      server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      daemon("front-door", this::accept);
+    Workspace(Vertx vertx) {
+      server = vertx.createHttpServer().requestHandler(req -> {
+        if (req.canUpgradeToWebSocket()) {
+          req.toWebSocket().onSuccess(ws -> {
+            ws.shutdownHandler(v -> { }); // stay open while the server stops accepting
+            ws.textMessageHandler(ws::writeTextMessage);
+          });
+          return;
+        }
+        req.response().end("ok");
+      });
+      server.listen(0, "127.0.0.1").await();
     }
 
     int port() {
-      return server.getLocalPort();
+      return server.actualPort();
     }
 
-    /** New connections are refused from now on; the open ones go on. */
-    void stopAccepting() throws IOException {
-      server.close();
-    }
-
-    private void accept() {
-      while (!server.isClosed()) {
-        Socket client;
-        try {
-          client = server.accept();
-        } catch (IOException closed) {
-          return; // stopAccepting
-        }
-        open.add(client);
-        try {
-          Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
-          open.add(upstream);
-          pipe(client, upstream);
-          pipe(upstream, client);
-        } catch (IOException e) {
-          System.err.println("front door: cannot reach the workspace: " + e);
-          closeQuietly(client);
-        }
-      }
-    }
-
-    /** Copies one direction; at its end, passes the half-close on, and closes both once both directions ended. */
-    private static void pipe(Socket from, Socket to) {
-      daemon("front-door-pipe", () -> {
-        byte[] buf = new byte[16 * 1024];
-        try {
-          InputStream in = from.getInputStream();
-          OutputStream out = to.getOutputStream();
-          for (int n; (n = in.read(buf)) > 0; ) {
-            out.write(buf, 0, n);
-            out.flush();
-          }
-          to.shutdownOutput();
-          if (from.isOutputShutdown()) {
-            closeQuietly(from);
-            closeQuietly(to);
-          }
-        } catch (IOException gone) {
-          closeQuietly(from);
-          closeQuietly(to);
+    /** New connections are refused from the moment this returns; the open WebSockets go on. */
+    void stopAccepting(Vertx vertx) {
+      server.shutdown(10, TimeUnit.MINUTES); // completes only when the last connection closes
+      Eventually.await(vertx, Duration.ofSeconds(30), "the workspace's port refuses connections", () -> {
+        try (java.net.Socket probe = new java.net.Socket("127.0.0.1", port())) {
+          return false;
+        } catch (java.io.IOException refused) {
+          return true;
         }
       });
     }
 
-    private static void closeQuietly(Socket s) {
-      try {
-        s.close();
-      } catch (IOException ignored) {
-        // already closed
-      }
-    }
-
-    private static void daemon(String name, Runnable body) {
-      Thread t = new Thread(body, name);
-      t.setDaemon(true);
-      t.start();
-    }
-
-    @Override
-    public void close() throws IOException {
+    void close() {
       server.close();
-      open.forEach(FrontDoor::closeQuietly);
     }
   }
 }
