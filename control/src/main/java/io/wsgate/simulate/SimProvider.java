@@ -64,8 +64,9 @@ final class SimProvider implements WorkspaceProvider {
     return all;
   }
 
-  int runningCount() {
-    return running.size();
+  /** The tasks not stopped yet. */
+  java.util.Collection<SimTask> running() {
+    return running.values();
   }
 
   SimTask task(String ref) {

@@ -221,10 +221,8 @@ public final class Simulation {
 
   private void sample(long now, WarmPool.Result pool) {
     Map<String, int[]> running = new HashMap<>();
-    for (SimTask t : provider.tasks()) {
-      if (!t.stopped()) {
-        running.computeIfAbsent(t.profile, k -> new int[1])[0]++;
-      }
+    for (SimTask t : provider.running()) {
+      running.computeIfAbsent(t.profile, k -> new int[1])[0]++;
     }
     Map<String, int[]> working = new HashMap<>();
     students.forEach((user, st) -> {
@@ -302,7 +300,7 @@ public final class Simulation {
     Pending p = task.pool ? null : pending.remove(task.ref);
     on(() -> {
       provider.complete(task);
-      return task.pool ? promoted(task, 0) : p == null ? Future.succeededFuture() : completion(p.route());
+      return task.pool ? promoted(task) : p == null ? Future.succeededFuture() : completion(p.route());
     }).await();
     if (p == null) {
       return;
@@ -330,14 +328,29 @@ public final class Simulation {
 
   /**
    * A healthy pool member is probed and listed as ready by the real pool (or stopped if it is surplus by then);
-   * completes once Redis no longer counts it as starting.
+   * completes once Redis no longer counts it as starting. Each look is a fresh turn of the context, so however
+   * many looks the probe's real round trip takes on a busy machine, no chain of futures grows with them.
    */
-  private Future<Void> promoted(SimTask task, int attempt) {
+  private Future<Void> promoted(SimTask task) {
+    Promise<Void> done = Promise.promise();
+    look(task, done, 0);
+    return done.future();
+  }
+
+  private void look(SimTask task, Promise<Void> done, int attempt) {
     if (attempt > 100_000) {
-      return Future.failedFuture("pool member " + task.ref + " was never promoted");
+      done.fail("pool member " + task.ref + " was never promoted");
+      return;
     }
-    return fleet.starting(task.profile).compose(starting -> starting.contains(task.launchId)
-        ? promoted(task, attempt + 1) : Future.succeededFuture());
+    fleet.starting(task.profile).onComplete(ar -> {
+      if (ar.failed()) {
+        done.fail(ar.cause());
+      } else if (ar.result().contains(task.launchId)) {
+        context.runOnContext(v -> look(task, done, attempt + 1));
+      } else {
+        done.complete();
+      }
+    });
   }
 
   private void work(Student st, Session s, SimTask task, long from) {
