@@ -98,7 +98,11 @@ public final class SimulateCommand {
         try {
           outcomes = results.get(i).get();
         } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
-          throw new IOException("simulation of " + policies.get(i).name() + " failed", e);
+          Throwable cause = e;
+          while (cause.getCause() != null) {
+            cause = cause.getCause();
+          }
+          throw new IOException("simulation of " + policies.get(i).name() + " failed: " + cause, e);
         }
         outcomes.values().forEach(oc -> rows.add(Table.row(oc, scenario, prices,
             Scenarios.studentsOf(scenario, oc.profile()))));
