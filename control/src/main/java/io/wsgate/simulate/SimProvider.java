@@ -64,8 +64,9 @@ final class SimProvider implements WorkspaceProvider {
     return all;
   }
 
-  int runningCount() {
-    return running.size();
+  /** The tasks not stopped yet. */
+  java.util.Collection<SimTask> running() {
+    return running.values();
   }
 
   SimTask task(String ref) {
@@ -102,6 +103,15 @@ final class SimProvider implements WorkspaceProvider {
   }
 
   @Override
+  public Future<Void> confirmEndpoint(ProvisionedWorkspace workspace) {
+    SimTask task = running.get(workspace.ref());
+    if (task != null) {
+      task.probed.tryComplete();
+    }
+    return Future.succeededFuture();
+  }
+
+  @Override
   public Future<Void> assign(String ref, WorkspaceId id, String profile) {
     SimTask task = running.get(ref);
     if (task == null) {
@@ -119,6 +129,7 @@ final class SimProvider implements WorkspaceProvider {
       task.stoppedAt = clock.millis();
       task.launched.tryFail("stopped: " + reason.tag());
       task.exit.tryComplete("stopped: " + reason.tag());
+      task.probed.tryComplete();
     }
     return Future.succeededFuture();
   }

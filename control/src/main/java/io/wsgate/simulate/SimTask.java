@@ -14,6 +14,8 @@ final class SimTask {
   final long readyAt;
   final Promise<ProvisionedWorkspace> launched = Promise.promise();
   final Promise<String> exit = Promise.promise();
+  /** Completes when the pool's probe has passed (the provider is asked to confirm the endpoint) or the task stops. */
+  final Promise<Void> probed = Promise.promise();
   String workspace;
   long assignedAt = -1;
   long stoppedAt = -1;

@@ -23,9 +23,11 @@ public final class SimulateCommand {
       Usage: java -jar wsgate.jar simulate [--scenario seeds-100 | seeds-1000 | FILE.csv,...] [--days 30] [--warm-up 14]
              [--seed 1] [--policies schedule,adaptive] [--schedule '* 3'] [--floor '* 0'] [--pool-max 60]
              [--pool-risk 0.02] [--closed-grace 5m|''] [--tabs-closed 0.5] [--idle-timeout 30m] [--cold 60-120s]
-             [--warm 110-350ms]
+             [--warm 110-350ms] [--gap 15m]
              [--price fargate|flat] [--vcpu 1] [--gb 2] [--spot 0.7] [--tick 60s] [--report wsgate-simulation.html]
-        seeds-100, seeds-1000   built-in scenarios (see the README); a CSV has rows user,profile,start,end
+        seeds-100, seeds-1000   built-in scenarios (see the README); a CSV has rows of sessions, user,profile,start,end,
+                                or of activity events, user,profile,time
+        --gap                   activity events of a user this close are one session (to a minute after the last)
         --schedule              the fixed policy's schedule; default: the seeds' plan (3 warm per 100 students)
         --floor                 the adaptive policy's schedule (its floor)
         --closed-grace          also run each policy with this CLOSED_GRACE (empty: don't)
@@ -75,8 +77,10 @@ public final class SimulateCommand {
       List<Table.Row> rows = new ArrayList<>();
       Map<String, Double> seconds = new LinkedHashMap<>();
       List<Policy> policies = o.policies(students);
-      // each policy is a simulation of its own (own Vert.x, own Redis): two at a time, one per core
-      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+      // each policy is a simulation of its own (own Vert.x, own Redis), all at once: a simulation spends most of
+      // its time waiting for a Redis reply or a thread to wake, so more of them than cores keep the cores busy
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+          Math.max(1, Math.min(policies.size(), 8)));
       List<java.util.concurrent.Future<Map<String, Outcome>>> results = new ArrayList<>();
       for (Policy policy : policies) {
         results.add(pool.submit(() -> {
@@ -94,7 +98,11 @@ public final class SimulateCommand {
         try {
           outcomes = results.get(i).get();
         } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
-          throw new IOException("simulation of " + policies.get(i).name() + " failed", e);
+          Throwable cause = e;
+          while (cause.getCause() != null) {
+            cause = cause.getCause();
+          }
+          throw new IOException("simulation of " + policies.get(i).name() + " failed: " + cause, e);
         }
         outcomes.values().forEach(oc -> rows.add(Table.row(oc, scenario, prices,
             Scenarios.studentsOf(scenario, oc.profile()))));
@@ -121,7 +129,7 @@ public final class SimulateCommand {
       this.values = values;
       List<String> known = List.of("scenario", "days", "warm-up", "seed", "policies", "schedule", "floor", "pool-max",
           "pool-risk", "closed-grace", "idle-timeout", "cold", "warm", "price", "vcpu", "gb", "spot", "tick", "report",
-          "start", "zone", "tabs-closed");
+          "start", "zone", "tabs-closed", "gap");
       for (String k : values.keySet()) {
         if (!known.contains(k)) {
           throw new IllegalArgumentException("--" + k + " (expected one of --" + String.join(", --", known) + ")");
@@ -202,7 +210,11 @@ public final class SimulateCommand {
           if (!name.endsWith(".csv")) {
             throw new IllegalArgumentException("--scenario: '" + name + "' (expected seeds-100, seeds-1000 or a .csv file)");
           }
-          yield CsvScenario.read(Path.of(name), warmUp, zone);
+          Duration gap = io.wsgate.config.ConfigLoader.parseDuration(get("gap", "15m"));
+          if (gap == null || gap.toSeconds() < 1) {
+            throw new IllegalArgumentException("--gap: '" + get("gap", "") + "' (expected a duration of 1s or more)");
+          }
+          yield CsvScenario.read(Path.of(name), warmUp, zone, gap);
         }
       };
     }

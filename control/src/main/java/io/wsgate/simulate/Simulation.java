@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
+import io.wsgate.time.Deadline;
 import io.wsgate.time.ManualClock;
 import io.wsgate.config.ConfigLoader;
 import io.wsgate.config.GatewayConfig;
@@ -99,6 +100,7 @@ public final class Simulation {
   private long seq;
   private ManualClock clock;
   private Context context;
+  private Vertx vertx;
   private SimProvider provider;
   private Launcher launcher;
   private FleetControl control;
@@ -122,7 +124,7 @@ public final class Simulation {
   public Map<String, Outcome> run() throws IOException {
     Path tmp = Files.createTempDirectory("wsgate-simulate");
     EmbeddedRedis redis = EmbeddedRedis.start(null);
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+    vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     try {
       context = vertx.getOrCreateContext();
       HttpServer server = on(() -> vertx.createHttpServer()
@@ -221,10 +223,8 @@ public final class Simulation {
 
   private void sample(long now, WarmPool.Result pool) {
     Map<String, int[]> running = new HashMap<>();
-    for (SimTask t : provider.tasks()) {
-      if (!t.stopped()) {
-        running.computeIfAbsent(t.profile, k -> new int[1])[0]++;
-      }
+    for (SimTask t : provider.running()) {
+      running.computeIfAbsent(t.profile, k -> new int[1])[0]++;
     }
     Map<String, int[]> working = new HashMap<>();
     students.forEach((user, st) -> {
@@ -302,7 +302,7 @@ public final class Simulation {
     Pending p = task.pool ? null : pending.remove(task.ref);
     on(() -> {
       provider.complete(task);
-      return task.pool ? promoted(task, 0) : p == null ? Future.succeededFuture() : completion(p.route());
+      return task.pool ? promoted(task) : p == null ? Future.succeededFuture() : completion(p.route());
     }).await();
     if (p == null) {
       return;
@@ -330,14 +330,32 @@ public final class Simulation {
 
   /**
    * A healthy pool member is probed and listed as ready by the real pool (or stopped if it is surplus by then);
-   * completes once Redis no longer counts it as starting.
+   * completes once Redis no longer counts it as starting. The pool's probe passes before it lists the member, so
+   * the look at Redis waits for the provider to hear of that ({@link SimProvider#confirmEndpoint}) or of a stop;
+   * after it the listing is one Redis write away. Each further look is a fresh turn of the context a millisecond
+   * later, so no chain of futures grows and no loop spins, however long a busy machine takes.
    */
-  private Future<Void> promoted(SimTask task, int attempt) {
-    if (attempt > 100_000) {
-      return Future.failedFuture("pool member " + task.ref + " was never promoted");
-    }
-    return fleet.starting(task.profile).compose(starting -> starting.contains(task.launchId)
-        ? promoted(task, attempt + 1) : Future.succeededFuture());
+  private Future<Void> promoted(SimTask task) {
+    Promise<Void> done = Promise.promise();
+    task.probed.future().onComplete(ar -> look(task, done, Deadline.after(PROMOTION_WAIT)));
+    return done.future();
+  }
+
+  /** How long (wall time) the simulator waits for the real pool to list a healthy member before giving up. */
+  private static final Duration PROMOTION_WAIT = Duration.ofMinutes(5);
+
+  private void look(SimTask task, Promise<Void> done, Deadline deadline) {
+    fleet.starting(task.profile).onComplete(ar -> {
+      if (ar.failed()) {
+        done.fail(ar.cause());
+      } else if (!ar.result().contains(task.launchId)) {
+        done.complete();
+      } else if (deadline.passed()) {
+        done.fail("pool member " + task.ref + " was not listed within " + PROMOTION_WAIT);
+      } else {
+        vertx.setTimer(1, t -> look(task, done, deadline));
+      }
+    });
   }
 
   private void work(Student st, Session s, SimTask task, long from) {

@@ -42,4 +42,49 @@ class CsvScenarioTest {
         .hasMessageContaining("line 5: end 2026-03-02T09:00 (expected: after start 2026-03-02T10:00)")
         .hasMessageContaining("line 6: profile 'Code'");
   }
+
+  @Test
+  void activityEventsCloserThanTheGapAreOneSession() {
+    Scenario s = CsvScenario.parse("events.csv", List.of("user,profile,time",
+        "alice,code,2026-03-02T09:00",
+        "alice,code,2026-03-02T09:10",
+        "bob,code,2026-03-02T09:05",
+        "alice,code,2026-03-02T09:24",
+        "# alice away for 16 minutes: a new session",
+        "alice,code,2026-03-02T09:40",
+        "alice,data,2026-03-02T09:12"), 0, ZoneId.of("UTC"), java.time.Duration.ofMinutes(15));
+    assertThat(s.students()).isEqualTo(2);
+    assertThat(s.sessions()).containsExactly(
+        session("alice", "code", "09:00", "09:25"),
+        session("bob", "code", "09:05", "09:06"),
+        session("alice", "data", "09:12", "09:13"),
+        session("alice", "code", "09:40", "09:41"));
+  }
+
+  @Test
+  void activityEventsWithoutAHeaderAreKnownByTheirThreeFields() {
+    Scenario s = CsvScenario.parse("events.csv", List.of(
+        "alice,code,2026-03-02T09:00:00Z", "alice,code,2026-03-02T09:30:00Z"), 0, ZoneId.of("UTC"),
+        java.time.Duration.ofMinutes(30));
+    assertThat(s.sessions()).containsExactly(session("alice", "code", "09:00", "09:31"));
+  }
+
+  @Test
+  void badActivityRowsAreReportedWithTheirLineNumbers() {
+    assertThatThrownBy(() -> CsvScenario.parse("events.csv", List.of("user,profile,time",
+        "alice,code,2026-03-02T09:00",
+        "bob,code,2026-03-02T09:00,2026-03-02T10:00",
+        "carol,code,noon",
+        "Dave?,code,2026-03-02T09:00"), 0, ZoneId.of("UTC")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("3 bad row(s)")
+        .hasMessageContaining("line 3: 4 fields (expected 3: user,profile,time)")
+        .hasMessageContaining("line 4: time 'noon'")
+        .hasMessageContaining("line 5: user 'Dave?'");
+  }
+
+  private static Session session(String user, String profile, String from, String to) {
+    return new Session(user, profile, Instant.parse("2026-03-02T" + from + ":00Z").toEpochMilli(),
+        Instant.parse("2026-03-02T" + to + ":00Z").toEpochMilli());
+  }
 }
