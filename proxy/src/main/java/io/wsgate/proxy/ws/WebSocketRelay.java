@@ -20,6 +20,7 @@ import io.wsgate.metrics.Meters;
 import io.wsgate.proxy.auth.Credentials;
 import io.wsgate.proxy.error.ErrorResponses;
 import io.wsgate.proxy.error.GatewayError;
+import io.wsgate.proxy.error.GatewayFailure;
 import io.wsgate.proxy.http.ForwardedHeaders;
 import io.wsgate.proxy.http.HopByHop;
 import io.wsgate.proxy.http.UpstreamErrors;
@@ -84,7 +85,7 @@ public final class WebSocketRelay {
 
   public void relay(HttpServerRequest req, Route route) {
     if (draining) {
-      ErrorResponses.send(req, GatewayError.DRAINING, "This gateway is restarting. Reconnect in a moment.", 1);
+      ErrorResponses.send(req, GatewayFailure.of(GatewayError.DRAINING));
       return;
     }
     // The WebSocket client connects to host:port (it ignores a separate server address), so those name the
