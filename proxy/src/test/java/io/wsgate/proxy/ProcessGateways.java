@@ -28,7 +28,7 @@ public final class ProcessGateways implements AutoCloseable {
   }
 
   public Gateway start(GatewayConfig config, java.time.Clock clock) {
-    Gateway g = Gateway.start(vertx, config, redis.url(), io.wsgate.provider.Providers.create(vertx, config), clock)
+    Gateway g = Gateway.start(vertx, config, redis.url(), Gateway.Dependencies.defaults().withClock(clock))
         .await();
     gateways.add(g);
     return g;
