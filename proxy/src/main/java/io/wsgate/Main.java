@@ -10,7 +10,6 @@ import io.wsgate.config.ProfileSetting;
 import io.wsgate.config.Setting;
 import io.wsgate.metrics.Meters;
 import io.wsgate.metrics.Metrics;
-import io.wsgate.provider.Providers;
 import io.wsgate.proxy.Gateway;
 import io.wsgate.store.EmbeddedRedis;
 import org.slf4j.Logger;
@@ -70,8 +69,8 @@ public final class Main {
     Clock clock = Clock.systemUTC(); // calendar time: sessions, tokens, idle times (see io.wsgate.time)
     Gateway gateway;
     try {
-      gateway = Gateway.start(vertx, config, redisUrl, Providers.create(vertx, config),
-          new Meters(registry, config.admin().costPerTaskHour()), clock).await(config.launchTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      gateway = Gateway.start(vertx, config, redisUrl, Gateway.Dependencies.defaults()
+          .withMeters(new Meters(registry, config.admin().costPerTaskHour())).withClock(clock)).await(config.launchTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       log.error("wsgate could not start: {}", e.getMessage(), e);
       vertx.close();

@@ -9,6 +9,9 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -17,6 +20,11 @@ import java.util.regex.Pattern;
  * {@link KeyRing} accepts them. A value is {@code v1.<wsid>.<user>.<profile>.<issued>.<expires>.<kid>.<mac>}
  * with user and kid base64url-encoded and an HMAC-SHA256 over everything before the mac, keyed by a key derived
  * from the ring's secret (so a session MAC can never pass as a JWT signature or the other way round).
+ *
+ * <p>Every request carries its cookie, so checking one is on the hot path: the session keys are derived once, each
+ * thread keeps its initialised {@link Mac}s, and a value already verified on this thread is remembered (a bounded
+ * LRU per thread, so per event loop) and trusted again until its session expires. The memo holds only values
+ * whose MAC matched, so a forged value is checked in full every time it is presented.
  */
 public final class SessionCookies {
 
@@ -25,13 +33,27 @@ public final class SessionCookies {
   private static final Pattern PROFILE = Pattern.compile("[a-z0-9]{0,31}");
   private static final byte[] LABEL = "wsgate session cookie v1".getBytes(StandardCharsets.US_ASCII);
   private static final int MAX_VALUE_LENGTH = 1024;
+  /** Verified values remembered per thread: a few browsers' worth per event loop, about 300 KB at most. */
+  static final int VERIFIED_PER_THREAD = 1024;
 
   private final KeyRing keys;
   private final long ttlMs;
+  private final Map<String, SecretKeySpec> sessionKeys = new HashMap<>();
+  private final ThreadLocal<Map<String, Mac>> macs = ThreadLocal.withInitial(HashMap::new);
+  private final ThreadLocal<Map<String, Session>> verified = ThreadLocal.withInitial(() ->
+      new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Session> eldest) {
+          return size() > VERIFIED_PER_THREAD;
+        }
+      });
 
   public SessionCookies(KeyRing keys, Duration ttl) {
     this.keys = keys;
     this.ttlMs = ttl.toMillis();
+    for (KeyRing.Key key : keys.all()) {
+      sessionKeys.put(key.kid(), new SecretKeySpec(derive(key), "HmacSHA256"));
+    }
   }
 
   /** A new session for {@code user} in {@code workspace}, starting at {@code nowMs}. */
@@ -52,10 +74,25 @@ public final class SessionCookies {
 
   /** The session in {@code value} if it is genuine, unexpired and for {@code workspace}. Never throws. */
   public Optional<Session> decode(String value, WorkspaceId workspace, long nowMs) {
-    try {
-      if (value == null || value.length() > MAX_VALUE_LENGTH) {
+    if (value == null || value.length() > MAX_VALUE_LENGTH) {
+      return Optional.empty();
+    }
+    Map<String, Session> memo = verified.get();
+    Session known = memo.get(value);
+    if (known != null) {
+      if (known.expiresAtMs() <= nowMs) {
+        memo.remove(value);
         return Optional.empty();
       }
+      return known.workspace().equals(workspace) ? Optional.of(known) : Optional.empty();
+    }
+    Optional<Session> checked = verify(value, workspace, nowMs);
+    checked.ifPresent(s -> memo.put(value, s));
+    return checked;
+  }
+
+  private Optional<Session> verify(String value, WorkspaceId workspace, long nowMs) {
+    try {
       String[] p = value.split("\\.", -1);
       if (p.length != 8 || !p[0].equals("v1")) {
         return Optional.empty();
@@ -86,14 +123,20 @@ public final class SessionCookies {
     }
   }
 
-  private static String mac(KeyRing.Key key, String body) {
+  private String mac(KeyRing.Key key, String body) {
+    Mac mac = macs.get().computeIfAbsent(key.kid(), kid -> hmac(sessionKeys.get(kid)));
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static byte[] derive(KeyRing.Key key) {
+    return hmac(new SecretKeySpec(key.secret(), "HmacSHA256")).doFinal(LABEL);
+  }
+
+  private static Mac hmac(SecretKeySpec key) {
     try {
-      Mac derive = Mac.getInstance("HmacSHA256");
-      derive.init(new SecretKeySpec(key.secret(), "HmacSHA256"));
-      byte[] sessionKey = derive.doFinal(LABEL);
       Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(sessionKey, "HmacSHA256"));
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+      mac.init(key);
+      return mac;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 unavailable", e);
     }

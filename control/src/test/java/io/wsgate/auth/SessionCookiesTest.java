@@ -38,6 +38,15 @@ class SessionCookiesTest {
   }
 
   @Test
+  void aValueVerifiedBeforeStillExpiresAndStaysInItsWorkspace() {
+    String value = COOKIES.encode(COOKIES.start(A, "carol", "", NOW));
+    assertThat(COOKIES.decode(value, A, NOW)).isPresent();
+    assertThat(COOKIES.decode(value, A, NOW + 1)).isPresent();
+    assertThat(COOKIES.decode(value, new WorkspaceId("b"), NOW + 2)).isEmpty();
+    assertThat(COOKIES.decode(value, A, NOW + Duration.ofHours(12).toMillis())).isEmpty();
+  }
+
+  @Test
   void everyTamperingIsRefused() {
     String value = COOKIES.encode(COOKIES.start(A, "alice", "", NOW));
     for (int i = 0; i < value.length(); i++) {

@@ -101,33 +101,43 @@ public final class Gateway {
     launcher.health().signsOfLife(activity::workspaceSpokeWithin);
   }
 
-  /** Starts a gateway talking to the Redis at {@code redisUrl}. */
-  public static Future<Gateway> start(Vertx vertx, GatewayConfig config, String redisUrl) {
-    return start(vertx, config, redisUrl, Providers.create(vertx, config));
-  }
-
-  public static Future<Gateway> start(Vertx vertx, GatewayConfig config, String redisUrl, WorkspaceProvider provider) {
-    return start(vertx, config, redisUrl, provider, Clock.systemUTC());
-  }
-
-  /** Starts a gateway whose control loop reads time from {@code clock} (tests move it forward). */
-  public static Future<Gateway> start(Vertx vertx, GatewayConfig config, String redisUrl, WorkspaceProvider provider,
-                                      Clock clock) {
-    return start(vertx, config, redisUrl, provider,
-        new Meters(Metrics.newRegistry(), config.admin().costPerTaskHour()), clock);
-  }
-
   /**
-   * @param meters where wsgate's meters go; its registry is the one {@code /metrics} serves (Vert.x's own
-   *               meters join it when {@code vertx} was made by {@link Metrics#vertx})
+   * What a gateway is built from besides its config and Redis; each part has a default, so callers name only what
+   * they replace: {@code Dependencies.defaults().withProvider(p).withClock(c)}.
+   *
+   * @param provider where workspaces run; null: the one {@code config} names ({@link Providers#create})
+   * @param meters   where wsgate's meters go, whose registry {@code /metrics} serves (Vert.x's own meters join it
+   *                 when {@code vertx} was made by {@link Metrics#vertx}); null: a registry of its own
+   * @param clock    calendar time for sessions, tokens and the control loop (tests move it forward)
    */
-  public static Future<Gateway> start(Vertx vertx, GatewayConfig config, String redisUrl, WorkspaceProvider provider,
-                                      Meters meters) {
-    return start(vertx, config, redisUrl, provider, meters, Clock.systemUTC());
+  public record Dependencies(WorkspaceProvider provider, Meters meters, Clock clock) {
+    public Dependencies {
+      java.util.Objects.requireNonNull(clock, "clock");
+    }
+
+    public static Dependencies defaults() {
+      return new Dependencies(null, null, Clock.systemUTC());
+    }
+
+    public Dependencies withProvider(WorkspaceProvider provider) {
+      return new Dependencies(provider, meters, clock);
+    }
+
+    public Dependencies withMeters(Meters meters) {
+      return new Dependencies(provider, meters, clock);
+    }
+
+    public Dependencies withClock(Clock clock) {
+      return new Dependencies(provider, meters, clock);
+    }
   }
 
-  public static Future<Gateway> start(Vertx vertx, GatewayConfig config, String redisUrl, WorkspaceProvider provider,
-                                      Meters meters, Clock clock) {
+  /** Starts a gateway talking to the Redis at {@code redisUrl}, built from {@code deps}. */
+  public static Future<Gateway> start(Vertx vertx, GatewayConfig config, String redisUrl, Dependencies deps) {
+    WorkspaceProvider provider = deps.provider() != null ? deps.provider() : Providers.create(vertx, config);
+    Meters meters = deps.meters() != null ? deps.meters()
+        : new Meters(Metrics.newRegistry(), config.admin().costPerTaskHour());
+    Clock clock = deps.clock();
     RedisOptions redisOptions = new RedisOptions().setConnectionString(redisUrl).setMaxPoolSize(16)
         .setMaxPoolWaiting(1024).setMaxWaitingHandlers(4096);
     Redis redis = Redis.createClient(vertx, redisOptions);

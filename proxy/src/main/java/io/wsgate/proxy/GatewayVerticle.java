@@ -11,6 +11,7 @@ import io.wsgate.proxy.error.GatewayError;
 import io.wsgate.proxy.routing.HostParser;
 import io.wsgate.proxy.routing.ReservedPaths;
 import io.wsgate.proxy.routing.RouteCache;
+import io.wsgate.proxy.routing.WorkspaceRequest;
 import io.wsgate.proxy.ws.WebSocketRelay;
 
 /**
@@ -53,26 +54,29 @@ public final class GatewayVerticle extends VerticleBase {
           + ". Workspaces are at ws-<id>." + services.config().baseDomain() + ".", 0);
       return;
     }
-    if (!services.security().authorize(req, host.id(), context)) {
+    WorkspaceRequest r = services.security().authorize(req, host.id(), context);
+    if (r == null) {
       return;
     }
-    if (req.path().startsWith("/__wsgate/")) {
-      services.coldStart().status(req, host.id(), context);
+    String path = req.path();
+    if (path.startsWith("/__wsgate/")) {
+      services.coldStart().status(r, context);
       return;
     }
-    if (services.reserved().isReserved(req.path())) {
+    if (services.reserved().isReserved(path)) {
       ErrorResponses.send(req, GatewayError.NOT_FOUND, "This path is reserved for the gateway.", 0);
       return;
     }
-    RouteCache.LiveRoute live = services.routes().get(host.id());
+    RouteCache.LiveRoute live = services.routes().get(r.id());
     if (live != null) {
-      forward(req, live);
+      forward(r, live);
       return;
     }
-    services.coldStart().handle(req, host.id(), context, this::forward);
+    services.coldStart().handle(r, context, this::forward);
   }
 
-  private void forward(HttpServerRequest req, RouteCache.LiveRoute live) {
+  private void forward(WorkspaceRequest r, RouteCache.LiveRoute live) {
+    HttpServerRequest req = r.http();
     if (req.canUpgradeToWebSocket()) {
       services.webSockets().relay(req, live.route());
     } else {

@@ -67,7 +67,7 @@ class EcsEndToEndTest {
     GatewayConfig config = TestConfigs.of(tmp, all);
     EcsProvider provider = EcsProvider.create(vertx, config,
         StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "test-secret")), FAST);
-    gateway = Gateway.start(vertx, config, redis.url(), provider, clock).await();
+    gateway = Gateway.start(vertx, config, redis.url(), Gateway.Dependencies.defaults().withProvider(provider).withClock(clock)).await();
     http = new Http(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false)), gateway.port());
   }
 

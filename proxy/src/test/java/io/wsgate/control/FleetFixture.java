@@ -51,7 +51,7 @@ final class FleetFixture implements AutoCloseable {
   }
 
   Gateway start(GatewayConfig config) {
-    Gateway g = Gateway.start(vertx, config, redis.url(), provider, clock).await();
+    Gateway g = Gateway.start(vertx, config, redis.url(), Gateway.Dependencies.defaults().withProvider(provider).withClock(clock)).await();
     gateways.add(g);
     return g;
   }

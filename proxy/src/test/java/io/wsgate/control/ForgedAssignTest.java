@@ -49,7 +49,8 @@ class ForgedAssignTest {
   void warmMember() {
     gateway = Gateway.start(vertx, TestConfigs.of(tmp, "WSGATE_PROFILE_DEMO_POOL_SCHEDULE", "* 1",
         "WSGATE_PROFILE_DEMO_ASSIGN_PATH", "/wsgate/assign", "WSGATE_PROFILE_DEMO_READINESS_PATH", "/healthz",
-        "WSGATE_CONTROL_INTERVAL", "1h", "WSGATE_ACTIVITY_FLUSH_INTERVAL", "1h"), redis.url()).await();
+        "WSGATE_CONTROL_INTERVAL", "1h", "WSGATE_ACTIVITY_FLUSH_INTERVAL", "1h"), redis.url(),
+        Gateway.Dependencies.defaults()).await();
     Eventually.await(vertx, Duration.ofSeconds(120), "one warm member ready",
         () -> gateway.control().tick().await().pool().profiles().get("demo").ready() == 1);
     List<PoolMember> ready = new FleetStore(gateway.store()).ready("demo").await();

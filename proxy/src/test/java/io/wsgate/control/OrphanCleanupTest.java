@@ -8,7 +8,6 @@ import io.wsgate.config.ConfigLoader;
 import io.wsgate.config.GatewayConfig;
 import io.wsgate.proxy.Gateway;
 import io.wsgate.proxy.Http;
-import io.wsgate.provider.Providers;
 import io.wsgate.testing.Eventually;
 import io.wsgate.time.ManualClock;
 import io.wsgate.testing.RedisFixture;
@@ -67,7 +66,7 @@ class OrphanCleanupTest {
       new Http(client, port(log)).get("ws-halfway.localhost", "/api/first"); // held until ready: never answered
 
       ManualClock clock = new ManualClock(Instant.now());
-      Gateway b = Gateway.start(vertx, config, redis.url(), Providers.create(vertx, config), clock).await();
+      Gateway b = Gateway.start(vertx, config, redis.url(), Gateway.Dependencies.defaults().withClock(clock)).await();
       Eventually.await(vertx, Duration.ofSeconds(60), "the process started",
           () -> !b.provider().list().await().isEmpty());
       workspaces = doomed.toHandle().descendants().toList();

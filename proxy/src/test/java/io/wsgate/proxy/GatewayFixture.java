@@ -32,7 +32,7 @@ final class GatewayFixture implements AutoCloseable {
   }
 
   Gateway start(GatewayConfig config, WorkspaceProvider p) {
-    return Gateway.start(vertx, config, redis.url(), p).await();
+    return Gateway.start(vertx, config, redis.url(), Gateway.Dependencies.defaults().withProvider(p)).await();
   }
 
   /** The Host name (without port; {@link Http} adds it) of workspace {@code id}. */

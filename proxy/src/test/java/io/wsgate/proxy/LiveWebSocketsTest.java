@@ -5,8 +5,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.http.WebSocketFrameType;
-import io.wsgate.metrics.Meters;
-import io.wsgate.metrics.Metrics;
 import io.wsgate.testing.Eventually;
 import io.wsgate.testing.FixedEndpointProvider;
 import io.wsgate.testing.RedisFixture;
@@ -49,8 +47,8 @@ class LiveWebSocketsTest {
     workspace = new Workspace(vertx);
     gw = Gateway.start(vertx, TestConfigs.of(tmp, "WSGATE_UNHEALTHY_WINDOW", "2s",
             "WSGATE_UPSTREAM_CONNECT_TIMEOUT", "30s", "WSGATE_PROFILE_DEMO_READINESS_PATH", "/healthz"), redis.url(),
-        new FixedEndpointProvider(new Endpoint("127.0.0.1", workspace.port())), new Meters(Metrics.newRegistry(), 0))
-        .await();
+        Gateway.Dependencies.defaults().withProvider(new FixedEndpointProvider(new Endpoint("127.0.0.1",
+            workspace.port())))).await();
   }
 
   @AfterEach

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -54,7 +53,7 @@ class LocalPortGuardTest {
       Integer next = offered.poll();
       return next != null ? next : LocalProvider.KERNEL_PORTS.next();
     });
-    gateway = Gateway.start(vertx, config, redis.url(), provider, Clock.systemUTC()).await();
+    gateway = Gateway.start(vertx, config, redis.url(), Gateway.Dependencies.defaults().withProvider(provider)).await();
     return new Http(vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAlive(false)),
         gateway.port());
   }

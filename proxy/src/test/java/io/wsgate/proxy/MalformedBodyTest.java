@@ -69,7 +69,8 @@ class MalformedBodyTest {
     registry = Metrics.newRegistry();
     gateway = Gateway.start(vertx, TestConfigs.of(tmp, "WSGATE_UPSTREAM_RESPONSE_TIMEOUT", "60s",
             "WSGATE_PROFILE_DEMO_READINESS_PATH", "/healthz"), redis.url(),
-        new FixedEndpointProvider(new Endpoint("127.0.0.1", backend.actualPort())), new Meters(registry, 0)).await();
+        Gateway.Dependencies.defaults().withProvider(new FixedEndpointProvider(new Endpoint("127.0.0.1",
+            backend.actualPort()))).withMeters(new Meters(registry, 0))).await();
     // launch once, so the route is live and a request that got through would reach the backend
     String ok = RawHttp.exchange(gateway.port(), HEAD.replace("/upload", "/healthz") + "0\r\n\r\n", 30_000);
     assertThat(ok).startsWith("HTTP/1.1 200");

@@ -56,7 +56,7 @@ public final class MetricsGateway implements AutoCloseable {
         new Endpoint("127.0.0.1", backend.actualPort())));
     var config = TestConfigs.of(tmp, settings);
     meters = new Meters(registry, config.admin().costPerTaskHour());
-    gateway = Gateway.start(vertx, config, redis.url(), provider, meters).await();
+    gateway = Gateway.start(vertx, config, redis.url(), Gateway.Dependencies.defaults().withProvider(provider).withMeters(meters)).await();
     http = new Http(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false)), gateway.port());
     admin = new Http(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false)), gateway.adminPort());
     webSockets = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(50));

@@ -33,7 +33,7 @@ public final class ProcessGateways implements AutoCloseable {
 
   /** A gateway on a Redis of the test's choosing (a forwarder in front of this one, say). */
   public Gateway start(GatewayConfig config, java.time.Clock clock, String redisUrl) {
-    Gateway g = Gateway.start(vertx, config, redisUrl, io.wsgate.provider.Providers.create(vertx, config), clock)
+    Gateway g = Gateway.start(vertx, config, redisUrl, Gateway.Dependencies.defaults().withClock(clock))
         .await();
     gateways.add(g);
     return g;

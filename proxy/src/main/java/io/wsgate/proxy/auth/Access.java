@@ -15,6 +15,7 @@ import io.wsgate.auth.TokenClaims;
 import io.wsgate.config.GatewayConfig;
 import io.wsgate.proxy.error.ErrorResponses;
 import io.wsgate.proxy.error.GatewayError;
+import io.wsgate.proxy.error.GatewayFailure;
 import io.wsgate.workspace.WorkspaceId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -50,14 +52,13 @@ public final class Access {
   }
 
   /**
-   * True if the request may go on (a session for {@code id}); otherwise the response is (being) sent. Sliding
-   * sessions get a fresh cookie on the response here.
+   * The request's valid session for {@code id}, if it may go on; otherwise null, and the response is (being)
+   * sent. Sliding sessions get a fresh cookie on the response here.
    */
-  public boolean authorize(HttpServerRequest req, WorkspaceId id, Context ctx) {
-    List<String> tokenValues = req.params().getAll(Credentials.TOKEN_PARAM);
-    if (!tokenValues.isEmpty()) {
-      exchange(req, id, ctx, tokenValues);
-      return false;
+  public Session authorize(HttpServerRequest req, WorkspaceId id, Context ctx) {
+    if (hasTokenParameter(req.uri())) {
+      exchange(req, id, ctx, req.params().getAll(Credentials.TOKEN_PARAM));
+      return null;
     }
     long now = clock.millis();
     Optional<Session> session = session(req, id, now);
@@ -66,15 +67,26 @@ public final class Access {
         Session s = session.get();
         req.response().headers().add("set-cookie", cookie(sessions.start(id, s.user(), s.profile(), now)));
       }
-      return true;
+      return session.get();
     }
     noSession(req, "Your session for this workspace is missing or has expired. "
         + "Open the workspace again from your course page.");
-    return false;
+    return null;
+  }
+
+  /**
+   * Whether {@code uri}'s query may carry the token: the query is parsed (and percent-decoded) only then, so
+   * the common request, with no query or none that mentions it, skips Vert.x's parameter decoding.
+   */
+  private static boolean hasTokenParameter(String uri) {
+    int q = uri.indexOf('?');
+    // a percent-encoded name may spell the token's name in any mix of escapes: such queries are parsed in full
+    return q >= 0 && (uri.indexOf('%', q) >= 0
+        || uri.toLowerCase(Locale.ROOT).indexOf(Credentials.TOKEN_PARAM, q) >= 0);
   }
 
   /** The valid session for {@code id} this request carries, if any. */
-  public Optional<Session> session(HttpServerRequest req, WorkspaceId id, long now) {
+  private Optional<Session> session(HttpServerRequest req, WorkspaceId id, long now) {
     for (String value : Credentials.sessionCookies(req.headers())) {
       Optional<Session> s = sessions.decode(value, id, now);
       if (s.isPresent()) {
@@ -121,8 +133,7 @@ public final class Access {
           noSession(req, e.getMessage());
         } else {
           log.warn("workspace {}: login failed: {}", id, ar.cause().toString());
-          ErrorResponses.send(req, GatewayError.REDIS_UNAVAILABLE,
-              "The gateway cannot reach its state store right now. Try again in a few seconds.", 5);
+          ErrorResponses.send(req, GatewayFailure.of(GatewayError.REDIS_UNAVAILABLE));
         }
         return;
       }

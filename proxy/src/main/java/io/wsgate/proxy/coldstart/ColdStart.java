@@ -7,7 +7,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.wsgate.config.GatewayConfig;
-import io.wsgate.config.Profile;
 import io.wsgate.launch.CapacityException;
 import io.wsgate.launch.LaunchException;
 import io.wsgate.launch.Launcher;
@@ -15,6 +14,9 @@ import io.wsgate.metrics.Meters;
 import io.wsgate.proxy.auth.LaunchGuard;
 import io.wsgate.proxy.error.ErrorResponses;
 import io.wsgate.proxy.error.GatewayError;
+import io.wsgate.proxy.error.GatewayFailure;
+import io.wsgate.proxy.routing.WorkspaceRequest;
+import io.wsgate.workspace.Route;
 import io.wsgate.proxy.routing.RouteCache;
 import io.wsgate.store.RedisStore;
 import io.wsgate.workspace.WorkspaceId;
@@ -38,10 +40,6 @@ public final class ColdStart {
   /** How long a browser navigation waits for a launch before it gets the waiting page. */
   static final long NAVIGATION_WAIT_MS = 1_500;
 
-  /** What a student is told while Redis is down or refuses writes. */
-  static final String STATE_STORE_DOWN = "The gateway cannot start or find workspaces right now (it cannot reach its "
-      + "state store). Workspaces that are open keep working. Try again in a few seconds.";
-
   private final GatewayConfig config;
   private final Launcher launcher;
   private final RouteCache routes;
@@ -62,121 +60,127 @@ public final class ColdStart {
   }
 
   /**
+   * Serves {@code r} once its workspace has a route: found in Redis, or launched now. Every step below runs on
+   * the request's event loop ({@code ctx}); any failure ends in {@link #refuse}.
+   *
    * @param forward continues with the request once a route is known (on the request's context)
    */
-  public void handle(HttpServerRequest req, WorkspaceId id, Context ctx,
-                     BiConsumer<HttpServerRequest, RouteCache.LiveRoute> forward) {
+  public void handle(WorkspaceRequest r, Context ctx, BiConsumer<WorkspaceRequest, RouteCache.LiveRoute> forward) {
+    HttpServerRequest req = r.http();
     req.pause();
-    onContext(ctx, launcher.health().dropSettled(id).compose(v -> routes.load(id))).onComplete(ar -> {
-      if (ar.failed()) {
-        req.resume();
-        if (store.reachability().inOutage()) {
-          log.debug("workspace {}: redis lookup failed: {}", id, ar.cause().toString()); // the outage is logged once
-        } else {
-          log.warn("workspace {}: redis lookup failed: {}", id, ar.cause().toString());
-        }
-        refuse(req, GatewayError.REDIS_UNAVAILABLE, STATE_STORE_DOWN, 5);
-        return;
-      }
-      if (ar.result() != null) {
-        forward.accept(req, ar.result());
-        return;
-      }
-      launch(req, id, ctx, forward);
-    });
-  }
-
-  private void launch(HttpServerRequest req, WorkspaceId id, Context ctx,
-                      BiConsumer<HttpServerRequest, RouteCache.LiveRoute> forward) {
-    // a workspace stopped for idleness is started again by a person opening it, not by what an open tab does
-    // on its own (an IDE's reconnects, background requests): else an untouched tab would relaunch it forever
-    Future<Boolean> stoppedIdle = isNavigation(req) ? Future.succeededFuture(false)
-        : store.stoppedIdle(id).otherwise(false);
-    onContext(ctx, stoppedIdle).onComplete(asleep -> {
-      if (asleep.result()) {
-        req.resume();
-        refuse(req, GatewayError.STOPPED_IDLE, "This workspace was stopped because nobody used it for "
-            + "a while. Your files are safe. Reload the page to start it again.", 0);
-        return;
-      }
-      admit(req, id, ctx, forward);
-    });
-  }
-
-  private void admit(HttpServerRequest req, WorkspaceId id, Context ctx,
-                     BiConsumer<HttpServerRequest, RouteCache.LiveRoute> forward) {
-    // the guard decides first: who launches, with which profile, and whether limits allow it now
-    onContext(ctx, guard.admit(req, id)).onComplete(permit -> {
-      if (permit.failed()) {
-        req.resume();
-        if (!LaunchGuard.answer(req, permit.cause())) {
-          if (!store.reachability().inOutage()) {
-            log.warn("workspace {}: launch admission failed: {}", id, permit.cause().toString());
-          }
-          ErrorResponses.send(req, GatewayError.REDIS_UNAVAILABLE, STATE_STORE_DOWN, 5);
-        }
-        return;
-      }
-      launchAdmitted(req, id, ctx, forward, permit.result());
-    });
-  }
-
-  private void launchAdmitted(HttpServerRequest req, WorkspaceId id, Context ctx,
-                              BiConsumer<HttpServerRequest, RouteCache.LiveRoute> forward, LaunchGuard.Permit permit) {
-    Profile profile = permit.profile();
     boolean navigation = isNavigation(req);
+    onContext(ctx, findRoute(r.id()))
+        .compose(found -> found != null ? Future.succeededFuture(found) : launchAndWait(r, ctx, navigation))
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            forward.accept(r, ar.result());
+            return;
+          }
+          req.resume();
+          if (ar.cause() == SHOW_WAITING_PAGE) {
+            sendWaitingPage(req, r.id());
+          } else {
+            refuse(req, GatewayFailure.from(ar.cause(), GatewayError.REDIS_UNAVAILABLE));
+          }
+        });
+  }
+
+  /** A browser navigation waited long enough: it gets the waiting page, which polls until the workspace is up. */
+  private static final Throwable SHOW_WAITING_PAGE = new RuntimeException("show the waiting page", null, false, false) {
+  };
+
+  private Future<RouteCache.LiveRoute> launchAndWait(WorkspaceRequest r, Context ctx, boolean navigation) {
+    return onContext(ctx, refuseIfStoppedIdle(r.id(), navigation))
+        .compose(v -> onContext(ctx, admit(r)))
+        .compose(permit -> onContext(ctx, startAndWait(r.id(), permit, navigation)));
+  }
+
+  /** The route another replica (or an earlier request) recorded in Redis, or null if there is none. */
+  private Future<RouteCache.LiveRoute> findRoute(WorkspaceId id) {
+    return launcher.health().dropSettled(id).compose(v -> routes.load(id)).recover(err -> {
+      if (store.reachability().inOutage()) {
+        log.debug("workspace {}: redis lookup failed: {}", id, err.toString()); // the outage is logged once
+      } else {
+        log.warn("workspace {}: redis lookup failed: {}", id, err.toString());
+      }
+      return Future.failedFuture(GatewayFailure.of(GatewayError.REDIS_UNAVAILABLE));
+    });
+  }
+
+  /**
+   * Fails if {@code id} was stopped for idleness and this is not a person opening it: a workspace is started again
+   * by someone navigating to it, not by what an open tab does on its own (an IDE's reconnects, background
+   * requests), else an untouched tab would relaunch it forever.
+   */
+  private Future<Void> refuseIfStoppedIdle(WorkspaceId id, boolean navigation) {
+    if (navigation) {
+      return Future.succeededFuture();
+    }
+    return store.stoppedIdle(id).otherwise(false).compose(asleep -> asleep
+        ? Future.failedFuture(GatewayFailure.of(GatewayError.STOPPED_IDLE))
+        : Future.succeededFuture());
+  }
+
+  /** The guard decides first: who launches, with which profile, and whether limits allow it now. */
+  private Future<LaunchGuard.Permit> admit(WorkspaceRequest r) {
+    return guard.admit(r).recover(err -> {
+      if (!(err instanceof GatewayFailure) && !store.reachability().inOutage()) {
+        log.warn("workspace {}: launch admission failed: {}", r.id(), err.toString());
+      }
+      return Future.failedFuture(err);
+    });
+  }
+
+  /**
+   * Starts (or joins) the launch and holds the request until the route is up: up to the hold timeout, or briefly
+   * for a browser navigation, which then gets the waiting page (warm claims and quick failures need none).
+   */
+  private Future<RouteCache.LiveRoute> startAndWait(WorkspaceId id, LaunchGuard.Permit permit, boolean navigation) {
     if (navigation) {
       store.clearStoppedIdle(id); // a person opened it: the tab's own requests may wait for it again
     }
-    Future<io.wsgate.workspace.Route> launch = launcher.ensureRunning(id, profile);
+    Future<Route> launch = launcher.ensureRunning(id, permit.profile());
     launch.onComplete(ar -> permit.release());
     launch.onSuccess(routes::put);
-    // a browser waits briefly before the waiting page: warm claims and quick failures need no waiting page
     long wait = navigation ? Math.min(NAVIGATION_WAIT_MS, config.holdTimeout().toMillis())
         : config.holdTimeout().toMillis();
     long heldSince = meters.heldStarted();
-    onContext(ctx, launch.timeout(wait, TimeUnit.MILLISECONDS)).onComplete(ar -> {
+    return launch.timeout(wait, TimeUnit.MILLISECONDS).transform(ar -> {
       if (ar.succeeded()) {
         meters.heldFinished(heldSince, "ready");
-        forward.accept(req, routes.get(id) != null ? routes.get(id) : routes.put(ar.result()));
-        return;
+        RouteCache.LiveRoute live = routes.get(id);
+        return Future.succeededFuture(live != null ? live : routes.put(ar.result()));
       }
-      req.resume();
       Throwable err = ar.cause();
       if (navigation && !(err instanceof LaunchException) && !(err instanceof CapacityException)) {
         meters.heldFinished(heldSince, "waiting_page");
-        meters.waitingPageSent();
-        req.response().setStatusCode(200)
-            .putHeader("content-type", "text/html; charset=utf-8")
-            .putHeader("cache-control", "no-store")
-            .end(WaitingPage.render(id));
-        return;
+        return Future.failedFuture(SHOW_WAITING_PAGE);
       }
-      GatewayError kind = err instanceof LaunchException ? GatewayError.LAUNCH_FAILED
-          : err instanceof CapacityException ? GatewayError.AT_CAPACITY
-          : store.reachability().inOutage() ? GatewayError.REDIS_UNAVAILABLE : GatewayError.STILL_STARTING;
-      meters.heldFinished(heldSince, kind.tag());
-      if (kind == GatewayError.REDIS_UNAVAILABLE) {
-        refuse(req, kind, STATE_STORE_DOWN, 5);
-      } else if (err instanceof LaunchException le) {
-        refuse(req, kind, le.getMessage(), le.retryAfterSeconds());
-      } else if (err instanceof CapacityException ce) {
-        refuse(req, kind, ce.getMessage(), ce.retryAfterSeconds());
-      } else {
-        refuse(req, kind, "Your workspace is still starting. Try again in a few seconds.", 5);
-      }
+      GatewayFailure failure = GatewayFailure.from(err,
+          store.reachability().inOutage() ? GatewayError.REDIS_UNAVAILABLE : GatewayError.STILL_STARTING);
+      meters.heldFinished(heldSince, failure.kind().tag());
+      return Future.failedFuture(failure);
     });
   }
 
-  /** Answers a request the gateway could not serve, and counts it. */
-  private void refuse(HttpServerRequest req, GatewayError kind, String detail, long retryAfterSeconds) {
-    meters.requestFinished(kind.tag(), kind.status());
-    ErrorResponses.send(req, kind, detail, retryAfterSeconds);
+  private void sendWaitingPage(HttpServerRequest req, WorkspaceId id) {
+    meters.waitingPageSent();
+    req.response().setStatusCode(200)
+        .putHeader("content-type", "text/html; charset=utf-8")
+        .putHeader("cache-control", "no-store")
+        .end(WaitingPage.render(id));
   }
 
+  /** Answers a request the gateway could not serve, and counts it. */
+  private void refuse(HttpServerRequest req, GatewayFailure failure) {
+    meters.requestFinished(failure.kind().tag(), failure.kind().status());
+    ErrorResponses.send(req, failure);
+  }
 
   /** {@code GET /__wsgate/status} on a workspace host: the launch's state, phase and failure. */
-  public void status(HttpServerRequest req, WorkspaceId id, Context ctx) {
+  public void status(WorkspaceRequest r, Context ctx) {
+    HttpServerRequest req = r.http();
+    WorkspaceId id = r.id();
     if (!WaitingPage.STATUS_PATH.equals(req.path())) {
       ErrorResponses.send(req, GatewayError.NOT_FOUND, "No such gateway endpoint.", 0);
       return;
@@ -186,7 +190,7 @@ public final class ColdStart {
         : readStatus(id);
     onContext(ctx, status).onComplete(ar -> {
       if (ar.failed()) {
-        ErrorResponses.send(req, GatewayError.REDIS_UNAVAILABLE, "The gateway cannot reach its state store.", 5);
+        ErrorResponses.send(req, GatewayFailure.of(GatewayError.REDIS_UNAVAILABLE));
         return;
       }
       req.response().putHeader("content-type", "application/json").putHeader("cache-control", "no-store")

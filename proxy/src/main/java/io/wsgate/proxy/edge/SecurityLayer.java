@@ -6,12 +6,14 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.wsgate.auth.LoginTokens;
+import io.wsgate.auth.Session;
 import io.wsgate.auth.SessionCookies;
 import io.wsgate.config.GatewayConfig;
 import io.wsgate.config.SecurityConfig;
 import io.wsgate.proxy.auth.Access;
 import io.wsgate.proxy.auth.AuthStore;
 import io.wsgate.proxy.auth.LaunchGuard;
+import io.wsgate.proxy.routing.WorkspaceRequest;
 import io.wsgate.store.RedisStore;
 import io.wsgate.workspace.WorkspaceId;
 import org.slf4j.Logger;
@@ -90,13 +92,17 @@ public final class SecurityLayer {
 
   /**
    * For a request to workspace {@code id}: the WebSocket origin check, then a session for that workspace (or a
-   * login). True if it may go on; otherwise it was answered.
+   * login). The request with its session if it may go on; otherwise null, and it was answered.
    */
-  public boolean authorize(HttpServerRequest req, WorkspaceId id, Context ctx) {
+  public WorkspaceRequest authorize(HttpServerRequest req, WorkspaceId id, Context ctx) {
     if (!filter.originAllowed(req)) {
-      return false;
+      return null;
     }
-    return access == null || access.authorize(req, id, ctx);
+    if (access == null) {
+      return new WorkspaceRequest(req, id, null);
+    }
+    Session session = access.authorize(req, id, ctx);
+    return session == null ? null : new WorkspaceRequest(req, id, session);
   }
 
   public LaunchGuard launchGuard() {

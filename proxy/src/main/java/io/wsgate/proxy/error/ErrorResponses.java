@@ -44,6 +44,11 @@ public final class ErrorResponses {
     return new Rendered(error.status(), "application/problem+json", problem.toBuffer(), retryAfterSeconds);
   }
 
+  /** Sends {@code failure} as the whole response, unless one was already started. */
+  public static void send(HttpServerRequest req, GatewayFailure failure) {
+    send(req, failure.kind(), failure.detail(), failure.retryAfterSeconds());
+  }
+
   /** Sends the error as the whole response, unless one was already started. */
   public static void send(HttpServerRequest req, GatewayError error, String detail, long retryAfterSeconds) {
     HttpServerResponse resp = req.response();

@@ -20,6 +20,7 @@ import io.wsgate.metrics.Meters;
 import io.wsgate.proxy.auth.Credentials;
 import io.wsgate.proxy.error.ErrorResponses;
 import io.wsgate.proxy.error.GatewayError;
+import io.wsgate.proxy.error.GatewayFailure;
 import io.wsgate.proxy.http.ForwardedHeaders;
 import io.wsgate.proxy.http.HopByHop;
 import io.wsgate.proxy.http.UpstreamErrors;
@@ -65,6 +66,7 @@ public final class WebSocketRelay {
   private final Function<String, Profile.ActivityPolicy> policies;
   private final Map<WorkspaceId, Set<ServerWebSocket>> open = new ConcurrentHashMap<>();
   private final Meters meters;
+  private final Keepalives keepalives;
   private volatile boolean draining;
   /** Sockets a stopping gateway closes per second at the least: below this many, the drain needs no window. */
   static final int DRAIN_RATE_FLOOR = 100;
@@ -73,6 +75,7 @@ public final class WebSocketRelay {
                         ActivityTracker activity, Function<String, Profile.ActivityPolicy> policies, Meters meters) {
     this.meters = meters;
     this.vertx = vertx;
+    this.keepalives = new Keepalives(vertx, KEEPALIVE_MS, KEEPALIVE);
     this.activity = activity;
     this.policies = policies;
     this.clients = clients;
@@ -82,7 +85,7 @@ public final class WebSocketRelay {
 
   public void relay(HttpServerRequest req, Route route) {
     if (draining) {
-      ErrorResponses.send(req, GatewayError.DRAINING, "This gateway is restarting. Reconnect in a moment.", 1);
+      ErrorResponses.send(req, GatewayFailure.of(GatewayError.DRAINING));
       return;
     }
     // The WebSocket client connects to host:port (it ignores a separate server address), so those name the
@@ -171,18 +174,15 @@ public final class WebSocketRelay {
     counted.opened();
     Set<ServerWebSocket> sockets = open.computeIfAbsent(route.id(), k -> ConcurrentHashMap.newKeySet());
     sockets.add(client);
-    long keepalive = vertx.setPeriodic(KEEPALIVE_MS, t -> client.writePing(KEEPALIVE));
+    keepalives.add(client);
     client.closeHandler(v -> {
       meters.webSocketClosed(); // the client side closes exactly once, whoever started the close
       counted.closed();
-      vertx.cancelTimer(keepalive);
+      keepalives.remove(client);
       sockets.remove(client);
       closePeer(client, upstream);
     });
-    upstream.closeHandler(v -> {
-      vertx.cancelTimer(keepalive);
-      closePeer(upstream, client);
-    });
+    upstream.closeHandler(v -> closePeer(upstream, client));
     client.exceptionHandler(err -> log.debug("client websocket: {}", err.toString()));
     upstream.exceptionHandler(err -> log.debug("workspace websocket: {}", err.toString()));
   }
