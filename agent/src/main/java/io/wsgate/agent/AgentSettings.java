@@ -53,6 +53,9 @@ public record AgentSettings(String ideName, CommandTemplate command, int port, S
       if (s.isEmpty()) {
         problems.add("'" + arg + "': unknown argument (expected one of: " + Arrays.stream(AgentSetting.values())
             .map(AgentSetting::flag).collect(Collectors.joining(", ")) + ")");
+        if (eq < 0 && arg.startsWith("--") && i + 1 < args.length && !args[i + 1].startsWith("--")) {
+          i++; // its value, not another problem
+        }
         continue;
       }
       String value;
