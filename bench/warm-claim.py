@@ -138,19 +138,19 @@ def open_workbench(port, workspace):
                 path = "/" + path.lstrip("./")
             continue
         text = body.decode("utf-8", "replace")
-        if status == 200 and "workbench" in text and "wsgate" not in text[:2000].lower():
-            script = re.search(r'src="([^"]*workbench[^"]*\.js)"', text)
-            if not script:
-                raise SystemExit(f"{workspace}: a 200 page without the workbench script: {text[:300]}")
+        script = re.search(r'src="([^"]*workbench[^"]*\.js)"', text) if status == 200 else None
+        if script:
             src = script.group(1)
             src = src if src.startswith("/") else "/" + src.lstrip("./")
             s_status, _, s_body = get(port, host, src)
             if s_status != 200 or len(s_body) < 1000:
                 raise SystemExit(f"{workspace}: the workbench script {src} answered {s_status}")
             return time.monotonic() - start, waits
+        # anything else is the gateway's waiting page (or a launch failure page, which the next try shows again)
+        last = f"{status} {text[:200]!r}"
         waits += 1
         time.sleep(0.2)
-    raise SystemExit(f"{workspace}: no workbench")
+    raise SystemExit(f"{workspace}: no workbench; last answer {last}")
 
 
 def figures(name, seconds):
@@ -158,6 +158,22 @@ def figures(name, seconds):
     p = lambda q: s[min(len(s) - 1, max(0, round(q * len(s) + 0.5) - 1))]
     return (f"{name}: n={len(s)} p50={statistics.median(s):.2f} s p95={p(0.95):.2f} s max={s[-1]:.2f} s "
             f"min={s[0]:.2f} s")
+
+
+def print_agent_breakdown(work):
+    """The agents' own account of each assignment: directory, IDE process start, IDE answering its readiness path."""
+    logs = os.path.join(work, "state", "logs")
+    parts = {"warm": [], "cold": []}
+    line = re.compile(r"ready in (\d+) ms \(directory (\d+) ms, IDE started (\d+) ms, answered (\d+) ms\)")
+    for name in os.listdir(logs):
+        with open(os.path.join(logs, name), errors="replace") as f:
+            for m in line.finditer(f.read()):
+                parts["warm" if name.startswith("pool-") else "cold"].append([int(g) for g in m.groups()])
+    for kind, rows in parts.items():
+        if rows:
+            med = [statistics.median(r[i] for r in rows) for i in range(4)]
+            print(f"agent, {kind} ({len(rows)}): median total {med[0]:.0f} ms = directory {med[1]:.0f} ms + IDE process "
+                  f"{med[2]:.0f} ms + IDE answering {med[3]:.0f} ms")
 
 
 def main():
@@ -195,6 +211,7 @@ def main():
             gateway.stop()
             gateway = None
         print()
+        print_agent_breakdown(work)
         for phase, (times, waits, sources) in results.items():
             print(figures(f"{phase} (code-server via the agent, first request to workbench page + script)", times)
                   + f"; sources {sources}; waiting pages {waits}")
