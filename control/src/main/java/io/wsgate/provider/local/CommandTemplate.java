@@ -57,6 +57,14 @@ public final class CommandTemplate {
     return new CommandTemplate(List.copyOf(out));
   }
 
+  /** A template of ready-split arguments (placeholders are still filled in by {@link #render}). */
+  public static CommandTemplate of(List<String> arguments) {
+    if (arguments.isEmpty()) {
+      throw new IllegalArgumentException("empty command");
+    }
+    return new CommandTemplate(List.copyOf(arguments));
+  }
+
   /** The argument list with every {@code {name}} replaced by {@code values.get(name)}. */
   public List<String> render(Map<String, String> values) {
     List<String> args = new ArrayList<>(tokens.size());

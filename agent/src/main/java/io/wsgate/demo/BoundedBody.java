@@ -13,10 +13,10 @@ import io.vertx.core.http.HttpServerRequest;
  * oversized body is refused from its {@code Content-Length} before any byte is read, or, when chunked,
  * as soon as it crosses the limit.
  */
-final class BoundedBody {
+public final class BoundedBody {
 
   /** The body was larger than allowed; the caller answers 413. */
-  static final class TooLargeException extends RuntimeException {
+  public static final class TooLargeException extends RuntimeException {
     TooLargeException(long limit) {
       super("body larger than " + limit + " bytes", null, false, false);
     }
@@ -25,7 +25,7 @@ final class BoundedBody {
   private BoundedBody() {
   }
 
-  static Future<Buffer> read(HttpServerRequest request, int limit) {
+  public static Future<Buffer> read(HttpServerRequest request, int limit) {
     String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (declared != null && parseLength(declared) > limit) {
       return Future.failedFuture(new TooLargeException(limit));

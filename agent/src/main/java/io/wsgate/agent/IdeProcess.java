@@ -1,0 +1,72 @@
+package io.wsgate.agent;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The IDE as a child process: its output goes where the agent's goes, its environment is the agent's without any
+ * {@code WSGATE_*} setting (the assign secret stays with the agent) plus the workspace's own variables.
+ */
+final class IdeProcess {
+
+  private final Process process;
+
+  private IdeProcess(Process process) {
+    this.process = process;
+  }
+
+  static IdeProcess start(List<String> argv, Path dir, Map<String, String> vars) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
+    pb.environment().keySet().removeIf(k -> k.startsWith("WSGATE_"));
+    pb.environment().putAll(vars);
+    return new IdeProcess(pb.start());
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  /** Completes with the exit code when the IDE exits. */
+  CompletableFuture<Integer> exited() {
+    return process.onExit().thenApply(Process::exitValue);
+  }
+
+  /**
+   * SIGTERM, up to {@code grace} for the IDE to exit, then SIGKILL; then SIGKILL for whatever it started and left
+   * behind (terminals). Blocks until the IDE has exited, so its writes are complete when this returns.
+   *
+   * @return true if the IDE exited on SIGTERM within the grace
+   */
+  boolean stop(Duration grace) throws InterruptedException {
+    List<ProcessHandle> tree = process.descendants().toList();
+    boolean clean = true;
+    if (process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        clean = false;
+        process.destroyForcibly();
+        process.waitFor();
+      }
+    }
+    for (ProcessHandle h : tree) {
+      if (h.isAlive()) {
+        h.destroyForcibly();
+        try {
+          h.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+          // a process that does not die on SIGKILL is the kernel's to reap
+        }
+      }
+    }
+    return clean;
+  }
+}
