@@ -62,19 +62,32 @@ final class AgentHarness {
 
   /** An assign request signed as the gateway signs it (now, with the member's secret). */
   static Future<Reply> assign(HttpClient client, int port, String secret, Buffer body) {
+    return client.request(assignRequest(port, secret, body)).compose(req -> send(req, body));
+  }
+
+  /** A signed assignment of {@code body}, to be sent on a connection of the caller's choosing. */
+  static RequestOptions assignRequest(int port, String secret, Buffer body) {
     long now = System.currentTimeMillis() / 1000;
     String sig = "v1=" + AssignSignature.sign(secret, "POST", "/wsgate/assign", now, body.getBytes());
-    return send(client, port, HttpMethod.POST, "/wsgate/assign", body,
+    return options(port, HttpMethod.POST, "/wsgate/assign",
         Map.of(AssignSignature.TIMESTAMP_HEADER, Long.toString(now), AssignSignature.SIGNATURE_HEADER, sig));
   }
 
   static Future<Reply> send(HttpClient client, int port, HttpMethod method, String uri, Buffer body,
                             Map<String, String> headers) {
+    return client.request(options(port, method, uri, headers)).compose(req -> send(req, body));
+  }
+
+  /** Sends {@code body} on a request whose connection is already open, and reads the whole reply. */
+  static Future<Reply> send(io.vertx.core.http.HttpClientRequest req, Buffer body) {
+    return (body == null ? req.send() : req.send(body))
+        .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), b.toString(StandardCharsets.UTF_8))));
+  }
+
+  private static RequestOptions options(int port, HttpMethod method, String uri, Map<String, String> headers) {
     RequestOptions o = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(uri);
     headers.forEach(o::putHeader);
-    return client.request(o)
-        .compose(req -> (body == null ? req.send() : req.send(body))
-            .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), b.toString(StandardCharsets.UTF_8)))));
+    return o;
   }
 
   static Future<Reply> get(HttpClient client, int port, String uri) {

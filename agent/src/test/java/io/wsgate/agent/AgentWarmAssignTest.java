@@ -102,10 +102,15 @@ class AgentWarmAssignTest {
 
   @Test
   void ofTwoAssignmentsAtOnceOneIsTakenAndTheOtherGets409() {
-    Future<AgentHarness.Reply> a = AgentHarness.assign(client, port, AgentHarness.SECRET,
-        AgentHarness.body("alice", root.resolve("alice").toString()));
-    Future<AgentHarness.Reply> b = AgentHarness.assign(client, port, AgentHarness.SECRET,
-        AgentHarness.body("bob", root.resolve("bob").toString()));
+    // both connections open before either is sent: the agent stops listening once it takes an assignment, so a
+    // second one that connected only afterwards would be refused by the kernel, not answered by the agent
+    var aliceBody = AgentHarness.body("alice", root.resolve("alice").toString());
+    var bobBody = AgentHarness.body("bob", root.resolve("bob").toString());
+    var aliceReq = client.request(AgentHarness.assignRequest(port, AgentHarness.SECRET, aliceBody));
+    var bobReq = client.request(AgentHarness.assignRequest(port, AgentHarness.SECRET, bobBody));
+    Future.all(aliceReq, bobReq).await();
+    Future<AgentHarness.Reply> a = AgentHarness.send(aliceReq.result(), aliceBody);
+    Future<AgentHarness.Reply> b = AgentHarness.send(bobReq.result(), bobBody);
     List<Integer> statuses = List.of(a.await().status(), b.await().status());
     assertThat(statuses).containsExactlyInAnyOrder(200, 409);
     AgentHarness.Reply refused = statuses.get(0) == 409 ? a.await() : b.await();
