@@ -142,6 +142,7 @@ public final class AgentVerticle extends VerticleBase {
             text(req, 401, "assignment refused: this agent has no " + AssignSignature.SECRET_ENV);
             return;
           }
+          // the wall clock on purpose: the gateway stamped the assignment in another process, on its own wall clock
           var problem = AssignSignature.problem(settings.assignSecret(), req.method().name(), req.uri(), timestamp,
               signature, body.getBytes(), System.currentTimeMillis() / 1000);
           if (problem.isPresent()) {

@@ -130,6 +130,7 @@ public final class DemoVerticle extends VerticleBase {
     String signature = req.getHeader(AssignSignature.SIGNATURE_HEADER);
     BoundedBody.read(req, 4096).onFailure(err -> text(req.response(), 400, "bad assignment: " + err.getMessage()))
         .onSuccess(body -> {
+          // the wall clock on purpose: the gateway stamped the assignment in another process, on its own wall clock
           Optional<String> problem = AssignSignature.problem(settings.assignSecret(), req.method().name(), req.uri(),
               timestamp, signature, body.getBytes(), System.currentTimeMillis() / 1000);
           if (problem.isPresent()) {

@@ -55,7 +55,9 @@ public final class WebSocketActivity {
     workspacePartial += size;
     if (fin) {
       mark.workspaceSpokeNanos = System.nanoTime();
-      mark.workspaceSpoke = true;
+      if (!mark.workspaceSpoke) {
+        mark.workspaceSpoke = true; // once: a volatile read per message instead of a second write
+      }
       if (policy.bothDirections()) {
         message(workspacePartial, fromWorkspace, ActivitySource.WS_WORKSPACE);
       }
