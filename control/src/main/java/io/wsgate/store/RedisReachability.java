@@ -27,11 +27,12 @@ public final class RedisReachability {
       "SISMEMBER", "SCARD", "ZRANGE", "ZRANGEBYSCORE", "ZSCORE", "ZCARD", "EXISTS", "TTL", "PTTL", "PING", "INFO",
       "SCAN", "TIME");
   /**
-   * Writes that Redis runs even at {@code maxmemory} (they free memory): one of them succeeding does not show that
-   * Redis accepts writes again. Every command in neither set (scripts included) is a write Redis may refuse.
+   * Writes that Redis runs even at {@code maxmemory}: those that free memory, and scripts (refused only if they call
+   * a write that needs memory, so the leader lease's renewal succeeds at full memory). One of them succeeding does
+   * not show that Redis accepts writes again; every other command is a write Redis may refuse, whose success does.
    */
-  private static final Set<String> FREEING = Set.of("DEL", "UNLINK", "HDEL", "ZREM", "ZREMRANGEBYSCORE", "SREM",
-      "EXPIRE", "PEXPIRE", "PERSIST", "PUBLISH");
+  private static final Set<String> RUN_WHEN_FULL = Set.of("DEL", "UNLINK", "HDEL", "ZREM", "ZREMRANGEBYSCORE",
+      "SREM", "EXPIRE", "PEXPIRE", "PERSIST", "PUBLISH", "EVAL", "EVALSHA", "FCALL");
   /** A refusal, alone or as one line of a pipelined batch's error ({@code ERR [1] OOM ...}). */
   private static final Pattern REFUSAL = Pattern.compile("(?m)^(?:ERR \\[\\d+\\] )?((?:OOM|READONLY|MISCONF)\\b.*)$");
 
@@ -53,7 +54,7 @@ public final class RedisReachability {
   /** Whether Redis may refuse this command when it refuses writes (so its success shows writes are accepted). */
   static boolean isWrite(String command) {
     String c = command.toUpperCase(Locale.ROOT);
-    return !READS.contains(c) && !FREEING.contains(c);
+    return !READS.contains(c) && !RUN_WHEN_FULL.contains(c);
   }
 
   void answered(boolean write) {

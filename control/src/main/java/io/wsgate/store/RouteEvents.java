@@ -16,8 +16,8 @@ import java.util.function.Consumer;
 
 /**
  * Subscribes to {@code wsgate:events} on a dedicated Redis connection and hands each {@link RouteEvent} to
- * the listeners. When the connection drops, listeners get {@link #onResync} (they may have missed events:
- * caches flush) and the subscription is re-established with backoff.
+ * the listeners. When the connection drops, the subscription is re-established with backoff, and once it is back
+ * listeners get {@link #onResync} (they may have missed events meanwhile: caches flush).
  */
 public final class RouteEvents {
 
@@ -75,7 +75,8 @@ public final class RouteEvents {
     if (closed) {
       return;
     }
-    resyncListeners.forEach(Runnable::run);
+    // no resync yet: while Redis is away, what listeners cached is all there is to serve from (the route cache
+    // keeps open workspaces working); they resync once the subscription is back and Redis can be read again
     retry();
   }
 

@@ -16,7 +16,8 @@ import java.util.function.Function;
 /**
  * This replica's view of which workspaces run where, so the hot path never asks Redis. Entries learn of
  * changes at once through Redis pub/sub ({@link RouteEvents}); a bounded TTL is the safety net for a lost
- * event, and a lost subscription flushes everything. The TTL is local elapsed time, on the monotonic clock.
+ * event, and everything is flushed once a lost subscription is back (events may have been missed; while it is lost,
+ * the cache is what keeps open workspaces served). The TTL is local elapsed time, on the monotonic clock.
  */
 public final class RouteCache {
 
