@@ -27,15 +27,15 @@ final class Browsing {
   private Browsing() {
   }
 
-  /**
-   * The first request, held by the gateway while the workspace launches; it must answer for this workspace. A
-   * student whose workspace did not come up goes home, so one refusal is one failure, not a loop of them.
-   */
   /** What one browsing student does: the held first call, then browsing until the stay is over. */
   static ChainBuilder student(LoadSettings settings) {
     return coldStart().exec(browse(settings));
   }
 
+  /**
+   * The first request, held by the gateway while the workspace launches; it must answer for this workspace. A
+   * student whose workspace did not come up goes home, so one refusal is one failure, not a loop of them.
+   */
   static ChainBuilder coldStart() {
     return exec(http(COLD_START).get("#{base}/api/info")
         .check(status().is(200), jsonPath("$.id").isEL("#{workspace}")))

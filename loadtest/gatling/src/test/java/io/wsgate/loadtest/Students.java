@@ -42,14 +42,12 @@ final class Students {
   /**
    * The HTTP protocol: every workspace host name connects to the gateway's address (the names need not
    * resolve), each student has their own connections like a browser, and nothing reaches beyond loopback: the
-   * warm-up request Gatling would send to its own web site is off. A WebSocket the gateway closes (1001 when it
-   * restarts) is opened again at the next keystroke, as a browser IDE's tab reconnects.
+   * warm-up request Gatling would send to its own web site is off. Gatling's own reconnect (at once, no backoff)
+   * is off: a typing student opens a new socket after a backoff, as a browser IDE's tab does ({@link Typing}).
    */
   static HttpProtocolBuilder protocol(LoadSettings settings) {
     return http
         .hostNameAliases(settings.hostNameAliases())
-        .wsReconnect()
-        .wsMaxReconnects(10)
         .disableWarmUp()
         .disableCaching()
         .userAgentHeader("wsgate-loadtest (Gatling)");
