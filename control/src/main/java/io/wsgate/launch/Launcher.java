@@ -13,6 +13,7 @@ import io.wsgate.store.FleetStore;
 import io.wsgate.store.LaunchFailure;
 import io.wsgate.store.RedisStore;
 import io.wsgate.store.RouteEvents;
+import io.wsgate.store.WorkspaceRecord;
 import io.wsgate.time.Deadline;
 import io.wsgate.workspace.Route;
 import io.wsgate.workspace.WorkspaceId;
@@ -117,7 +118,7 @@ public final class Launcher {
         String token = replica + ":" + UUID.randomUUID();
         return store.tryLock(id, token, Duration.ofMillis(lockTtlMs(config))).compose(locked -> {
           if (locked) {
-            return pipeline.run(id, profile, token, attempts);
+            return launchLocked(id, profile, token, attempts);
           }
           if (giveUp.passed()) {
             return Future.failedFuture(new LaunchException("another gateway's launch of this workspace did not finish",
@@ -126,6 +127,21 @@ public final class Launcher {
           return waitForChange(id).compose(v -> attempt(id, profile, giveUp));
         });
       });
+    });
+  }
+
+  /**
+   * Launches {@code id} under the launch lock {@code token}, unless another replica published its route between
+   * this replica's read and its lock (it launched and let go of the lock in that gap): then that route is the
+   * answer and the lock is given back, so no second copy is started.
+   */
+  Future<Route> launchLocked(WorkspaceId id, Profile profile, String token, int attempts) {
+    return store.read(id).compose(rec -> {
+      Optional<Route> published = rec.flatMap(WorkspaceRecord::route);
+      if (published.isPresent()) {
+        return store.releaseLock(id, token).map(published.get());
+      }
+      return pipeline.run(id, profile, token, attempts);
     });
   }
 
