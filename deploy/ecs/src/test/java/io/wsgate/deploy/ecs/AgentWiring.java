@@ -200,7 +200,7 @@ final class AgentWiring {
           + "capability but " + new TreeSet<>(CAPABILITIES.keySet()) + ")");
     }
     for (String m : missing) {
-      problems.add(w + ": the container drops " + m + ", which the agent needs to " + CAPABILITIES.get(m));
+      problems.add(w + ": the container drops " + m + ", which the agent needs (" + CAPABILITIES.get(m) + ")");
     }
   }
 
