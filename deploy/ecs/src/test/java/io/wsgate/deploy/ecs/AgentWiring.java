@@ -187,10 +187,7 @@ final class AgentWiring {
     if (!unknown.isEmpty()) {
       problems.add(w + ": unknown capabilities " + unknown);
     }
-    // what the container may hold at most, whatever Fargate's default set: every capability not dropped, and the added
-    Set<String> kept = new TreeSet<>(drop.contains("ALL") ? Set.of() : documented.all());
-    kept.removeAll(drop);
-    kept.addAll(add);
+    Set<String> kept = kept(container);
     Set<String> extra = new TreeSet<>(kept);
     extra.removeAll(CAPABILITIES.keySet());
     Set<String> missing = new TreeSet<>(CAPABILITIES.keySet());
@@ -202,6 +199,19 @@ final class AgentWiring {
     for (String m : missing) {
       problems.add(w + ": the container drops " + m + ", which the agent needs (" + CAPABILITIES.get(m) + ")");
     }
+  }
+
+  /**
+   * The capabilities a container may hold at most, whatever Fargate's default set: every documented capability it does
+   * not drop, and those it adds.
+   */
+  static Set<String> kept(Map<String, Object> container) {
+    Map<String, Object> caps = map(map(container.get("LinuxParameters")).get("Capabilities"));
+    Set<String> drop = strings(caps.get("Drop"));
+    Set<String> kept = new TreeSet<>(drop.contains("ALL") ? Set.of() : KernelCapabilities.documented().all());
+    kept.removeAll(drop);
+    kept.addAll(strings(caps.get("Add")));
+    return kept;
   }
 
   /** The task role may mount, write and act as root on EFS (through the access point, as before). */
