@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -97,7 +98,7 @@ final class AgentWiring {
     }
     AgentSettings agent = warm.get();
     if (agent.isolation() != Isolation.REQUIRED) {
-      problems.add(w + ": " + AgentSetting.ISOLATION.env() + "=" + agent.isolation().name().toLowerCase()
+      problems.add(w + ": " + AgentSetting.ISOLATION.env() + "=" + agent.isolation().name().toLowerCase(Locale.ROOT)
           + " (expected: required, so an agent that cannot give each workspace its own user refuses to start instead "
           + "of running every student as one user)");
     }

@@ -17,8 +17,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The templates configure wsgate with real settings, and names, ports, security group rules, EFS mounts and
- * IAM permissions agree with that configuration.
+ * The templates configure wsgate and the workspace agent with real settings, and names, ports, paths, security group
+ * rules, EFS mounts and IAM permissions agree with that configuration.
  */
 class TemplatesMatchWsgateConfigTest {
 
