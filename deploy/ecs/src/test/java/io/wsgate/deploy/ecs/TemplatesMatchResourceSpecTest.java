@@ -27,6 +27,17 @@ class TemplatesMatchResourceSpecTest {
     assertThat(spec.hasType("AWS::ECS::TaskDefinition")).isTrue();
   }
 
+  /**
+   * The specification types capabilities as plain strings; its documentation lists them and says a Fargate task may
+   * add only SYS_PTRACE, which is why the workspace task definitions drop all the others instead of adding the agent's.
+   */
+  @Test
+  void theDocumentationSaysFargateAddsOnlySysPtrace() {
+    KernelCapabilities caps = KernelCapabilities.documented();
+    assertThat(caps.fargateMayAdd()).containsExactly("SYS_PTRACE");
+    assertThat(caps.all()).hasSize(37).containsAll(AgentWiring.CAPABILITIES.keySet()).doesNotContain("ALL");
+  }
+
   @Test
   void templatesAreThere() {
     assertThat(Template.all()).extracting(Template::name).containsExactly("base.yaml", "wsgate.yaml");

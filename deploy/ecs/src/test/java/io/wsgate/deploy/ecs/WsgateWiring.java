@@ -21,7 +21,8 @@ import static io.wsgate.deploy.ecs.Template.map;
  * variable is a real {@link Setting} or {@link ProfileSetting}; each profile's task definition, container and
  * port exist and agree with the workspace task definition, its EFS volume and the security group rule that
  * lets the gateway (and only the gateway) reach that port; the gateway's port agrees with its container,
- * service, target group and ALB rule; the gateway role may run exactly those task definition families.
+ * service, target group and ALB rule; the gateway role may run exactly those task definition families. A profile's
+ * workspace container runs the workspace agent: its variables are the agent's, checked by {@link AgentWiring}.
  */
 final class WsgateWiring {
 
@@ -34,12 +35,13 @@ final class WsgateWiring {
 
   static List<String> check(Template t) {
     List<String> problems = new ArrayList<>();
+    Set<String> workspaces = workspaceContainers(t);
     for (String td : t.resourcesOfType("AWS::ECS::TaskDefinition")) {
       for (Object c : list(t.properties(td).get("ContainerDefinitions"))) {
         Map<String, Object> container = map(c);
         Map<String, Object> env = wsgateVariables(container);
-        if (env.isEmpty()) {
-          continue;
+        if (env.isEmpty() || workspaces.contains(td + "/" + container.get("Name"))) {
+          continue; // a profile's workspace container is checked with its profile, as the agent's
         }
         String where = t.name() + ": " + td + " container '" + container.get("Name") + "'";
         List<String> profiles = profiles(env);
@@ -49,7 +51,26 @@ final class WsgateWiring {
         }
       }
     }
+    AgentWiring.checkAccessPoints(t, problems);
     return problems;
+  }
+
+  /** {@code <task definition>/<container>} of every profile of every gateway container in the template. */
+  private static Set<String> workspaceContainers(Template t) {
+    Set<String> out = new TreeSet<>();
+    for (String td : t.resourcesOfType("AWS::ECS::TaskDefinition")) {
+      for (Object c : list(t.properties(td).get("ContainerDefinitions"))) {
+        Map<String, Object> env = wsgateVariables(map(c));
+        if (!"ecs".equals(env.get(Setting.PROVIDER.env()))) {
+          continue;
+        }
+        for (String p : profiles(env)) {
+          Object ref = map(env.get(ProfileSetting.TASK_DEFINITION.env(p))).get("Ref");
+          out.add(ref + "/" + env.getOrDefault(ProfileSetting.CONTAINER.env(p), ProfileSetting.CONTAINER.defaultValue()));
+        }
+      }
+    }
+    return out;
   }
 
   /** WSGATE_* names of a container's environment and secrets, with literal values (else the expression). */
@@ -230,6 +251,7 @@ final class WsgateWiring {
             + "security group on port " + port);
       }
       checkEfs(w, workspaceTd, workspace);
+      AgentWiring.check(t, w, p, env, workspaceTd, workspace, problems);
       checkRunTaskAllowed(w, workspaceTd);
       Object capacity = env.get(ProfileSetting.CAPACITY_PROVIDER.env(p));
       if (capacity != null && !Set.of("FARGATE", "FARGATE_SPOT").contains(String.valueOf(capacity))) {
