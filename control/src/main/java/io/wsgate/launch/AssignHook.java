@@ -13,20 +13,28 @@ import io.wsgate.provider.ProviderException;
 import io.wsgate.workspace.Endpoint;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * Tells a warm pool member which workspace it now serves: {@code POST <assign path>} with
  * {@code {"workspace": id, "dataDir": dir}}, signed for the member it goes to ({@link AssignSignature}), so a
  * member takes an assignment from the gateway only. Only a 2xx answer counts; then the member is routed.
+ *
+ * <p>The workspace agent answers only once the IDE it starts answers its readiness path (for Superset, after a new
+ * student's database is created), so the answer may take as long as a launch may: the wait is bounded by the launch
+ * timeout, the connect by {@value #CONNECT_TIMEOUT_MS} ms. Falling back to a fresh launch earlier would only make
+ * the student wait for that too.
  */
 final class AssignHook {
 
-  private static final long TIMEOUT_MS = 10_000;
+  private static final long CONNECT_TIMEOUT_MS = 10_000;
 
   private final HttpClient client;
+  private final long answerTimeoutMs;
 
-  AssignHook(HttpClient client) {
+  AssignHook(HttpClient client, Duration answerTimeout) {
     this.client = client;
+    this.answerTimeoutMs = answerTimeout.toMillis();
   }
 
   /**
@@ -42,7 +50,8 @@ final class AssignHook {
     long now = System.currentTimeMillis() / 1000;
     RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST)
         .setServer(SocketAddress.inetSocketAddress(endpoint.port(), endpoint.host()))
-        .setHost(authority).setPort(80).setURI(path).setConnectTimeout(TIMEOUT_MS).setIdleTimeout(TIMEOUT_MS)
+        .setHost(authority).setPort(80).setURI(path)
+        .setConnectTimeout(CONNECT_TIMEOUT_MS).setIdleTimeout(answerTimeoutMs)
         .putHeader("content-type", "application/json")
         .putHeader(AssignSignature.TIMESTAMP_HEADER, Long.toString(now))
         .putHeader(AssignSignature.SIGNATURE_HEADER,

@@ -71,7 +71,8 @@ public final class Launcher {
     this.probe = new ReadinessProbe(vertx, probeClient);
     this.health = new RouteHealth(vertx, config, store, provider, probe);
     this.pipeline = new LaunchPipeline(config, store, provider, probe,
-        new WarmClaim(config, new FleetStore(store), provider, new AssignHook(probeClient)), health, clock, meters);
+        new WarmClaim(config, new FleetStore(store), provider, new AssignHook(probeClient, config.launchTimeout())),
+        health, clock, meters);
     this.clock = clock;
     events.onEvent(e -> wake(e.id()));
   }

@@ -32,6 +32,7 @@ public final class InProcessProvider implements WorkspaceProvider {
   private final AtomicInteger launches = new AtomicInteger();
   private final AtomicInteger poolLaunches = new AtomicInteger();
   private volatile boolean poolAssignFails;
+  private volatile long poolAssignAnswerMs;
   private final java.util.Set<String> failingStops = ConcurrentHashMap.newKeySet();
   private final AtomicReference<ListHold> listHold = new AtomicReference<>();
 
@@ -58,6 +59,12 @@ public final class InProcessProvider implements WorkspaceProvider {
   /** Warm pool members launched from now on refuse their assign hook. */
   public InProcessProvider poolAssignFails() {
     poolAssignFails = true;
+    return this;
+  }
+
+  /** Warm pool members launched from now on answer their assign hook only after {@code ms}. */
+  public InProcessProvider poolAssignAnswersAfter(long ms) {
+    poolAssignAnswerMs = ms;
     return this;
   }
 
@@ -100,6 +107,9 @@ public final class InProcessProvider implements WorkspaceProvider {
     TestBackend backend = new TestBackend(request.workspace().value(), 0).assignSecret(request.assignSecret());
     if (request.pool() && poolAssignFails) {
       backend.assignFails();
+    }
+    if (request.pool()) {
+      backend.assignAnswersAfter(poolAssignAnswerMs);
     }
     Promise<String> deployed = Promise.promise();
     home.runOnContext(v -> vertx.deployVerticle(backend).onComplete(deployed));

@@ -33,6 +33,7 @@ public final class TestBackend extends VerticleBase {
   private final int port;
   private long readyAt;
   private boolean assignFails;
+  private long assignAnswerMs;
   private volatile String assignSecret;
   private HttpServer server;
   private final java.util.Set<HttpConnection> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -58,6 +59,12 @@ public final class TestBackend extends VerticleBase {
   /** The secret a signed assign request must be made with (as a pool member gets it); without one, none is taken. */
   public TestBackend assignSecret(String secret) {
     this.assignSecret = secret;
+    return this;
+  }
+
+  /** Makes the assign hook answer only after {@code ms}, as an agent does while its IDE starts. */
+  public TestBackend assignAnswersAfter(long ms) {
+    this.assignAnswerMs = ms;
     return this;
   }
 
@@ -172,8 +179,16 @@ public final class TestBackend extends VerticleBase {
           req.response().setStatusCode(401).end("assignment refused: " + problem.get());
           return;
         }
-        id = new JsonObject(body).getString("workspace");
-        req.response().end("assigned " + id);
+        String assigned = new JsonObject(body).getString("workspace");
+        if (assignAnswerMs > 0) {
+          vertx.setTimer(assignAnswerMs, t -> {
+            id = assigned;
+            req.response().end("assigned " + id);
+          });
+        } else {
+          id = assigned;
+          req.response().end("assigned " + id);
+        }
       });
       case "/whoami" -> req.response().end(id);
       case "/echo" -> req.body().onSuccess(body -> req.response().putHeader("content-type", "application/json")

@@ -99,6 +99,22 @@ class WarmPoolTest extends FleetTest {
     assertThat(f.provider.poolLaunches()).isEqualTo(3);
   }
 
+  /**
+   * The workspace agent answers an assignment only once its IDE answers (Superset creates a new student's database
+   * first): a member that takes longer than the old fixed 10 s is still claimed, not abandoned for a cold launch.
+   */
+  @Test
+  void slowAssignmentIsWaitedFor() throws Exception {
+    f.provider.poolAssignAnswersAfter(12_000);
+    Gateway g = poolOfThree();
+    f.clock.advance(Duration.ofHours(3));
+    Http.Response r = f.http(g).get("ws-patient.localhost", "/whoami").await(60, TimeUnit.SECONDS);
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.text()).isEqualTo("patient");
+    assertThat(f.workspace(g, "patient").get("source")).isEqualTo("warm");
+    assertThat(f.provider.launches()).as("cold launches").isZero();
+  }
+
   @Test
   void deadMemberIsTakenOffTheList() throws Exception {
     Gateway g = poolOfThree();
