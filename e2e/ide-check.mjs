@@ -601,7 +601,7 @@ async function warmStory(browser, state) {
       throw new Error(`${POOLED} is served by ${JSON.stringify(serving)}, not by a member that was warm before the link was `
         + `opened (pids ${members})`);
     }
-    // the gateway's own account: from the student's first request to the member's 2xx to the assign hook
+    // the gateway's own account of the claim: from the launch's start to the member's 2xx to the assign hook
     const assigned = fs.readFileSync(state.gateway.logFile, 'utf8').split('\n')
       .map((l) => l.match(new RegExp(`workspace ${POOLED}: warm pool member \\S+ assigned in (\\d+) ms`))).find((m) => m);
     if (!assigned) throw new Error(`the gateway's log does not say that a warm pool member was assigned to ${POOLED}`);
