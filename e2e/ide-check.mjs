@@ -42,6 +42,8 @@ const STORY_TIMEOUT_MS = 420_000; // the stage's budget is 10 minutes, installs 
 const CHECKS = 12;
 const FILE_TIMEOUT_MS = 30_000;
 const RETYPE_AFTER_MS = 10_000;
+// on a loaded machine a terminal that is still starting can also drop the first keys typed at its prompt
+const MAX_TYPINGS = 5;
 // What VS Code shows when its connection to the server is in trouble (toasts, dialogs, status bar).
 // What it shows when it has given up reconnecting ("Cannot reconnect. Please reload the window.").
 const VSCODE_GAVE_UP = /cannot reconnect|please reload/i;
@@ -340,7 +342,8 @@ async function openTerminal(p) {
 /**
  * Types a command that writes `text` to `file` and waits for the file; returns { ms, tries }. VS Code relaunches a
  * fresh terminal when an extension changes the terminal environment (the git extension does, as it activates), and
- * whatever was typed into the old one is lost: then the command is typed again at the new prompt, at most 3 times.
+ * whatever was typed into the old one is lost: then the command is typed again at the new prompt, at most
+ * MAX_TYPINGS times.
  */
 async function runInTerminal(p, file, text, command = `echo ${text} > '${file}'`) {
   for (let tries = 1; ; tries++) {
@@ -349,9 +352,9 @@ async function runInTerminal(p, file, text, command = `echo ${text} > '${file}'`
     await p.keyboard.type(command, { delay: 5 });
     await p.keyboard.press('Enter');
     try {
-      return { ms: await fileAppears(file, text, sent, tries < 3 ? RETYPE_AFTER_MS : FILE_TIMEOUT_MS), tries };
+      return { ms: await fileAppears(file, text, sent, tries < MAX_TYPINGS ? RETYPE_AFTER_MS : FILE_TIMEOUT_MS), tries };
     } catch (e) {
-      if (tries >= 3) throw e;
+      if (tries >= MAX_TYPINGS) throw e;
       log(`terminal: no file ${RETYPE_AFTER_MS} ms after Enter, typing again; the terminal shows `
         + JSON.stringify((await p.evaluate(() => terminalText())).slice(-300)));
       await p.keyboard.press('Control+KeyC');
