@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // The IDE stage's browser part: runs wsgate (the built jar, auth on, the README's code-server profile on the
 // local provider), signs in with a login link from `wsgate token` like an LMS, and checks in headless Chromium
-// that a student can work in code-server through the gateway and keep working across a gateway restart.
+// that a student can work in code-server through the gateway and keep working across a gateway restart. Then a
+// second student's workspace of the warm profile (code-server through the workspace agent, a pool of 1, isolation
+// required, a short idle timeout) is served by the claimed pool member, its terminal writes as the workspace's own
+// user into its own directory, and after the idle reaper stopped it, it is launched again and finds its files.
 // Started by ide-stage.sh, which installs everything, picks the ports and cleans up; see e2e/README.md.
 //
 // Environment (all required): IDE_JAR, IDE_WORK (an empty directory for state, data, logs and evidence),
@@ -23,15 +26,24 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
   '--disable-3d-apis'];
 const WORKSPACE = 'ide';
 const USER = 'student';
+// the warm profile's workspace and its student
+const POOLED = 'lab';
+const POOLED_USER = 'student2';
+const POOLED_IDLE_TIMEOUT_S = 30; // long enough not to stop the workspace while the test works in it
+const CONTROL_INTERVAL_S = 2; // how often the leader tops the pool up and reaps idle workspaces
+const POOL_READY_TIMEOUT_MS = 120_000;
+const IDLE_STOP_TIMEOUT_MS = (POOLED_IDLE_TIMEOUT_S + 60) * 1000;
 const COLD_START_TIMEOUT_MS = 180_000; // launch, code-server's first start and the workbench's first load
 const GATEWAY_START_TIMEOUT_MS = 90_000;
 const GATEWAY_STOP_TIMEOUT_MS = 45_000; // the gateway gives close handshakes 5 s, Redis a clean shutdown
 const RECONNECT_TIMEOUT_MS = 120_000; // VS Code backs off up to 30 s between reconnection attempts
 const STEP_TIMEOUT_MS = 30_000;
 const STORY_TIMEOUT_MS = 420_000; // the stage's budget is 10 minutes, installs and clean-up included
-const CHECKS = 9;
+const CHECKS = 12;
 const FILE_TIMEOUT_MS = 30_000;
 const RETYPE_AFTER_MS = 10_000;
+// on a loaded machine a terminal that is still starting can also drop the first keys typed at its prompt
+const MAX_TYPINGS = 5;
 // What VS Code shows when its connection to the server is in trouble (toasts, dialogs, status bar).
 // What it shows when it has given up reconnecting ("Cannot reconnect. Please reload the window.").
 const VSCODE_GAVE_UP = /cannot reconnect|please reload/i;
@@ -46,6 +58,9 @@ const evidence = path.join(work, 'evidence');
 const projectDir = path.join(dataDir, WORKSPACE, 'project');
 const host = `ws-${WORKSPACE}.localhost:${cfg.IDE_PORT}`;
 const workspaceUrl = `http://${host}/`;
+const pooledDir = path.join(dataDir, POOLED);
+const pooledUrl = `http://ws-${POOLED}.localhost:${cfg.IDE_PORT}/`;
+const isRoot = process.getuid() === 0;
 const nonce = crypto.randomBytes(4).toString('hex');
 const t0 = performance.now();
 const log = (...a) => console.error(`ide-check ${((performance.now() - t0) / 1000).toFixed(1).padStart(6)}s`, ...a);
@@ -77,11 +92,21 @@ function gatewayEnv(stopWorkspacesOnExit) {
     WSGATE_ADMIN_PORT: cfg.IDE_ADMIN_PORT,
     WSGATE_STATE_DIR: stateDir,
     WSGATE_DATA_DIR: dataDir,
-    WSGATE_PROFILES: 'code',
+    WSGATE_PROFILES: 'code,warm',
     WSGATE_DEFAULT_PROFILE: 'code',
     WSGATE_PROFILE_CODE_COMMAND: `sh '${repo}/deploy/local/code-server.sh'`,
     WSGATE_PROFILE_CODE_READINESS_PATH: '/healthz',
     WSGATE_PROFILE_CODE_ACTIVITY_MIN_MESSAGE: '13',
+    // the README's code-server with a warm pool, through the agent; as root each workspace gets a user of its own
+    // (required: the stage fails if the agent cannot switch users)
+    WSGATE_PROFILE_WARM_COMMAND: '{java} -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp {classpath} '
+      + `io.wsgate.agent.Agent --ide code-server --port {port} --isolation ${isRoot ? 'required' : 'auto'}`,
+    WSGATE_PROFILE_WARM_READINESS_PATH: '/healthz',
+    WSGATE_PROFILE_WARM_ASSIGN_PATH: '/wsgate/assign',
+    WSGATE_PROFILE_WARM_POOL_SCHEDULE: '* 1',
+    WSGATE_PROFILE_WARM_ACTIVITY_MIN_MESSAGE: '13',
+    WSGATE_PROFILE_WARM_IDLE_TIMEOUT: `${POOLED_IDLE_TIMEOUT_S}s`,
+    WSGATE_CONTROL_INTERVAL: `${CONTROL_INTERVAL_S}s`,
     WSGATE_STOP_WORKSPACES_ON_EXIT: stopWorkspacesOnExit ? 'on' : 'off',
   };
 }
@@ -141,13 +166,39 @@ function httpStatus(url) {
 }
 
 async function metrics() {
+  return admin('/metrics');
+}
+
+function admin(uri) {
   return new Promise((resolve, reject) => {
-    http.get(`http://127.0.0.1:${cfg.IDE_ADMIN_PORT}/metrics`, (res) => {
+    http.get(`http://127.0.0.1:${cfg.IDE_ADMIN_PORT}${uri}`, (res) => {
       let body = '';
       res.on('data', (d) => { body += d; });
       res.on('end', () => resolve(body));
     }).on('error', reject);
   });
+}
+
+/** The warm profile's ready pool members, from the admin API. */
+async function poolReady() {
+  const status = JSON.parse(await admin('/api/status'));
+  return (status.pools ?? []).filter((pool) => pool.profile === 'warm').reduce((n, pool) => n + (pool.ready ?? 0), 0);
+}
+
+/** The fleet's finished launches of `workspace`, newest first, from the admin API. */
+async function launchesOf(workspace) {
+  return JSON.parse(await admin('/api/launches?limit=200')).launches.filter((l) => l.workspace === workspace);
+}
+
+/** Calls `probe` every 500 ms until it returns something truthy; throws `what` after `timeoutMs`. */
+async function until(probe, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const got = await probe();
+    if (got) return got;
+    await pause(500);
+  }
+  throw new Error(`${what} within ${timeoutMs} ms`);
 }
 
 /** The sum of a Prometheus metric's samples whose labels contain every given pair; throws if it has none. */
@@ -162,20 +213,20 @@ function sample(text, name, labels = {}) {
 }
 
 /** The login link an LMS would hand the student: `java -jar wsgate.jar token`, with the gateway's settings. */
-function loginLink() {
-  return execFileSync('java', ['-jar', cfg.IDE_JAR, 'token', '--workspace', WORKSPACE, '--user', USER],
+function loginLink(workspace = WORKSPACE, user = USER, profile = []) {
+  return execFileSync('java', ['-jar', cfg.IDE_JAR, 'token', '--workspace', workspace, '--user', user, ...profile],
     { env: gatewayEnv(true), encoding: 'utf8' }).trim().split('\n').pop();
 }
 
-/** The workspace processes the local provider has registered: [{ pid, launch }]. */
-function registeredProcesses() {
+/** The workspace processes the local provider has registered: [{ pid, launch, workspace, profile }]. */
+function registeredProcesses(workspace = WORKSPACE, profile = null) {
   const dir = path.join(stateDir, 'processes');
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).map((f) => {
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.properties')).map((f) => {
     const props = Object.fromEntries(fs.readFileSync(path.join(dir, f), 'utf8').split('\n')
       .filter((l) => l.includes('=') && !l.startsWith('#')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-    return { pid: Number(props.pid), launch: props.launch, workspace: props.workspace };
-  }).filter((p) => p.workspace === WORKSPACE);
+    return { pid: Number(props.pid), launch: props.launch, workspace: props.workspace, profile: props.profile };
+  }).filter((p) => p.workspace === workspace && (profile === null || p.profile === profile));
 }
 
 function alive(pid) {
@@ -291,18 +342,19 @@ async function openTerminal(p) {
 /**
  * Types a command that writes `text` to `file` and waits for the file; returns { ms, tries }. VS Code relaunches a
  * fresh terminal when an extension changes the terminal environment (the git extension does, as it activates), and
- * whatever was typed into the old one is lost: then the command is typed again at the new prompt, at most 3 times.
+ * whatever was typed into the old one is lost: then the command is typed again at the new prompt, at most
+ * MAX_TYPINGS times.
  */
-async function runInTerminal(p, file, text) {
+async function runInTerminal(p, file, text, command = `echo ${text} > '${file}'`) {
   for (let tries = 1; ; tries++) {
     await openTerminal(p);
     const sent = performance.now();
-    await p.keyboard.type(`echo ${text} > '${file}'`, { delay: 5 });
+    await p.keyboard.type(command, { delay: 5 });
     await p.keyboard.press('Enter');
     try {
-      return { ms: await fileAppears(file, text, sent, tries < 3 ? RETYPE_AFTER_MS : FILE_TIMEOUT_MS), tries };
+      return { ms: await fileAppears(file, text, sent, tries < MAX_TYPINGS ? RETYPE_AFTER_MS : FILE_TIMEOUT_MS), tries };
     } catch (e) {
-      if (tries >= 3) throw e;
+      if (tries >= MAX_TYPINGS) throw e;
       log(`terminal: no file ${RETYPE_AFTER_MS} ms after Enter, typing again; the terminal shows `
         + JSON.stringify((await p.evaluate(() => terminalText())).slice(-300)));
       await p.keyboard.press('Control+KeyC');
@@ -458,7 +510,8 @@ async function story(browser, state) {
     if (after.length !== 1 || after[0].pid !== before.pid) {
       throw new Error(`code-server processes after the restart: ${JSON.stringify(after)} (expected: only pid ${before.pid})`);
     }
-    const started = fs.readFileSync(state.gateway.logFile, 'utf8').split('\n').filter((l) => /started pid/.test(l));
+    // (the warm profile's pool member may be started afresh; only the student's workspace counts)
+    const started = fs.readFileSync(state.gateway.logFile, 'utf8').split('\n').filter((l) => l.includes(`workspace ${WORKSPACE}: started pid`));
     if (started.length) throw new Error(`the restarted gateway launched again: ${started.join(' | ')}`);
     // while the gateway is away VS Code says it is reconnecting (expected); it must never give up
     const rec = await record(p);
@@ -506,6 +559,123 @@ async function story(browser, state) {
       throw new Error(`403 not from the gateway's origin check: ${JSON.stringify(res.body.slice(0, 200))}`);
     }
     return `403 ${problem.type} "${problem.title}", wsgate_websocket_sessions_total unchanged (nothing relayed)`;
+  });
+}
+
+/**
+ * The warm profile: a second student's new workspace is served by the pool member the gateway keeps ready (the
+ * launch is a claim, the member's agent started before the student came), its terminal writes into the workspace's
+ * own directory as the workspace's own user, and after the idle reaper stopped it, it is launched again and finds
+ * its files.
+ */
+async function warmStory(browser, state) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addInitScript(instrumentPage, CONNECTION_TROUBLE.source);
+  const openPage = async () => {
+    const p = await context.newPage();
+    page.current = p;
+    p.on('console', (m) => consoleLines.push(`[${POOLED} ${m.type()}] ${m.text()}`));
+    p.on('pageerror', (e) => consoleLines.push(`[${POOLED} pageerror] ${e}`));
+    return p;
+  };
+  const written = path.join(pooledDir, 'project', `in-the-warm-terminal-${nonce}.txt`);
+  const writtenText = `typed-in-the-claimed-workspace-${nonce}`;
+
+  // 8. the claim
+  await check('warm claim: the pool member serves a new workspace, workbench renders', async () => {
+    const ready = performance.now();
+    await until(poolReady, POOL_READY_TIMEOUT_MS, 'the warm profile\'s pool had no ready member');
+    log(`warm pool ready (${Math.round(performance.now() - ready)} ms of waiting)`);
+    const before = await launchesOf(POOLED);
+    if (before.length) throw new Error(`${POOLED} was launched before the student came: ${JSON.stringify(before)}`);
+    const members = registeredProcesses('', 'warm').filter((m) => alive(m.pid)).map((m) => m.pid);
+    const link = loginLink(POOLED, POOLED_USER, ['--profile', 'warm']);
+    const p = await openPage();
+    const opened = performance.now();
+    await p.goto(link, { waitUntil: 'commit', timeout: COLD_START_TIMEOUT_MS });
+    await p.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: COLD_START_TIMEOUT_MS });
+    timings.warmClaimToWorkbenchMs = Math.round(performance.now() - opened);
+    const [launch] = await launchesOf(POOLED);
+    if (!launch || launch.outcome !== 'ok' || launch.source !== 'warm') {
+      throw new Error(`the gateway's launch of ${POOLED}: ${JSON.stringify(launch)} (expected: source warm, outcome ok)`);
+    }
+    const serving = registeredProcesses(POOLED);
+    if (serving.length !== 1 || !members.includes(serving[0].pid)) {
+      throw new Error(`${POOLED} is served by ${JSON.stringify(serving)}, not by a member that was warm before the link was `
+        + `opened (pids ${members})`);
+    }
+    // the gateway's own account of the claim: from the launch's start to the member's 2xx to the assign hook
+    const assigned = fs.readFileSync(state.gateway.logFile, 'utf8').split('\n')
+      .map((l) => l.match(new RegExp(`workspace ${POOLED}: warm pool member \\S+ assigned in (\\d+) ms`))).find((m) => m);
+    if (!assigned) throw new Error(`the gateway's log does not say that a warm pool member was assigned to ${POOLED}`);
+    timings.warmClaimMs = Number(assigned[1]);
+    state.pooledPage = p;
+    return `a warm claim (the gateway: member assigned in ${timings.warmClaimMs} ms) of pool member pid ${serving[0].pid}, `
+      + `started before the link was opened; workbench ${timings.warmClaimToWorkbenchMs} ms from opening the link`;
+  });
+
+  // 9. the terminal writes as the workspace's own user, into its own directory
+  await check('the claimed workspace\'s terminal writes into its own directory as its own user', async () => {
+    const p = state.pooledPage;
+    await setPhase(p, 'terminal');
+    const { ms, tries } = await runInTerminal(p, written, writtenText);
+    const file = fs.statSync(written);
+    const dir = fs.statSync(pooledDir);
+    if (!fs.realpathSync(written).startsWith(`${fs.realpathSync(pooledDir)}/`)) throw new Error(`${written} is outside ${pooledDir}`);
+    if (!isRoot) throw new Error(`the stage runs as uid ${process.getuid()}, not root: the agent cannot give the workspace a user of its own`);
+    if (file.uid !== dir.uid || file.gid !== dir.gid) {
+      throw new Error(`the file belongs to ${file.uid}:${file.gid}, the workspace's directory to ${dir.uid}:${dir.gid}`);
+    }
+    if (file.uid < 100000) throw new Error(`the file belongs to uid ${file.uid} (expected: the workspace's own, >= 100000)`);
+    if ((dir.mode & 0o777) !== 0o700) throw new Error(`${pooledDir} has mode ${(dir.mode & 0o777).toString(8)} (expected: 700)`);
+    const claim = path.join(dataDir, '.wsgate-uids', String(file.uid));
+    const owner = fs.existsSync(claim) ? fs.readFileSync(claim, 'utf8').trim() : '(no claim)';
+    if (owner !== POOLED) throw new Error(`uid ${file.uid} is claimed by ${owner} (expected: ${POOLED})`);
+    state.pooledUid = file.uid;
+    return `${path.basename(written)} on disk ${ms} ms after Enter${tries > 1 ? ` (typed ${tries} times)` : ''}, `
+      + `owner uid ${file.uid} (claimed for ${POOLED}), as its directory (mode 700)`;
+  });
+
+  // 10. idle stop and relaunch
+  await check('stopped for idleness, launched again: the workspace finds its files', async () => {
+    const [running] = registeredProcesses(POOLED);
+    if (!running || !alive(running.pid)) throw new Error(`no running agent registered for ${POOLED}: ${JSON.stringify(registeredProcesses(POOLED))}`);
+    const reaped0 = await metrics().then((m) => { try { return sample(m, 'wsgate_reaped_total', { profile: 'warm', reason: 'idle' }); } catch { return 0; } });
+    // the student closes the tab; nothing else touches the workspace
+    await state.pooledPage.close();
+    const closed = performance.now();
+    await until(async () => {
+      const m = await metrics();
+      let reaped = 0;
+      try { reaped = sample(m, 'wsgate_reaped_total', { profile: 'warm', reason: 'idle' }); } catch { /* none yet */ }
+      return reaped > reaped0 && !alive(running.pid);
+    }, IDLE_STOP_TIMEOUT_MS, `${POOLED} was not stopped for idleness (IDLE_TIMEOUT ${POOLED_IDLE_TIMEOUT_S} s) and its agent (pid ${running.pid}) gone`);
+    timings.idleStopMs = Math.round(performance.now() - closed);
+    const reason = fs.readFileSync(state.gateway.logFile, 'utf8').split('\n').find((l) => l.includes(`workspace ${POOLED}: idle for`));
+    log(`idle stop ${timings.idleStopMs} ms after the tab closed: ${reason?.replace(/^.*?workspace /, 'workspace ') ?? '(not in the log)'}`);
+    if (!fs.readFileSync(written, 'utf8').includes(writtenText)) throw new Error(`${written} lost its text with the stop`);
+
+    const p = await openPage();
+    const opened = performance.now();
+    await p.goto(pooledUrl, { waitUntil: 'commit', timeout: COLD_START_TIMEOUT_MS });
+    await p.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: COLD_START_TIMEOUT_MS });
+    timings.relaunchToWorkbenchMs = Math.round(performance.now() - opened);
+    const launches = await launchesOf(POOLED);
+    if (launches.length !== 2 || launches[0].outcome !== 'ok') throw new Error(`launches of ${POOLED}: ${JSON.stringify(launches)} (expected: 2, the newest ok)`);
+    const again = registeredProcesses(POOLED);
+    if (again.length !== 1 || again[0].pid === running.pid) throw new Error(`${POOLED}'s processes after the relaunch: ${JSON.stringify(again)}`);
+    // the explorer lists it, and the terminal reads it
+    await setPhase(p, 'relaunch');
+    if (!(await p.locator('.explorer-folders-view').isVisible())) await p.keyboard.press('Control+Shift+KeyE');
+    await p.locator('.explorer-folders-view .monaco-list-row', { hasText: path.basename(written) })
+      .waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    const copy = path.join(pooledDir, 'project', `read-after-the-relaunch-${nonce}.txt`);
+    const typed = await runInTerminal(p, copy, writtenText, `cat '${written}' > '${copy}'`);
+    const owner = fs.statSync(copy).uid;
+    if (owner !== state.pooledUid) throw new Error(`after the relaunch the terminal writes as uid ${owner} (before: ${state.pooledUid})`);
+    return `idle stop ${(timings.idleStopMs / 1000).toFixed(1)} s after the tab closed; relaunched (${launches[0].source}), `
+      + `workbench ${timings.relaunchToWorkbenchMs} ms; the explorer lists `
+      + `${path.basename(written)} and the terminal read it (${typed.ms} ms), as uid ${owner} again`;
   });
 }
 
@@ -570,6 +740,7 @@ async function main() {
     await state.gateway.ready();
     log(`gateway 1 ready on ${workspaceUrl}`);
     await story(browser, state);
+    await warmStory(browser, state);
   } catch (e) {
     failed = overtime ? Object.assign(new Error(`the checks took longer than ${STORY_TIMEOUT_MS / 1000} s (${e.message.split('\n')[0]})`),
       { check: e.check }) : e;
@@ -586,7 +757,9 @@ async function main() {
   const s = (ms) => (ms === undefined ? '-' : `${(ms / 1000).toFixed(1)} s`);
   const summary = `cold start to workbench ${s(timings.coldStartToWorkbenchMs)}, terminal proof ${s(timings.terminalProofMs)}, `
     + `file proof ${s(timings.fileProofMs)}, reconnect after restart ${s(timings.reconnectMs)}, `
-    + `terminal after restart ${s(timings.terminalAfterRestartMs)}`;
+    + `terminal after restart ${s(timings.terminalAfterRestartMs)}, warm claim to workbench ${s(timings.warmClaimToWorkbenchMs)} `
+    + `(member assigned ${s(timings.warmClaimMs)}), idle stop after the tab closed ${s(timings.idleStopMs)}, `
+    + `relaunch to workbench ${s(timings.relaunchToWorkbenchMs)}`;
   const passed = checks.filter((c) => c.ok).length;
   if (failed) {
     console.log(`ide-check: FAILED: ${failed.check ?? 'set-up'}: ${failed.message.split('\n')[0]} (${summary})`);

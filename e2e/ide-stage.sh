@@ -27,6 +27,20 @@ install_seconds=$(($(date +%s) - install_start))
 say "installs ready in ${install_seconds} s"
 
 work="$(mktemp -d /tmp/wsgate-ide.XXXXXX)"
+if [ "$(id -u)" -eq 0 ]; then
+  # The warm profile's agent runs code-server as each workspace's own user, who cannot traverse root's home where
+  # the installs are cached: hard-link copies (same file system, no bytes copied) in this run's directory, which
+  # every user may traverse (not list).
+  chmod 711 "$work"
+  mkdir "$work/ide"
+  for src in "$(dirname "$(dirname "$NODE24")")" "$(dirname "$(dirname "$(dirname "$CODE_SERVER")")")"; do
+    dst="$work/ide/$(basename "$src")"
+    cp -al "$src" "$dst" 2>/dev/null || cp -a "$src" "$dst"
+    chmod 755 "$dst" # the cache's directories are mktemp's 0700
+    NODE24="${NODE24/#$src/$dst}"
+    CODE_SERVER="${CODE_SERVER/#$src/$dst}"
+  done
+fi
 
 # A free loopback port that no other port given out here has: bind port 0, read what the kernel chose.
 taken=""

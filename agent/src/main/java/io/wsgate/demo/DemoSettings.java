@@ -1,6 +1,5 @@
 package io.wsgate.demo;
 
-import io.wsgate.auth.AssignSignature;
 import io.wsgate.workspace.WorkspaceId;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -21,10 +20,8 @@ import java.util.Objects;
  * @param dir  data directory, created if missing
  * @param host address to bind, default {@value #DEFAULT_HOST}
  * @param port TCP port to bind; 0 lets the OS choose (tests)
- * @param assignSecret a warm pool member's secret for checking the gateway's assign request, from
- *             {@code WSGATE_ASSIGN_SECRET} only (a flag would show in {@code ps}); null: it accepts no assignment
  */
-public record DemoSettings(WorkspaceId id, Path dir, String host, int port, String assignSecret) {
+public record DemoSettings(WorkspaceId id, Path dir, String host, int port) {
 
   /** Environment variable read when {@code --id} is absent. */
   public static final String ID_ENV = "WSGATE_WORKSPACE_ID";
@@ -33,11 +30,6 @@ public record DemoSettings(WorkspaceId id, Path dir, String host, int port, Stri
   public static final String DEFAULT_HOST = "127.0.0.1";
   static final String USAGE = "usage: DemoWorkspace --port PORT [--id ID] [--dir DIR] [--host HOST]"
       + " (id and dir default to $" + ID_ENV + " and $" + DIR_ENV + ")";
-
-  /** Settings with no assign secret: a workspace that takes no assignment. */
-  public DemoSettings(WorkspaceId id, Path dir, String host, int port) {
-    this(id, dir, host, port, null);
-  }
 
   public DemoSettings {
     Objects.requireNonNull(id, "id");
@@ -88,15 +80,7 @@ public record DemoSettings(WorkspaceId id, Path dir, String host, int port, Stri
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", problems));
     }
-    String secret = env.get(AssignSignature.SECRET_ENV);
-    return new DemoSettings(id, dir, host, port, secret == null || secret.isBlank() ? null : secret);
-  }
-
-  /** Never shows the assign secret. */
-  @Override
-  public String toString() {
-    return "DemoSettings[id=" + id + ", dir=" + dir + ", host=" + host + ", port=" + port
-        + (assignSecret == null ? "" : ", assign secret set") + "]";
+    return new DemoSettings(id, dir, host, port);
   }
 
   private static int parsePort(String raw, List<String> problems) {

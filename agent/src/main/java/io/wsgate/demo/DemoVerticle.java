@@ -10,21 +10,15 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
-import io.wsgate.auth.AssignSignature;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 
 /**
  * The demo workspace's HTTP and WebSocket server: the page, the note API, the echo socket and a
- * health check, on vertx-core alone.
- *
- * <p>{@code POST /wsgate/assign} is the warm pool's assign hook: a member started for no workspace takes
- * {@code {"workspace": id, "dataDir": dir}} once, and serves that workspace from then on. The gateway never
- * forwards a client's request to this path, and the member takes only a request signed with its own secret
- * ({@link AssignSignature}): anything else gets 401 and changes nothing.
+ * health check, on vertx-core alone. It serves one workspace from its start; a warm pool member is the workspace
+ * agent ({@code io.wsgate.agent.Agent --ide demo}), which starts the demo once it is assigned.
  */
 public final class DemoVerticle extends VerticleBase {
 
@@ -36,8 +30,7 @@ public final class DemoVerticle extends VerticleBase {
   private static final String TEXT = "text/plain; charset=utf-8";
   private static final Set<HttpMethod> READ = Set.of(HttpMethod.GET, HttpMethod.HEAD);
 
-  private DemoSettings settings;
-  private boolean assigned;
+  private final DemoSettings settings;
   private final long pid = ProcessHandle.current().pid();
   private final Instant startedAt = ProcessHandle.current().info().startInstant().orElseGet(Instant::now);
   private NoteStore notes;
@@ -46,7 +39,6 @@ public final class DemoVerticle extends VerticleBase {
 
   public DemoVerticle(DemoSettings settings) {
     this.settings = Objects.requireNonNull(settings, "settings");
-    this.assigned = !settings.id().value().startsWith("pool-");
   }
 
   @Override
@@ -112,56 +104,8 @@ public final class DemoVerticle extends VerticleBase {
         }
       }
       case "/ws/echo" -> upgrade(req);
-      case "/wsgate/assign" -> assign(req);
       default -> text(req.response(), 404, "not found");
     }
-  }
-
-  private void assign(HttpServerRequest req) {
-    if (req.method() != HttpMethod.POST) {
-      text(req.response(), 405, "POST only");
-      return;
-    }
-    if (assigned) {
-      text(req.response(), 409, "already serving " + settings.id().value());
-      return;
-    }
-    String timestamp = req.getHeader(AssignSignature.TIMESTAMP_HEADER);
-    String signature = req.getHeader(AssignSignature.SIGNATURE_HEADER);
-    BoundedBody.read(req, 4096).onFailure(err -> text(req.response(), 400, "bad assignment: " + err.getMessage()))
-        .onSuccess(body -> {
-          // the wall clock on purpose: the gateway stamped the assignment in another process, on its own wall clock
-          Optional<String> problem = AssignSignature.problem(settings.assignSecret(), req.method().name(), req.uri(),
-              timestamp, signature, body.getBytes(), System.currentTimeMillis() / 1000);
-          if (problem.isPresent()) {
-            text(req.response(), 401, "assignment refused: " + problem.get());
-          } else if (assigned) {
-            text(req.response(), 409, "already serving " + settings.id().value());
-          } else {
-            take(req, body);
-          }
-        });
-  }
-
-  private void take(HttpServerRequest req, Buffer body) {
-    assigned = true;
-    Future.succeededFuture(body).compose(b -> {
-      JsonObject json = new JsonObject(b);
-      DemoSettings next = new DemoSettings(new io.wsgate.workspace.WorkspaceId(json.getString("workspace")),
-          java.nio.file.Path.of(json.getString("dataDir")), settings.host(), settings.port());
-      NoteStore nextNotes = new NoteStore(vertx.fileSystem(), next.dir());
-      return nextNotes.init().map(v -> {
-        settings = next;
-        notes = nextNotes;
-        return null;
-      }).compose(v -> vertx.executeBlocking(() -> DemoPage.render(pageValues())));
-    }).onSuccess(rendered -> {
-      page = rendered;
-      text(req.response(), 200, "assigned " + settings.id().value());
-    }).onFailure(err -> {
-      assigned = false;
-      text(req.response(), 400, "bad assignment: " + err.getMessage());
-    });
   }
 
   private JsonObject info() {

@@ -6,8 +6,8 @@ import io.vertx.core.file.FileSystemOptions;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Entry point of the built-in {@code demo} workspace, started by the gateway as its own process
- * (see {@code Profile.DEMO_COMMAND}) or as an ECS task.
+ * Entry point of the built-in {@code demo} workspace, started by the workspace agent as its IDE
+ * ({@code --ide demo}, see {@code Profile.DEMO_COMMAND}) once it knows the workspace.
  *
  * <p>Exit codes: 2 for bad arguments, 1 if the server cannot start (port taken, data directory not
  * writable). SIGTERM closes Vert.x through a shutdown hook.

@@ -67,6 +67,12 @@ class AgentWarmAssignTest {
         AssignSignature.TIMESTAMP_HEADER, Long.toString(stale), AssignSignature.SIGNATURE_HEADER,
         "v1=" + AssignSignature.sign(AgentHarness.SECRET, "POST", "/wsgate/assign", stale, alice.getBytes()))).await()
         .status()).isEqualTo(401);
+    long now = System.currentTimeMillis() / 1000;
+    Buffer bob = AgentHarness.body("bob", root.resolve("bob").toString());
+    assertThat(AgentHarness.send(client, port, HttpMethod.POST, "/wsgate/assign", alice, Map.of(
+        AssignSignature.TIMESTAMP_HEADER, Long.toString(now), AssignSignature.SIGNATURE_HEADER,
+        "v1=" + AssignSignature.sign(AgentHarness.SECRET, "POST", "/wsgate/assign", now, bob.getBytes()))).await()
+        .status()).as("the signature of another body").isEqualTo(401);
     assertThat(AgentHarness.get(client, port, "/wsgate/assign").await().status()).isEqualTo(405);
     for (Buffer malformed : List.of(Buffer.buffer("not json"), Buffer.buffer("[1]"),
         new JsonObject().put("workspace", "alice").toBuffer(),
@@ -98,6 +104,22 @@ class AgentWarmAssignTest {
     assertThat(new JsonObject(AgentHarness.get(client, port, "/api/info").await().body()).getString("id"))
         .isEqualTo("alice");
     assertThat(Files.exists(root.resolve("bob"))).isFalse();
+  }
+
+  @Test
+  void anAgentWithoutASecretTakesNoAssignment() throws Exception {
+    int other = AgentHarness.freePort();
+    Map<String, String> env = AgentHarness.env(other, "WSGATE_AGENT_IDE", "demo", "WSGATE_AGENT_ISOLATION", "off");
+    env.remove(AssignSignature.SECRET_ENV);
+    var secretless = AgentHarness.start(vertx, env, UserSwitch.none("test"));
+
+    AgentHarness.Reply r = AgentHarness.assign(client, other, AgentHarness.SECRET,
+        AgentHarness.body("alice", root.resolve("alice").toString())).await();
+
+    assertThat(r.status()).isEqualTo(401);
+    assertThat(AgentHarness.get(client, other, "/healthz").await()).isEqualTo(new AgentHarness.Reply(200, "warm"));
+    assertThat(secretless.agent().idePid()).isEqualTo(-1);
+    assertThat(Files.exists(root.resolve("alice"))).isFalse();
   }
 
   @Test

@@ -7,7 +7,6 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpResponseHead;
-import io.wsgate.auth.AssignSignature;
 import io.wsgate.workspace.WorkspaceId;
 import java.nio.file.Path;
 
@@ -21,12 +20,7 @@ final class DemoServers {
 
   /** Deploys a demo workspace for {@code id} keeping its data in {@code dir}; completes once it listens. */
   static Future<DemoVerticle> start(Vertx vertx, String id, Path dir) {
-    return start(vertx, id, dir, null);
-  }
-
-  /** A demo workspace started as a warm pool member is, with {@code assignSecret} in its environment. */
-  static Future<DemoVerticle> start(Vertx vertx, String id, Path dir, String assignSecret) {
-    DemoVerticle verticle = new DemoVerticle(new DemoSettings(new WorkspaceId(id), dir, HOST, 0, assignSecret));
+    DemoVerticle verticle = new DemoVerticle(new DemoSettings(new WorkspaceId(id), dir, HOST, 0));
     return vertx.deployVerticle(verticle).map(verticle);
   }
 
@@ -45,22 +39,6 @@ final class DemoServers {
     return client.request(method, port, HOST, uri)
         .compose(req -> (body == null ? req.send() : req.send(body))
             .compose(res -> res.body().map(b -> new Reply(res.statusCode(), res, b))));
-  }
-
-  /** An assign request for {@code body}, signed with {@code secret} now, as the gateway sends it. */
-  static Future<Reply> assign(HttpClient client, int port, String secret, Buffer body) {
-    return assign(client, port, secret, System.currentTimeMillis() / 1000, body, body);
-  }
-
-  /** An assign request that signs {@code signedBody} at {@code epochSeconds} but sends {@code sentBody}. */
-  static Future<Reply> assign(HttpClient client, int port, String secret, long epochSeconds, Buffer signedBody,
-                              Buffer sentBody) {
-    String signature = "v1=" + AssignSignature.sign(secret, "POST", "/wsgate/assign", epochSeconds,
-        signedBody.getBytes());
-    return client.request(HttpMethod.POST, port, HOST, "/wsgate/assign")
-        .compose(req -> req.putHeader(AssignSignature.TIMESTAMP_HEADER, Long.toString(epochSeconds))
-            .putHeader(AssignSignature.SIGNATURE_HEADER, signature)
-            .send(sentBody).compose(res -> res.body().map(b -> new Reply(res.statusCode(), res, b))));
   }
 
   /** Sends {@code body} without a Content-Length, in chunks, as a browser stream or a proxy might. */

@@ -18,9 +18,13 @@ import java.util.Objects;
  */
 public record Profile(String name, String command, int port, String readinessPath, Fleet fleet, EcsProfile ecs) {
 
-  /** The built-in demo workspace, run from the gateway's own jar as a separate process. */
+  /**
+   * The built-in demo workspace: the workspace agent from the gateway's own jar, which serves the demo like any other
+   * IDE (warm, assign, cold, stop). Isolation is off: the demo runs only wsgate's own code, no student's, and a
+   * workspace's own user could not read a jar or data root below root's home.
+   */
   public static final String DEMO_COMMAND = "{java} -Xmx48m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "
-      + "-cp {classpath} io.wsgate.demo.DemoWorkspace --port {port} --id {id} --dir {dir}";
+      + "-cp {classpath} io.wsgate.agent.Agent --ide demo --isolation off --port {port}";
 
   /**
    * @param idleTimeout      stop after this long without activity

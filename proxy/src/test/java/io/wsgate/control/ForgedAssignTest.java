@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A warm pool member (the real demo workspace, a process started by the local provider) takes an assignment only
+ * A warm pool member (the workspace agent serving the demo, a process started by the local provider) takes an assignment only
  * from the gateway: a forged assign sent straight to the member gets 401, one sent through the gateway never
  * reaches it, and neither changes which workspace it serves; the gateway's own signed assign still takes it.
  */
@@ -80,7 +80,7 @@ class ForgedAssignTest {
     String forged = "v1=" + AssignSignature.sign("a-secret-the-attacker-made-up-32", "POST", "/wsgate/assign", now,
         steal.getBytes());
     assertThat(toMember(steal, forged).status()).as("signed with a made-up secret").isEqualTo(401);
-    assertThat(info().getString("id")).isEqualTo("pool-" + member.launchId());
+    assertThat(readiness()).as("still warm, unassigned").isEqualTo("200 warm");
     assertThat(Files.exists(bobData)).isFalse();
 
     // the gateway's own assign (its secret reached the process through the environment) still takes the member
@@ -116,6 +116,12 @@ class ForgedAssignTest {
           }
           return req.send(body).compose(res -> res.body().map(b -> new DirectReply(res.statusCode(), b.toString())));
         }).await();
+  }
+
+  /** The member's answer on its readiness path: {@code 200 warm} while it waits for an assignment. */
+  private String readiness() {
+    return direct.request(HttpMethod.GET, member.endpoint().port(), member.endpoint().host(), "/healthz")
+        .compose(req -> req.send().compose(res -> res.body().map(b -> res.statusCode() + " " + b))).await();
   }
 
   private JsonObject info() {
