@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -11,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The IDE as a child process: its output goes where the agent's goes, its environment is the agent's without any
- * {@code WSGATE_*} setting (the assign secret stays with the agent) plus the workspace's own variables.
+ * The IDE as a child process: its output goes where the agent's goes, its environment is the agent's without what
+ * only the agent may hold ({@link #withheld}) plus the workspace's own variables.
  */
 final class IdeProcess {
 
@@ -26,9 +27,31 @@ final class IdeProcess {
     ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
-    pb.environment().keySet().removeIf(k -> k.startsWith("WSGATE_"));
-    pb.environment().putAll(vars);
+    Map<String, String> env = environment(pb.environment(), vars);
+    pb.environment().clear();
+    pb.environment().putAll(env);
     return new IdeProcess(pb.start());
+  }
+
+  /** The IDE's environment: {@code inherited} without what is {@link #withheld}, then {@code vars}. */
+  static Map<String, String> environment(Map<String, String> inherited, Map<String, String> vars) {
+    Map<String, String> env = new HashMap<>(inherited);
+    env.keySet().removeIf(IdeProcess::withheld);
+    env.putAll(vars);
+    return env;
+  }
+
+  /**
+   * Variables the agent keeps from the IDE, which runs a student's code: every {@code WSGATE_*} setting (the assign
+   * secret), and on ECS the task role's credentials ({@code AWS_CONTAINER_CREDENTIALS_*} name the endpoint that
+   * hands them out, {@code AWS_CONTAINER_AUTHORIZATION_TOKEN*} authorise it) and the task metadata endpoint. With
+   * the credentials a student's code could mount the file system through the access point as any uid (EFS's IAM
+   * check is the barrier a user-space NFS client meets); without them the endpoint's path is unknown to it, and the
+   * agent's own environment is readable only by root.
+   */
+  static boolean withheld(String name) {
+    return name.startsWith("WSGATE_") || name.startsWith("AWS_CONTAINER_")
+        || name.startsWith("ECS_CONTAINER_METADATA_URI");
   }
 
   long pid() {
