@@ -138,7 +138,8 @@ final class LaunchPipeline {
         return cold(id, profile, token, previousFailures, started, took);
       }
       Route route = claimed.get();
-      LaunchObservation observed = meters.launchStarted(id.value(), profile.name(), Meters.WARM, started);
+      LaunchObservation observed = meters.launchStarted(id.value(), profile.name(), Meters.WARM, started,
+          took.elapsedNanos());
       observed.phaseDone(LaunchPhase.CLAIM);
       return store.publishRoute(route, token, Meters.WARM, took.elapsedMillis()).compose(won -> {
         if (!won) {
@@ -171,7 +172,8 @@ final class LaunchPipeline {
                 "All workspaces are in use right now. Please try again in a minute.", CAPACITY_RETRY_S)));
           }
           log.info("workspace {}: launching ({}, {})", id, profile.name(), provider.name());
-          LaunchObservation observed = meters.launchStarted(id.value(), profile.name(), Meters.COLD, started);
+          LaunchObservation observed = meters.launchStarted(id.value(), profile.name(), Meters.COLD, started,
+              took.elapsedNanos());
           return store.markStarting(id, token, profile.name(), "starting the workspace", started, launchId)
               .onSuccess(ok -> observed.phaseDone(LaunchPhase.CLAIM))
               .compose(ok -> {

@@ -24,14 +24,17 @@ public final class LaunchObservation {
   private final String source;
   /** When the launch began on the gateway's calendar clock, for the launch log; durations use {@link #startNanos}. */
   private final long startedAtMillis;
-  private final long startNanos = System.nanoTime();
+  private final long startNanos;
   private final Map<String, Long> phaseMillis = new LinkedHashMap<>();
   private final AtomicBoolean finished = new AtomicBoolean();
-  private long phaseStartNanos = startNanos;
+  private long phaseStartNanos;
   private LaunchPhase current = LaunchPhase.CLAIM;
 
-  LaunchObservation(Meters meters, String workspace, String profile, String source, long startedAtMillis) {
+  LaunchObservation(Meters meters, String workspace, String profile, String source, long startedAtMillis,
+                    long startNanos) {
     this.meters = meters;
+    this.startNanos = startNanos;
+    this.phaseStartNanos = startNanos;
     this.startedAtMillis = startedAtMillis;
     this.workspace = workspace;
     this.profile = profile;

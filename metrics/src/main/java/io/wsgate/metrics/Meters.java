@@ -266,7 +266,16 @@ public final class Meters {
    *                  clock's "now"); its durations are measured on the monotonic clock
    */
   public LaunchObservation launchStarted(String workspace, String profile, String source, long startedAtMillis) {
-    return new LaunchObservation(this, workspace, profile, source, startedAtMillis);
+    return launchStarted(workspace, profile, source, startedAtMillis, 0);
+  }
+
+  /**
+   * A launch that began {@code elapsedNanos} ago (on the monotonic clock) and is observed only now, once it is known
+   * to be warm or cold: its duration and its first phase count from when it began.
+   */
+  public LaunchObservation launchStarted(String workspace, String profile, String source, long startedAtMillis,
+                                         long elapsedNanos) {
+    return new LaunchObservation(this, workspace, profile, source, startedAtMillis, System.nanoTime() - elapsedNanos);
   }
 
   /** Tells {@code listener} about every finished launch (on the thread that finished it; must not block). */

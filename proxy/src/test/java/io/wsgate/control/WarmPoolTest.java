@@ -1,6 +1,9 @@
 package io.wsgate.control;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import io.wsgate.proxy.Gateway;
 import io.wsgate.proxy.Http;
 import io.wsgate.testing.Eventually;
@@ -113,6 +116,22 @@ class WarmPoolTest extends FleetTest {
     assertThat(r.text()).isEqualTo("patient");
     assertThat(f.workspace(g, "patient").get("source")).isEqualTo("warm");
     assertThat(f.provider.launches()).as("cold launches").isZero();
+    // the launch log and wsgate.launch.duration count the claim's wait, not only what came after it
+    Eventually.await(f.vertx, Duration.ofSeconds(30), "the launch is logged", () -> launchLogged(g, "patient") != null);
+    JsonObject logged = launchLogged(g, "patient");
+    assertThat(logged.getString("source")).isEqualTo("warm");
+    assertThat(logged.getLong("durationMs")).isGreaterThanOrEqualTo(12_000L);
+    assertThat(logged.getJsonObject("phasesMs").getLong("claim")).isGreaterThanOrEqualTo(12_000L);
+  }
+
+  private static JsonObject launchLogged(Gateway g, String workspace) {
+    for (var entry : g.store().send(Request.cmd(Command.LRANGE).arg("wsgate:launches").arg(0).arg(-1)).await()) {
+      JsonObject launch = new JsonObject(entry.toString());
+      if (workspace.equals(launch.getString("workspace"))) {
+        return launch;
+      }
+    }
+    return null;
   }
 
   @Test
