@@ -14,12 +14,17 @@ import io.wsgate.proxy.routing.RouteCache;
 import io.wsgate.proxy.routing.WorkspaceRequest;
 import io.wsgate.proxy.ws.WebSocketRelay;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * Where every request enters: the Host header picks the workspace, a cached route is forwarded at once
  * (HTTP through vertx-http-proxy, WebSocket through the frame relay), anything else goes to cold start.
  * One instance per event loop; all share the route cache and launcher.
  */
 public final class GatewayVerticle extends VerticleBase {
+
+  /** How long requests under way get to finish when the gateway stops. */
+  static final long SHUTDOWN_GRACE_S = 10;
 
   private final GatewayServices services;
   private HttpServer server;
@@ -34,6 +39,16 @@ public final class GatewayVerticle extends VerticleBase {
     server = vertx.createHttpServer(options).requestHandler(this::handle);
     services.security().install(server);
     return server.listen();
+  }
+
+  /**
+   * Stops accepting, lets the requests under way finish and closes each keep-alive connection once it is idle, so
+   * that no request reaches this verticle's upstream clients after they are closed (those requests were answered 502
+   * or failed inside). WebSockets were closed with 1001 by the drain before this.
+   */
+  @Override
+  public Future<?> stop() {
+    return server.shutdown(SHUTDOWN_GRACE_S, TimeUnit.SECONDS);
   }
 
   int actualPort() {
