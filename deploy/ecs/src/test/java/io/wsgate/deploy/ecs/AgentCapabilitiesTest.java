@@ -128,21 +128,25 @@ class AgentCapabilitiesTest {
         .isIn(java.util.Optional.empty(), java.util.Optional.of(false));
   }
 
-  /** Without one of these the IDE never serves: the agent says why and exits 1, and nothing of the IDE is left. */
+  /**
+   * Without one of these the IDE never serves: the agent says why and exits, and nothing of the IDE is left. The
+   * three that switching users needs it checks at start, and with isolation required it refuses to start (exit 2);
+   * the other two fail the workspace's start (exit 1).
+   */
   @ParameterizedTest(name = "without {0}")
   @CsvSource({
-      "CHOWN, Operation not permitted",
-      "FOWNER, Operation not permitted",
-      "DAC_OVERRIDE, Permission denied",
-      "SETUID, setresuid failed",
-      "SETGID, setresgid failed"})
-  void withoutOneTheIdeNeverServes(String missing, String why) throws Exception {
+      "CHOWN, 2, the agent runs as root without CAP_CHOWN",
+      "FOWNER, 1, Operation not permitted",
+      "DAC_OVERRIDE, 1, Permission denied",
+      "SETUID, 2, the agent runs as root without CAP_SETUID",
+      "SETGID, 2, the agent runs as root without CAP_SETGID"})
+  void withoutOneTheIdeNeverServes(String missing, int expectedExit, String why) throws Exception {
     Set<String> caps = new TreeSet<>(templateCapabilities());
     assertThat(caps.remove(missing)).isTrue();
     Agent agent = start(caps);
     int exit = agent.process.onExit().get(BOUND_SECONDS, TimeUnit.SECONDS).exitValue();
     agent.ended.get(BOUND_SECONDS, TimeUnit.SECONDS);
-    assertThat(exit).isEqualTo(1);
+    assertThat(exit).isEqualTo(expectedExit);
     assertThat(agent.ready).isCompletedExceptionally();
     assertThat(agent.output()).contains(why).doesNotContain("ready in");
   }
