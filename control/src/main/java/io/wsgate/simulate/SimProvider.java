@@ -34,6 +34,7 @@ final class SimProvider implements WorkspaceProvider {
   private final List<SimTask> all = new ArrayList<>();
   private final Map<String, Promise<SimTask>> coldWanted = new LinkedHashMap<>();
   private long sequence;
+  private java.util.function.Consumer<String> decisions = what -> { };
 
   /** @param readyAt told of each launch: when (virtual ms) it becomes healthy */
   SimProvider(ManualClock clock, Spread coldStart, SplittableRandom random, Endpoint endpoint,
@@ -43,6 +44,11 @@ final class SimProvider implements WorkspaceProvider {
     this.random = random;
     this.endpoint = endpoint;
     this.readyAt = readyAt;
+  }
+
+  /** Tells {@code log} of each launch, assignment and stop (null: nobody). */
+  void decisions(java.util.function.Consumer<String> log) {
+    this.decisions = log == null ? what -> { } : log;
   }
 
   /** Completes when the launcher asks for a fresh (not pool) launch of {@code workspace}. */
@@ -91,6 +97,7 @@ final class SimProvider implements WorkspaceProvider {
         request.pool() ? "" : request.workspace().value(), now, now + coldStart.draw(random));
     running.put(ref, task);
     all.add(task);
+    decisions.accept("launch " + task.label() + " " + task.profile + " healthy at " + task.readyAt);
     readyAt.accept(task.readyAt, task);
     if (!request.pool()) {
       task.assignedAt = task.readyAt;
@@ -119,6 +126,7 @@ final class SimProvider implements WorkspaceProvider {
     }
     task.workspace = id.value();
     task.assignedAt = clock.millis();
+    decisions.accept("assign " + task.label() + " " + id.value());
     return Future.succeededFuture();
   }
 
@@ -126,6 +134,7 @@ final class SimProvider implements WorkspaceProvider {
   public Future<Void> stop(String ref, StopReason reason) {
     SimTask task = running.remove(ref);
     if (task != null) {
+      decisions.accept("stop " + task.label() + " " + reason.tag());
       task.stoppedAt = clock.millis();
       task.launched.tryFail("stopped: " + reason.tag());
       task.exit.tryComplete("stopped: " + reason.tag());

@@ -31,6 +31,15 @@ final class SimTask {
     this.readyAt = readyAt;
   }
 
+  /**
+   * The task in a decision log: a pool member by the moment it was launched, a fresh launch by its workspace too.
+   * Not the ref: which of the members launched in one tick a claim takes depends on their launch ids, random in the
+   * pool as in production, so two equal runs may hand out twins in another order.
+   */
+  String label() {
+    return pool ? "pool@" + launchedAt : "cold:" + workspace + "@" + launchedAt;
+  }
+
   boolean stopped() {
     return stoppedAt >= 0;
   }

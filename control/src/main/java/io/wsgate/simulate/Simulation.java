@@ -26,6 +26,7 @@ import io.wsgate.metrics.Meters;
 import io.wsgate.store.ActivityStore;
 import io.wsgate.store.EmbeddedRedis;
 import io.wsgate.store.FleetStore;
+import io.wsgate.store.MemoryRedis;
 import io.wsgate.store.RedisStore;
 import io.wsgate.store.RouteEvents;
 import io.wsgate.workspace.Endpoint;
@@ -36,6 +37,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,6 +72,13 @@ public final class Simulation {
     }
   }
 
+  /**
+   * Where the fleet's shared state lives: {@link #MEMORY}, wsgate's Redis commands and scripts answered in the JVM
+   * ({@link MemoryRedis}, proved to decide as Redis does), or {@link #REDIS}, a real redis-server started for the
+   * run (every command a round trip: about ten times slower).
+   */
+  public enum Store { MEMORY, REDIS }
+
   private enum Kind { TICK, EXTRA_TICK, READY, ARRIVE }
 
   private record Event(long time, long seq, Kind kind, Object subject) {
@@ -90,6 +99,9 @@ public final class Simulation {
   private final Scenario scenario;
   private final Policy policy;
   private final World world;
+  private final Store storeKind;
+  /** Every decision, as "virtual-ms what", when asked for ({@link #recordDecisions()}); null otherwise. */
+  private List<String> decisions;
   private final PriorityQueue<Event> queue = new PriorityQueue<>((a, b) -> a.time != b.time
       ? Long.compare(a.time, b.time) : Long.compare(a.seq, b.seq));
   private final Map<String, Student> students = new HashMap<>();
@@ -110,9 +122,14 @@ public final class Simulation {
   private GatewayConfig config;
 
   public Simulation(Scenario scenario, Policy policy, World world) {
+    this(scenario, policy, world, Store.MEMORY);
+  }
+
+  public Simulation(Scenario scenario, Policy policy, World world, Store store) {
     this.scenario = scenario;
     this.policy = policy;
     this.world = world;
+    this.storeKind = store;
     this.warmRandom = new SplittableRandom(world.seed() ^ 0x5DEECE66DL);
     this.tabRandom = new SplittableRandom(world.seed() ^ 0x2545F4914F6CDD1DL);
     for (String p : scenario.profiles()) {
@@ -120,10 +137,32 @@ public final class Simulation {
     }
   }
 
+  /**
+   * Keeps a log of every decision the run makes, in virtual-time order: each launch (pool member or cold, with
+   * its workspace and when it will be healthy), assignment and stop (with its reason) as the provider is asked
+   * for it, what each arrival got (warm, cold, resumed, merged, failed, with its wait), and the pool's target and
+   * counts at every control tick. For comparing two runs decision by decision.
+   */
+  Simulation recordDecisions() {
+    decisions = new ArrayList<>();
+    return this;
+  }
+
+  /** The decision log, if {@link #recordDecisions()} was called. */
+  List<String> decisions() {
+    return decisions;
+  }
+
+  private void note(String what) {
+    if (decisions != null) {
+      decisions.add(clock.millis() + " " + what);
+    }
+  }
+
   /** Runs the whole scenario; one outcome per profile. */
   public Map<String, Outcome> run() throws IOException {
     Path tmp = Files.createTempDirectory("wsgate-simulate");
-    EmbeddedRedis redis = EmbeddedRedis.start(null);
+    EmbeddedRedis redis = storeKind == Store.REDIS ? EmbeddedRedis.start(null) : null;
     vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     try {
       context = vertx.getOrCreateContext();
@@ -133,16 +172,26 @@ public final class Simulation {
       config = ConfigLoader.load(SimulatedSettings.env(tmp, scenario, policy, world));
       provider = new SimProvider(clock, world.coldStart(), new SplittableRandom(world.seed()),
           new Endpoint("127.0.0.1", server.actualPort()), (t, task) -> schedule(t, Kind.READY, task));
-      RedisOptions options = new RedisOptions().setConnectionString(redis.url()).setMaxPoolSize(4)
-          .setMaxPoolWaiting(4096).setMaxWaitingHandlers(16384);
-      RedisStore store = new RedisStore(Redis.createClient(vertx, options), Duration.ofSeconds(30));
+      provider.decisions(decisions == null ? null : this::note);
+      Redis client;
+      Redis events;
+      if (redis == null) {
+        client = new MemoryRedis(vertx);
+        events = client;
+      } else {
+        RedisOptions options = new RedisOptions().setConnectionString(redis.url()).setMaxPoolSize(4)
+            .setMaxPoolWaiting(4096).setMaxWaitingHandlers(16384);
+        client = Redis.createClient(vertx, options);
+        events = Redis.createClient(vertx, options);
+      }
+      RedisStore store = new RedisStore(client, Duration.ofSeconds(30));
       fleet = new FleetStore(store);
       activity = new ActivityStore(store);
       // as the gateway's own probe client: a connection per probe (pooled ones would be kept per workspace host)
       HttpClient probes = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
       Meters meters = Meters.noop();
       launcher = new Launcher(vertx, config, store, provider, probes,
-          new RouteEvents(vertx, Redis.createClient(vertx, options)), clock, meters);
+          new RouteEvents(vertx, events), clock, meters);
       pool = new WarmPool(config, fleet, provider, new ReadinessProbe(vertx, probes), meters);
       control = new FleetControl(config, new LeaderLease(fleet, "simulator", config.fleet().leaderLease()), pool,
           new Reaper(config, store, activity, provider, meters), new Reconciler(config, store, provider, meters), clock,
@@ -152,7 +201,9 @@ public final class Simulation {
       return outcomes;
     } finally {
       vertx.close().await();
-      redis.close();
+      if (redis != null) {
+        redis.close();
+      }
       deleteQuietly(tmp);
     }
   }
@@ -214,6 +265,11 @@ public final class Simulation {
     FleetControl.Tick tick = on(() -> (times.isEmpty() && tabs.isEmpty() ? Future.<Void>succeededFuture()
         : activity.write(times, reasons, tabs, "simulator")).compose(v -> control.tick())).await();
     if (regular) {
+      if (decisions != null && tick.pool() != null) {
+        tick.pool().profiles().forEach((name, s) -> note("pool " + name + " target " + s.target() + " ready "
+            + s.ready() + " starting " + s.starting() + " forecast "
+            + this.pool.decision(name).map(d -> String.format(java.util.Locale.ROOT, "%.4f", d.forecast())).orElse("-")));
+      }
       if (now >= scenario.from() && tick.pool() != null) {
         sample(now, tick.pool());
       }
@@ -250,6 +306,7 @@ public final class Simulation {
       if (measured) {
         o.merged++;
       }
+      note("arrive " + s.user() + " merged");
       return;
     }
     boolean wasRunning = st.task != null && !st.task.stopped();
@@ -275,6 +332,7 @@ public final class Simulation {
         o.launches++;
         o.failed++;
       }
+      note("arrive " + s.user() + " failed");
       return;
     }
     SimTask task = provider.task(route.result().providerRef());
@@ -282,6 +340,7 @@ public final class Simulation {
       if (measured) {
         o.resumed++;
       }
+      note("arrive " + s.user() + " resumed " + task.label());
       work(st, s, task, now);
       return;
     }
@@ -291,6 +350,7 @@ public final class Simulation {
       o.warm++;
       o.waits.add(wait);
     }
+    note("arrive " + s.user() + " warm " + task.label() + " wait " + wait);
     work(st, s, task, now + wait);
     schedule(now, Kind.EXTRA_TICK, null); // the control verticle ticks at once on a pool claim
   }
@@ -318,9 +378,11 @@ public final class Simulation {
       if (measured) {
         o.failed++;
       }
+      note("arrive " + p.session().user() + " failed");
       return;
     }
     long now = clock.millis();
+    note("arrive " + p.session().user() + " cold " + task.label() + " wait " + (now - p.arrivedAt()));
     if (measured) {
       o.cold++;
       o.waits.add(now - p.arrivedAt());
@@ -337,14 +399,17 @@ public final class Simulation {
    */
   private Future<Void> promoted(SimTask task) {
     Promise<Void> done = Promise.promise();
-    task.probed.future().onComplete(ar -> look(task, done, Deadline.after(PROMOTION_WAIT)));
+    task.probed.future().onComplete(ar -> look(task, done, Deadline.after(PROMOTION_WAIT), 0));
     return done.future();
   }
+
+  /** Looks at once, each a turn of its own, before looking a millisecond apart: the listing is a write or two away. */
+  private static final int QUICK_LOOKS = 100;
 
   /** How long (wall time) the simulator waits for the real pool to list a healthy member before giving up. */
   private static final Duration PROMOTION_WAIT = Duration.ofMinutes(5);
 
-  private void look(SimTask task, Promise<Void> done, Deadline deadline) {
+  private void look(SimTask task, Promise<Void> done, Deadline deadline, int looks) {
     fleet.starting(task.profile).onComplete(ar -> {
       if (ar.failed()) {
         done.fail(ar.cause());
@@ -352,8 +417,10 @@ public final class Simulation {
         done.complete();
       } else if (deadline.passed()) {
         done.fail("pool member " + task.ref + " was not listed within " + PROMOTION_WAIT);
+      } else if (looks < QUICK_LOOKS) {
+        context.runOnContext(v -> look(task, done, deadline, looks + 1));
       } else {
-        vertx.setTimer(1, t -> look(task, done, deadline));
+        vertx.setTimer(1, t -> look(task, done, deadline, looks + 1));
       }
     });
   }
