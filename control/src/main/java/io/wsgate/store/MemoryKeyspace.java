@@ -20,10 +20,39 @@ import java.util.function.LongSupplier;
  */
 final class MemoryKeyspace {
 
-  /** A sorted set: members by score, then by member, as Redis orders them. */
+  /**
+   * A sorted set: members by score, then by member, as Redis orders them. The order is built the first time it is
+   * asked for and kept from then on: the activity set, written every tick and only ever read by member, never
+   * pays for it.
+   */
   static final class ZSet {
     final Map<String, Double> scores = new HashMap<>();
-    final NavigableSet<Entry> order = new TreeSet<>();
+    private NavigableSet<Entry> order;
+
+    NavigableSet<Entry> order() {
+      if (order == null) {
+        order = new TreeSet<>();
+        scores.forEach((m, sc) -> order.add(new Entry(sc, m)));
+      }
+      return order;
+    }
+
+    void put(String member, Double old, double score) {
+      scores.put(member, score);
+      if (order != null) {
+        if (old != null) {
+          order.remove(new Entry(old, member));
+        }
+        order.add(new Entry(score, member));
+      }
+    }
+
+    void remove(String member, double old) {
+      scores.remove(member);
+      if (order != null) {
+        order.remove(new Entry(old, member));
+      }
+    }
 
     record Entry(double score, String member) implements Comparable<Entry> {
       @Override
@@ -228,20 +257,18 @@ final class MemoryKeyspace {
       if (mode.equals("NX") || (mode.equals("GT") && !(score > old)) || score == old) {
         return false;
       }
-      z.order.remove(new ZSet.Entry(old, member));
     }
-    z.scores.put(member, score);
-    z.order.add(new ZSet.Entry(score, member));
+    z.put(member, old, score);
     return old == null;
   }
 
   boolean zrem(String key, String member) {
     ZSet z = zset(key);
-    Double old = z.scores.remove(member);
+    Double old = z.scores.get(member);
     if (old == null) {
       return false;
     }
-    z.order.remove(new ZSet.Entry(old, member));
+    z.remove(member, old);
     dropIfEmpty(key, z.scores.isEmpty());
     return true;
   }
@@ -252,7 +279,7 @@ final class MemoryKeyspace {
 
   /** Members with ranks {@code start..stop} (negative from the end), in order. */
   List<ZSet.Entry> zrange(String key, long start, long stop) {
-    NavigableSet<ZSet.Entry> order = zset(key).order;
+    NavigableSet<ZSet.Entry> order = zset(key).order();
     int n = order.size();
     long from = start < 0 ? Math.max(0, n + start) : start;
     long to = stop < 0 ? n + stop : Math.min(stop, n - 1L);
@@ -276,7 +303,7 @@ final class MemoryKeyspace {
   List<ZSet.Entry> zrangeByScore(String key, String min, String max) {
     Bound lo = Bound.parse(min);
     Bound hi = Bound.parse(max);
-    NavigableSet<ZSet.Entry> range = zset(key).order;
+    NavigableSet<ZSet.Entry> range = zset(key).order();
     // "" sorts before every member, so (score, "") is where a score's members begin
     double from = lo.exclusive() ? Math.nextUp(lo.value()) : lo.value();
     double to = hi.exclusive() ? hi.value() : Math.nextUp(hi.value());
