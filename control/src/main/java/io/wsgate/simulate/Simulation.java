@@ -196,7 +196,7 @@ public final class Simulation {
       control = new FleetControl(config, new LeaderLease(fleet, "simulator", config.fleet().leaderLease()), pool,
           new Reaper(config, store, activity, provider, meters), new Reconciler(config, store, provider, meters), clock,
           store.reachability());
-      loop();
+      on(this::loop).await();
       settle();
       return outcomes;
     } finally {
@@ -208,26 +208,48 @@ public final class Simulation {
     }
   }
 
-  private void loop() {
+  /**
+   * Runs on the context, one event at a time: each event's work settles before the clock moves to the next, which
+   * starts in a turn of its own (so no chain of futures grows). The whole run stays on the one event loop thread:
+   * handing each event over from another thread and waiting for it there cost as much as the work itself.
+   */
+  private Future<Void> loop() {
     scenario.sessions().forEach(s -> schedule(s.start(), Kind.ARRIVE, s));
     schedule(scenario.warmUpFrom(), Kind.TICK, null);
-    while (true) {
-      Event e;
-      synchronized (queue) {
-        e = queue.poll();
-      }
-      if (e == null || e.time() > scenario.to()) {
-        return;
-      }
-      clock.moveTo(e.time());
-      switch (e.kind()) {
+    Promise<Void> done = Promise.promise();
+    next(done);
+    return done.future();
+  }
+
+  private void next(Promise<Void> done) {
+    Event e;
+    synchronized (queue) {
+      e = queue.poll();
+    }
+    if (e == null || e.time() > scenario.to()) {
+      done.complete();
+      return;
+    }
+    clock.moveTo(e.time());
+    Future<Void> work;
+    try {
+      work = switch (e.kind()) {
         case TICK -> tick(true);
         case EXTRA_TICK -> tick(false);
         case ARRIVE -> arrive((Session) e.subject());
         case READY -> ready((SimTask) e.subject());
-        default -> throw new IllegalStateException(e.kind().toString());
-      }
+      };
+    } catch (RuntimeException err) {
+      done.fail(err);
+      return;
     }
+    work.onComplete(ar -> {
+      if (ar.failed()) {
+        done.fail(ar.cause());
+      } else {
+        context.runOnContext(v -> next(done));
+      }
+    });
   }
 
   private void schedule(long time, Kind kind, Object subject) {
@@ -241,7 +263,7 @@ public final class Simulation {
    * work now, and the last moment of those who stopped since, as the gateway's activity tracker would have
    * flushed it.
    */
-  private void tick(boolean regular) {
+  private Future<Void> tick(boolean regular) {
     long now = clock.millis();
     Map<String, Long> times = new LinkedHashMap<>();
     Map<String, String> reasons = new LinkedHashMap<>();
@@ -262,8 +284,15 @@ public final class Simulation {
         st.tabsFlushed = open;
       }
     });
-    FleetControl.Tick tick = on(() -> (times.isEmpty() && tabs.isEmpty() ? Future.<Void>succeededFuture()
-        : activity.write(times, reasons, tabs, "simulator")).compose(v -> control.tick())).await();
+    return (times.isEmpty() && tabs.isEmpty() ? Future.<Void>succeededFuture()
+        : activity.write(times, reasons, tabs, "simulator")).compose(v -> control.tick())
+        .map(tick -> {
+          ticked(tick, regular, now);
+          return null;
+        });
+  }
+
+  private void ticked(FleetControl.Tick tick, boolean regular, long now) {
     if (regular) {
       if (decisions != null && tick.pool() != null) {
         tick.pool().profiles().forEach((name, s) -> note("pool " + name + " target " + s.target() + " ready "
@@ -297,7 +326,7 @@ public final class Simulation {
     });
   }
 
-  private void arrive(Session s) {
+  private Future<Void> arrive(Session s) {
     long now = clock.millis();
     Student st = students.computeIfAbsent(s.user(), k -> new Student());
     Outcome o = outcomes.get(s.profile());
@@ -307,26 +336,31 @@ public final class Simulation {
         o.merged++;
       }
       note("arrive " + s.user() + " merged");
-      return;
+      return Future.succeededFuture();
     }
     boolean wasRunning = st.task != null && !st.task.stopped();
     WorkspaceId id = new WorkspaceId(s.user());
     Profile profile = config.profile(s.profile());
-    Promise<Future<Route>> started = Promise.promise();
-    SimTask cold = on(() -> {
-      Future<SimTask> wanted = provider.coldLaunchOf(s.user());
-      Future<Route> route = launcher.ensureRunning(id, profile);
-      started.complete(route);
-      route.onComplete(ar -> provider.forgetColdLaunch(s.user()));
-      return firstOf(route, wanted).map(v -> wanted.isComplete() ? wanted.result() : null);
-    }).await();
-    Future<Route> route = started.future().result();
-    if (cold != null && !route.isComplete()) {
-      st.launching = true;
-      pending.put(cold.ref, new Pending(s, now, route));
-      return;
-    }
-    completion(route).await();
+    Future<SimTask> wanted = provider.coldLaunchOf(s.user());
+    Future<Route> route = launcher.ensureRunning(id, profile);
+    route.onComplete(ar -> provider.forgetColdLaunch(s.user()));
+    return firstOf(route, wanted).compose(v -> {
+      SimTask cold = wanted.isComplete() ? wanted.result() : null;
+      if (cold != null && !route.isComplete()) {
+        st.launching = true;
+        pending.put(cold.ref, new Pending(s, now, route));
+        return Future.succeededFuture();
+      }
+      return completion(route).map(done -> {
+        served(s, st, o, route, wasRunning, now, measured);
+        return null;
+      });
+    });
+  }
+
+  /** What an arrival got at once: a failure, its own workspace still running, or a pool member. */
+  private void served(Session s, Student st, Outcome o, Future<Route> route, boolean wasRunning, long now,
+                      boolean measured) {
     if (route.failed()) {
       if (measured) {
         o.launches++;
@@ -355,18 +389,23 @@ public final class Simulation {
     schedule(now, Kind.EXTRA_TICK, null); // the control verticle ticks at once on a pool claim
   }
 
-  private void ready(SimTask task) {
+  private Future<Void> ready(SimTask task) {
     if (task.stopped()) {
-      return;
+      return Future.succeededFuture();
     }
     Pending p = task.pool ? null : pending.remove(task.ref);
-    on(() -> {
-      provider.complete(task);
-      return task.pool ? promoted(task) : p == null ? Future.succeededFuture() : completion(p.route());
-    }).await();
-    if (p == null) {
-      return;
-    }
+    provider.complete(task);
+    Future<Void> settled = task.pool ? promoted(task) : p == null ? Future.succeededFuture() : completion(p.route());
+    return settled.map(v -> {
+      if (p != null) {
+        started(task, p);
+      }
+      return null;
+    });
+  }
+
+  /** A fresh launch a student waited for is healthy, and the launcher has served it (or failed). */
+  private void started(SimTask task, Pending p) {
     Student st = students.get(p.session().user());
     st.launching = false;
     Outcome o = outcomes.get(p.session().profile());
