@@ -251,7 +251,15 @@ final class MemoryKeyspace {
    * score); true if the member is new.
    */
   boolean zadd(String key, String mode, double score, String member) {
-    ZSet z = create(key, ZSet.class, ZSet::new);
+    return zadd(zsetForWrite(key), mode, score, member);
+  }
+
+  /** The sorted set at {@code key}, created empty if there is none, for a run of ZADDs. */
+  ZSet zsetForWrite(String key) {
+    return create(key, ZSet.class, ZSet::new);
+  }
+
+  static boolean zadd(ZSet z, String mode, double score, String member) {
     Double old = z.scores.get(member);
     if (old != null) {
       if (mode.equals("NX") || (mode.equals("GT") && !(score > old)) || score == old) {

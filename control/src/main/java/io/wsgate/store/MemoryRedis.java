@@ -122,18 +122,29 @@ public final class MemoryRedis implements Redis {
       case "HDEL" -> number(keys.hdel(a.get(0), a.subList(1, a.size())));
       case "HGETALL" -> map(keys.hash(a.get(0)));
       case "HVALS" -> array(new ArrayList<>(keys.hash(a.get(0)).values()));
-      case "HMGET" -> array(a.subList(1, a.size()).stream().map(f -> keys.hget(a.get(0), f)).toList());
+      case "HMGET" -> {
+        Map<String, String> h = keys.hash(a.get(0));
+        MultiType m = MultiType.create(a.size() - 1, false);
+        a.subList(1, a.size()).forEach(f -> m.add(bulk(h.get(f))));
+        yield m;
+      }
       case "SADD" -> number(a.subList(1, a.size()).stream().filter(m -> keys.sadd(a.get(0), m)).count());
       case "SREM" -> number(a.subList(1, a.size()).stream().filter(m -> keys.srem(a.get(0), m)).count());
       case "SCARD" -> number(keys.set(a.get(0)).size());
-      case "SMEMBERS" -> array(new ArrayList<>(keys.set(a.get(0))));
+      case "SMEMBERS" -> {
+        java.util.Set<String> members = keys.set(a.get(0));
+        MultiType m = MultiType.create(members.size(), false);
+        members.forEach(x -> m.add(bulk(x)));
+        yield m;
+      }
       case "ZADD" -> zadd(a);
       case "ZREM" -> number(a.subList(1, a.size()).stream().filter(m -> keys.zrem(a.get(0), m)).count());
       case "ZCARD" -> number(keys.zset(a.get(0)).scores.size());
       case "ZSCORE" -> score(keys.zscore(a.get(0), a.get(1)));
       case "ZMSCORE" -> {
+        Map<String, Double> scores = keys.zset(a.get(0)).scores;
         MultiType m = MultiType.create(a.size() - 1, false);
-        a.subList(1, a.size()).forEach(member -> m.add(score(keys.zscore(a.get(0), member))));
+        a.subList(1, a.size()).forEach(member -> m.add(score(scores.get(member))));
         yield m;
       }
       case "ZRANGE" -> entries(keys.zrange(a.get(0), Long.parseLong(a.get(1)), Long.parseLong(a.get(2))),
@@ -215,9 +226,13 @@ public final class MemoryRedis implements Redis {
     if (a.get(i).equalsIgnoreCase("NX") || a.get(i).equalsIgnoreCase("GT")) {
       mode = a.get(i++).toUpperCase(java.util.Locale.ROOT);
     }
+    if (i + 1 >= a.size() || (a.size() - i) % 2 != 0) {
+      throw new IllegalStateException("ERR syntax error");
+    }
     long added = 0;
+    MemoryKeyspace.ZSet z = keys.zsetForWrite(a.get(0));
     for (; i + 1 < a.size(); i += 2) {
-      if (keys.zadd(a.get(0), mode, parseScore(a.get(i)), a.get(i + 1))) {
+      if (MemoryKeyspace.zadd(z, mode, parseScore(a.get(i)), a.get(i + 1))) {
         added++;
       }
     }
