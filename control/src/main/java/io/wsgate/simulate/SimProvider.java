@@ -94,7 +94,8 @@ final class SimProvider implements WorkspaceProvider {
     long now = clock.millis();
     String ref = "task-" + (++sequence);
     SimTask task = new SimTask(ref, request.launchId(), request.profile().name(), request.pool(),
-        request.pool() ? "" : request.workspace().value(), now, now + coldStart.draw(random));
+        request.pool() ? "" : request.workspace().value(), now, now + coldStart.draw(random),
+        ((io.vertx.core.internal.ContextInternal) io.vertx.core.Vertx.currentContext()).promise());
     running.put(ref, task);
     all.add(task);
     decisions.accept("launch " + task.label() + " " + task.profile + " healthy at " + task.readyAt);

@@ -12,7 +12,8 @@ final class SimTask {
   final boolean pool;
   final long launchedAt;
   final long readyAt;
-  final Promise<ProvisionedWorkspace> launched = Promise.promise();
+  /** Of the launching context, as a real provider's future is: the pool and launcher put a timeout on it. */
+  final Promise<ProvisionedWorkspace> launched;
   final Promise<String> exit = Promise.promise();
   /** Completes when the pool's probe has passed (the provider is asked to confirm the endpoint) or the task stops. */
   final Promise<Void> probed = Promise.promise();
@@ -21,7 +22,9 @@ final class SimTask {
   long stoppedAt = -1;
   long usedMillis;
 
-  SimTask(String ref, String launchId, String profile, boolean pool, String workspace, long launchedAt, long readyAt) {
+  SimTask(String ref, String launchId, String profile, boolean pool, String workspace, long launchedAt, long readyAt,
+          Promise<ProvisionedWorkspace> launched) {
+    this.launched = launched;
     this.ref = ref;
     this.launchId = launchId;
     this.profile = profile;

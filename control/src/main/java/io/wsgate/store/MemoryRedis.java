@@ -1,10 +1,10 @@
 package io.wsgate.store;
 
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
@@ -87,9 +87,13 @@ public final class MemoryRedis implements Redis {
     return later(replies, null);
   }
 
+  /**
+   * The reply as a future of the caller's context, as the real client's are: a future without one would run the
+   * store's {@code timeout()} timer on Netty's global executor thread, two thread hand-offs per command.
+   */
   private <T> Future<T> later(T reply, RuntimeException error) {
-    Context context = vertx.getOrCreateContext();
-    Promise<T> promise = Promise.promise();
+    ContextInternal context = (ContextInternal) vertx.getOrCreateContext();
+    Promise<T> promise = context.promise();
     context.runOnContext(v -> {
       if (error == null) {
         promise.complete(reply);
