@@ -105,6 +105,11 @@ public final class Simulation {
   private final PriorityQueue<Event> queue = new PriorityQueue<>((a, b) -> a.time != b.time
       ? Long.compare(a.time, b.time) : Long.compare(a.seq, b.seq));
   private final Map<String, Student> students = new HashMap<>();
+  /**
+   * The students whose activity a tick may still have to write: given a workspace, and not yet both stopped and
+   * flushed to their last moment (nothing more is written for those until they get a workspace again).
+   */
+  private final Map<String, Student> active = new LinkedHashMap<>();
   private final Map<String, Pending> pending = new HashMap<>();
   private final Map<String, Outcome> outcomes = new LinkedHashMap<>();
   private final SplittableRandom warmRandom;
@@ -268,9 +273,12 @@ public final class Simulation {
     Map<String, Long> times = new LinkedHashMap<>();
     Map<String, String> reasons = new LinkedHashMap<>();
     Map<String, Integer> tabs = new LinkedHashMap<>();
-    students.forEach((user, st) -> {
+    for (var it = active.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      String user = e.getKey();
+      Student st = e.getValue();
       if (st.launching || st.task == null) {
-        return;
+        continue;
       }
       long last = Math.min(now, st.busyUntil);
       if (last > st.flushed) {
@@ -283,7 +291,10 @@ public final class Simulation {
         tabs.put(user, open);
         st.tabsFlushed = open;
       }
-    });
+      if (st.task.stopped() && st.busyUntil <= st.flushed) {
+        it.remove();
+      }
+    }
     return (times.isEmpty() && tabs.isEmpty() ? Future.<Void>succeededFuture()
         : activity.write(times, reasons, tabs, "simulator")).compose(v -> control.tick())
         .map(tick -> {
@@ -312,7 +323,7 @@ public final class Simulation {
       running.computeIfAbsent(t.profile, k -> new int[1])[0]++;
     }
     Map<String, int[]> working = new HashMap<>();
-    students.forEach((user, st) -> {
+    active.forEach((user, st) -> {
       if (st.busyUntil > now && st.task != null) {
         working.computeIfAbsent(st.task.profile, k -> new int[1])[0]++;
       }
@@ -469,6 +480,7 @@ public final class Simulation {
       st.tabsFlushed = -1; // a new workspace: its tab count starts unknown
     }
     st.task = task;
+    active.put(s.user(), st);
     st.closesTab = tabRandom.nextDouble() < world.tabsClosed();
     st.busyUntil = from + s.lengthMillis();
     task.usedMillis += clip(from, st.busyUntil);
