@@ -79,8 +79,8 @@ public final class SimulateCommand {
       List<Table.Row> rows = new ArrayList<>();
       Map<String, Double> seconds = new LinkedHashMap<>();
       List<Policy> policies = o.policies(students);
-      // each policy is a simulation of its own (own Vert.x, own Redis), all at once: a simulation spends most of
-      // its time waiting for a Redis reply or a thread to wake, so more of them than cores keep the cores busy
+      // each policy is a simulation of its own (own Vert.x, own store), all at once: with redis-server a
+      // simulation spends most of its time waiting for a reply, so more of them than cores keep the cores busy
       java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
           Math.max(1, Math.min(policies.size(), 8)));
       List<java.util.concurrent.Future<Map<String, Outcome>>> results = new ArrayList<>();

@@ -48,8 +48,9 @@ import java.util.function.Supplier;
 
 /**
  * Replays a scenario's sessions through wsgate's own control loop and launcher in virtual time: the real
- * {@link FleetControl} (lease, {@link WarmPool}, {@link Reaper}, {@link Reconciler}) and {@link Launcher}, against
- * a real Redis (embedded, with the real Lua scripts), a {@link ManualClock} and a {@link SimProvider}.
+ * {@link FleetControl} (lease, {@link WarmPool}, {@link Reaper}, {@link Reconciler}) and {@link Launcher} with
+ * wsgate's store classes, against {@link MemoryRedis} (by default) or a real Redis (embedded, with the real Lua
+ * scripts; see {@link Store}), a {@link ManualClock} and a {@link SimProvider}.
  *
  * <p>A discrete-event loop: the next event (a control tick every control interval, a student arriving, a
  * launch becoming healthy, a session ending) moves the clock, then its work runs on the Vert.x context until it
@@ -167,7 +168,7 @@ public final class Simulation {
   /** Runs the whole scenario; one outcome per profile. */
   public Map<String, Outcome> run() throws IOException {
     Path tmp = Files.createTempDirectory("wsgate-simulate");
-    EmbeddedRedis redis = storeKind == Store.REDIS ? EmbeddedRedis.start(null) : null;
+    EmbeddedRedis redis = storeKind == Store.REDIS ? startRedis() : null;
     vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     try {
       context = vertx.getOrCreateContext();
@@ -218,6 +219,14 @@ public final class Simulation {
    * starts in a turn of its own (so no chain of futures grows). The whole run stays on the one event loop thread:
    * handing each event over from another thread and waiting for it there cost as much as the work itself.
    */
+  /**
+   * One redis-server at a time: the library copies its binary out before each start, and policies starting theirs
+   * at once failed with "Text file busy" (one copying over the file another was executing).
+   */
+  private static synchronized EmbeddedRedis startRedis() throws IOException {
+    return EmbeddedRedis.start(null);
+  }
+
   private Future<Void> loop() {
     scenario.sessions().forEach(s -> schedule(s.start(), Kind.ARRIVE, s));
     schedule(scenario.warmUpFrom(), Kind.TICK, null);
