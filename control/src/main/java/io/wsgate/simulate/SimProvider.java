@@ -34,6 +34,7 @@ final class SimProvider implements WorkspaceProvider {
   private final List<SimTask> all = new ArrayList<>();
   private final Map<String, Promise<SimTask>> coldWanted = new LinkedHashMap<>();
   private long sequence;
+  private java.util.function.Consumer<String> decisions = what -> { };
 
   /** @param readyAt told of each launch: when (virtual ms) it becomes healthy */
   SimProvider(ManualClock clock, Spread coldStart, SplittableRandom random, Endpoint endpoint,
@@ -43,6 +44,11 @@ final class SimProvider implements WorkspaceProvider {
     this.random = random;
     this.endpoint = endpoint;
     this.readyAt = readyAt;
+  }
+
+  /** Tells {@code log} of each launch, assignment and stop (null: nobody). */
+  void decisions(java.util.function.Consumer<String> log) {
+    this.decisions = log == null ? what -> { } : log;
   }
 
   /** Completes when the launcher asks for a fresh (not pool) launch of {@code workspace}. */
@@ -88,9 +94,11 @@ final class SimProvider implements WorkspaceProvider {
     long now = clock.millis();
     String ref = "task-" + (++sequence);
     SimTask task = new SimTask(ref, request.launchId(), request.profile().name(), request.pool(),
-        request.pool() ? "" : request.workspace().value(), now, now + coldStart.draw(random));
+        request.pool() ? "" : request.workspace().value(), now, now + coldStart.draw(random),
+        ((io.vertx.core.internal.ContextInternal) io.vertx.core.Vertx.currentContext()).promise());
     running.put(ref, task);
     all.add(task);
+    decisions.accept("launch " + task.label() + " " + task.profile + " healthy at " + task.readyAt);
     readyAt.accept(task.readyAt, task);
     if (!request.pool()) {
       task.assignedAt = task.readyAt;
@@ -119,6 +127,7 @@ final class SimProvider implements WorkspaceProvider {
     }
     task.workspace = id.value();
     task.assignedAt = clock.millis();
+    decisions.accept("assign " + task.label() + " " + id.value());
     return Future.succeededFuture();
   }
 
@@ -126,6 +135,7 @@ final class SimProvider implements WorkspaceProvider {
   public Future<Void> stop(String ref, StopReason reason) {
     SimTask task = running.remove(ref);
     if (task != null) {
+      decisions.accept("stop " + task.label() + " " + reason.tag());
       task.stoppedAt = clock.millis();
       task.launched.tryFail("stopped: " + reason.tag());
       task.exit.tryComplete("stopped: " + reason.tag());
@@ -134,16 +144,28 @@ final class SimProvider implements WorkspaceProvider {
     return Future.succeededFuture();
   }
 
+  /** As the interface's default (the listing filtered), without listing every other task. */
+  @Override
+  public Future<List<ProvisionedWorkspace>> running(WorkspaceId id) {
+    List<ProvisionedWorkspace> out = new ArrayList<>();
+    for (SimTask t : running.values()) {
+      if (!t.pool && id.value().equals(t.workspace)) {
+        out.add(listed(t));
+      }
+    }
+    return Future.succeededFuture(out);
+  }
+
+  private ProvisionedWorkspace listed(SimTask t) {
+    return t.launched.future().succeeded() ? t.launched.future().result()
+        : new ProvisionedWorkspace(t.ref, t.pool ? "" : t.workspace, t.profile, t.launchId, endpoint, t.exit.future());
+  }
+
   @Override
   public Future<List<ProvisionedWorkspace>> list() {
     List<ProvisionedWorkspace> out = new ArrayList<>();
     for (SimTask t : running.values()) {
-      if (t.launched.future().succeeded()) {
-        out.add(t.launched.future().result());
-      } else {
-        out.add(new ProvisionedWorkspace(t.ref, t.pool ? "" : t.workspace, t.profile, t.launchId, endpoint,
-            t.exit.future()));
-      }
+      out.add(listed(t));
     }
     return Future.succeededFuture(out);
   }

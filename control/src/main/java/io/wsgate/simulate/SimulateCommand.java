@@ -23,7 +23,7 @@ public final class SimulateCommand {
       Usage: java -jar wsgate.jar simulate [--scenario seeds-100 | seeds-1000 | FILE.csv,...] [--days 30] [--warm-up 14]
              [--seed 1] [--policies schedule,adaptive] [--schedule '* 3'] [--floor '* 0'] [--pool-max 60]
              [--pool-risk 0.02] [--closed-grace 5m|''] [--tabs-closed 0.5] [--idle-timeout 30m] [--cold 60-120s]
-             [--warm 110-350ms] [--gap 15m]
+             [--warm 110-350ms] [--gap 15m] [--store memory|redis]
              [--price fargate|flat] [--vcpu 1] [--gb 2] [--spot 0.7] [--tick 60s] [--report wsgate-simulation.html]
         seeds-100, seeds-1000   built-in scenarios (see the README); a CSV has rows of sessions, user,profile,start,end,
                                 or of activity events, user,profile,time
@@ -31,7 +31,9 @@ public final class SimulateCommand {
         --schedule              the fixed policy's schedule; default: the seeds' plan (3 warm per 100 students)
         --floor                 the adaptive policy's schedule (its floor)
         --closed-grace          also run each policy with this CLOSED_GRACE (empty: don't)
-        --tabs-closed           share of sessions that end with the tab closed (the rest leave it open)""";
+        --tabs-closed           share of sessions that end with the tab closed (the rest leave it open)
+        --store                 memory: wsgate's Redis commands and scripts answered in the JVM (default, proved to
+                                decide as Redis does); redis: a real redis-server per policy, about ten times slower""";
 
   private SimulateCommand() {
   }
@@ -77,15 +79,15 @@ public final class SimulateCommand {
       List<Table.Row> rows = new ArrayList<>();
       Map<String, Double> seconds = new LinkedHashMap<>();
       List<Policy> policies = o.policies(students);
-      // each policy is a simulation of its own (own Vert.x, own Redis), all at once: a simulation spends most of
-      // its time waiting for a Redis reply or a thread to wake, so more of them than cores keep the cores busy
+      // each policy is a simulation of its own (own Vert.x, own store), all at once: with redis-server a
+      // simulation spends most of its time waiting for a reply, so more of them than cores keep the cores busy
       java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
           Math.max(1, Math.min(policies.size(), 8)));
       List<java.util.concurrent.Future<Map<String, Outcome>>> results = new ArrayList<>();
       for (Policy policy : policies) {
         results.add(pool.submit(() -> {
           long t0 = System.nanoTime();
-          Map<String, Outcome> outcomes = new Simulation(scenario, policy, o.world()).run();
+          Map<String, Outcome> outcomes = new Simulation(scenario, policy, o.world(), o.store()).run();
           synchronized (seconds) {
             seconds.put(policy.name(), (System.nanoTime() - t0) / 1e9);
           }
@@ -129,7 +131,7 @@ public final class SimulateCommand {
       this.values = values;
       List<String> known = List.of("scenario", "days", "warm-up", "seed", "policies", "schedule", "floor", "pool-max",
           "pool-risk", "closed-grace", "idle-timeout", "cold", "warm", "price", "vcpu", "gb", "spot", "tick", "report",
-          "start", "zone", "tabs-closed", "gap");
+          "start", "zone", "tabs-closed", "gap", "store");
       for (String k : values.keySet()) {
         if (!known.contains(k)) {
           throw new IllegalArgumentException("--" + k + " (expected one of --" + String.join(", --", known) + ")");
@@ -165,6 +167,15 @@ public final class SimulateCommand {
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("--" + key + ": '" + v + "' (expected a number)");
       }
+    }
+
+    Simulation.Store store() {
+      String v = get("store", "memory");
+      return switch (v) {
+        case "memory" -> Simulation.Store.MEMORY;
+        case "redis" -> Simulation.Store.REDIS;
+        default -> throw new IllegalArgumentException("--store: '" + v + "' (expected memory or redis)");
+      };
     }
 
     Simulation.World world() {

@@ -26,6 +26,7 @@ import io.wsgate.metrics.Meters;
 import io.wsgate.store.ActivityStore;
 import io.wsgate.store.EmbeddedRedis;
 import io.wsgate.store.FleetStore;
+import io.wsgate.store.MemoryRedis;
 import io.wsgate.store.RedisStore;
 import io.wsgate.store.RouteEvents;
 import io.wsgate.workspace.Endpoint;
@@ -36,6 +37,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,8 +48,9 @@ import java.util.function.Supplier;
 
 /**
  * Replays a scenario's sessions through wsgate's own control loop and launcher in virtual time: the real
- * {@link FleetControl} (lease, {@link WarmPool}, {@link Reaper}, {@link Reconciler}) and {@link Launcher}, against
- * a real Redis (embedded, with the real Lua scripts), a {@link ManualClock} and a {@link SimProvider}.
+ * {@link FleetControl} (lease, {@link WarmPool}, {@link Reaper}, {@link Reconciler}) and {@link Launcher} with
+ * wsgate's store classes, against {@link MemoryRedis} (by default) or a real Redis (embedded, with the real Lua
+ * scripts; see {@link Store}), a {@link ManualClock} and a {@link SimProvider}.
  *
  * <p>A discrete-event loop: the next event (a control tick every control interval, a student arriving, a
  * launch becoming healthy, a session ending) moves the clock, then its work runs on the Vert.x context until it
@@ -70,6 +73,13 @@ public final class Simulation {
     }
   }
 
+  /**
+   * Where the fleet's shared state lives: {@link #MEMORY}, wsgate's Redis commands and scripts answered in the JVM
+   * ({@link MemoryRedis}, proved to decide as Redis does), or {@link #REDIS}, a real redis-server started for the
+   * run (every command a round trip: about ten times slower).
+   */
+  public enum Store { MEMORY, REDIS }
+
   private enum Kind { TICK, EXTRA_TICK, READY, ARRIVE }
 
   private record Event(long time, long seq, Kind kind, Object subject) {
@@ -90,9 +100,17 @@ public final class Simulation {
   private final Scenario scenario;
   private final Policy policy;
   private final World world;
+  private final Store storeKind;
+  /** Every decision, as "virtual-ms what", when asked for ({@link #recordDecisions()}); null otherwise. */
+  private List<String> decisions;
   private final PriorityQueue<Event> queue = new PriorityQueue<>((a, b) -> a.time != b.time
       ? Long.compare(a.time, b.time) : Long.compare(a.seq, b.seq));
   private final Map<String, Student> students = new HashMap<>();
+  /**
+   * The students whose activity a tick may still have to write: given a workspace, and not yet both stopped and
+   * flushed to their last moment (nothing more is written for those until they get a workspace again).
+   */
+  private final Map<String, Student> active = new LinkedHashMap<>();
   private final Map<String, Pending> pending = new HashMap<>();
   private final Map<String, Outcome> outcomes = new LinkedHashMap<>();
   private final SplittableRandom warmRandom;
@@ -110,9 +128,14 @@ public final class Simulation {
   private GatewayConfig config;
 
   public Simulation(Scenario scenario, Policy policy, World world) {
+    this(scenario, policy, world, Store.MEMORY);
+  }
+
+  public Simulation(Scenario scenario, Policy policy, World world, Store store) {
     this.scenario = scenario;
     this.policy = policy;
     this.world = world;
+    this.storeKind = store;
     this.warmRandom = new SplittableRandom(world.seed() ^ 0x5DEECE66DL);
     this.tabRandom = new SplittableRandom(world.seed() ^ 0x2545F4914F6CDD1DL);
     for (String p : scenario.profiles()) {
@@ -120,10 +143,32 @@ public final class Simulation {
     }
   }
 
+  /**
+   * Keeps a log of every decision the run makes, in virtual-time order: each launch (pool member or cold, with
+   * its workspace and when it will be healthy), assignment and stop (with its reason) as the provider is asked
+   * for it, what each arrival got (warm, cold, resumed, merged, failed, with its wait), and the pool's target and
+   * counts at every control tick. For comparing two runs decision by decision.
+   */
+  Simulation recordDecisions() {
+    decisions = new ArrayList<>();
+    return this;
+  }
+
+  /** The decision log, if {@link #recordDecisions()} was called. */
+  List<String> decisions() {
+    return decisions;
+  }
+
+  private void note(String what) {
+    if (decisions != null) {
+      decisions.add(clock.millis() + " " + what);
+    }
+  }
+
   /** Runs the whole scenario; one outcome per profile. */
   public Map<String, Outcome> run() throws IOException {
     Path tmp = Files.createTempDirectory("wsgate-simulate");
-    EmbeddedRedis redis = EmbeddedRedis.start(null);
+    EmbeddedRedis redis = storeKind == Store.REDIS ? startRedis() : null;
     vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     try {
       context = vertx.getOrCreateContext();
@@ -133,50 +178,92 @@ public final class Simulation {
       config = ConfigLoader.load(SimulatedSettings.env(tmp, scenario, policy, world));
       provider = new SimProvider(clock, world.coldStart(), new SplittableRandom(world.seed()),
           new Endpoint("127.0.0.1", server.actualPort()), (t, task) -> schedule(t, Kind.READY, task));
-      RedisOptions options = new RedisOptions().setConnectionString(redis.url()).setMaxPoolSize(4)
-          .setMaxPoolWaiting(4096).setMaxWaitingHandlers(16384);
-      RedisStore store = new RedisStore(Redis.createClient(vertx, options), Duration.ofSeconds(30));
+      provider.decisions(decisions == null ? null : this::note);
+      Redis client;
+      Redis events;
+      if (redis == null) {
+        client = new MemoryRedis(vertx);
+        events = client;
+      } else {
+        RedisOptions options = new RedisOptions().setConnectionString(redis.url()).setMaxPoolSize(4)
+            .setMaxPoolWaiting(4096).setMaxWaitingHandlers(16384);
+        client = Redis.createClient(vertx, options);
+        events = Redis.createClient(vertx, options);
+      }
+      RedisStore store = new RedisStore(client, Duration.ofSeconds(30));
       fleet = new FleetStore(store);
       activity = new ActivityStore(store);
       // as the gateway's own probe client: a connection per probe (pooled ones would be kept per workspace host)
       HttpClient probes = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
       Meters meters = Meters.noop();
       launcher = new Launcher(vertx, config, store, provider, probes,
-          new RouteEvents(vertx, Redis.createClient(vertx, options)), clock, meters);
+          new RouteEvents(vertx, events), clock, meters);
       pool = new WarmPool(config, fleet, provider, new ReadinessProbe(vertx, probes), meters);
       control = new FleetControl(config, new LeaderLease(fleet, "simulator", config.fleet().leaderLease()), pool,
           new Reaper(config, store, activity, provider, meters), new Reconciler(config, store, provider, meters), clock,
           store.reachability());
-      loop();
+      on(this::loop).await();
       settle();
       return outcomes;
     } finally {
       vertx.close().await();
-      redis.close();
+      if (redis != null) {
+        redis.close();
+      }
       deleteQuietly(tmp);
     }
   }
 
-  private void loop() {
+  /**
+   * Runs on the context, one event at a time: each event's work settles before the clock moves to the next, which
+   * starts in a turn of its own (so no chain of futures grows). The whole run stays on the one event loop thread:
+   * handing each event over from another thread and waiting for it there cost as much as the work itself.
+   */
+  /**
+   * One redis-server at a time: the library copies its binary out before each start, and policies starting theirs
+   * at once failed with "Text file busy" (one copying over the file another was executing).
+   */
+  private static synchronized EmbeddedRedis startRedis() throws IOException {
+    return EmbeddedRedis.start(null);
+  }
+
+  private Future<Void> loop() {
     scenario.sessions().forEach(s -> schedule(s.start(), Kind.ARRIVE, s));
     schedule(scenario.warmUpFrom(), Kind.TICK, null);
-    while (true) {
-      Event e;
-      synchronized (queue) {
-        e = queue.poll();
-      }
-      if (e == null || e.time() > scenario.to()) {
-        return;
-      }
-      clock.moveTo(e.time());
-      switch (e.kind()) {
+    Promise<Void> done = Promise.promise();
+    next(done);
+    return done.future();
+  }
+
+  private void next(Promise<Void> done) {
+    Event e;
+    synchronized (queue) {
+      e = queue.poll();
+    }
+    if (e == null || e.time() > scenario.to()) {
+      done.complete();
+      return;
+    }
+    clock.moveTo(e.time());
+    Future<Void> work;
+    try {
+      work = switch (e.kind()) {
         case TICK -> tick(true);
         case EXTRA_TICK -> tick(false);
         case ARRIVE -> arrive((Session) e.subject());
         case READY -> ready((SimTask) e.subject());
-        default -> throw new IllegalStateException(e.kind().toString());
-      }
+      };
+    } catch (RuntimeException err) {
+      done.fail(err);
+      return;
     }
+    work.onComplete(ar -> {
+      if (ar.failed()) {
+        done.fail(ar.cause());
+      } else {
+        context.runOnContext(v -> next(done));
+      }
+    });
   }
 
   private void schedule(long time, Kind kind, Object subject) {
@@ -190,14 +277,17 @@ public final class Simulation {
    * work now, and the last moment of those who stopped since, as the gateway's activity tracker would have
    * flushed it.
    */
-  private void tick(boolean regular) {
+  private Future<Void> tick(boolean regular) {
     long now = clock.millis();
     Map<String, Long> times = new LinkedHashMap<>();
     Map<String, String> reasons = new LinkedHashMap<>();
     Map<String, Integer> tabs = new LinkedHashMap<>();
-    students.forEach((user, st) -> {
+    for (var it = active.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      String user = e.getKey();
+      Student st = e.getValue();
       if (st.launching || st.task == null) {
-        return;
+        continue;
       }
       long last = Math.min(now, st.busyUntil);
       if (last > st.flushed) {
@@ -210,10 +300,25 @@ public final class Simulation {
         tabs.put(user, open);
         st.tabsFlushed = open;
       }
-    });
-    FleetControl.Tick tick = on(() -> (times.isEmpty() && tabs.isEmpty() ? Future.<Void>succeededFuture()
-        : activity.write(times, reasons, tabs, "simulator")).compose(v -> control.tick())).await();
+      if (st.task.stopped() && st.busyUntil <= st.flushed) {
+        it.remove();
+      }
+    }
+    return (times.isEmpty() && tabs.isEmpty() ? Future.<Void>succeededFuture()
+        : activity.write(times, reasons, tabs, "simulator")).compose(v -> control.tick())
+        .map(tick -> {
+          ticked(tick, regular, now);
+          return null;
+        });
+  }
+
+  private void ticked(FleetControl.Tick tick, boolean regular, long now) {
     if (regular) {
+      if (decisions != null && tick.pool() != null) {
+        tick.pool().profiles().forEach((name, s) -> note("pool " + name + " target " + s.target() + " ready "
+            + s.ready() + " starting " + s.starting() + " forecast "
+            + this.pool.decision(name).map(d -> String.format(java.util.Locale.ROOT, "%.4f", d.forecast())).orElse("-")));
+      }
       if (now >= scenario.from() && tick.pool() != null) {
         sample(now, tick.pool());
       }
@@ -227,7 +332,7 @@ public final class Simulation {
       running.computeIfAbsent(t.profile, k -> new int[1])[0]++;
     }
     Map<String, int[]> working = new HashMap<>();
-    students.forEach((user, st) -> {
+    active.forEach((user, st) -> {
       if (st.busyUntil > now && st.task != null) {
         working.computeIfAbsent(st.task.profile, k -> new int[1])[0]++;
       }
@@ -241,7 +346,7 @@ public final class Simulation {
     });
   }
 
-  private void arrive(Session s) {
+  private Future<Void> arrive(Session s) {
     long now = clock.millis();
     Student st = students.computeIfAbsent(s.user(), k -> new Student());
     Outcome o = outcomes.get(s.profile());
@@ -250,31 +355,38 @@ public final class Simulation {
       if (measured) {
         o.merged++;
       }
-      return;
+      note("arrive " + s.user() + " merged");
+      return Future.succeededFuture();
     }
     boolean wasRunning = st.task != null && !st.task.stopped();
     WorkspaceId id = new WorkspaceId(s.user());
     Profile profile = config.profile(s.profile());
-    Promise<Future<Route>> started = Promise.promise();
-    SimTask cold = on(() -> {
-      Future<SimTask> wanted = provider.coldLaunchOf(s.user());
-      Future<Route> route = launcher.ensureRunning(id, profile);
-      started.complete(route);
-      route.onComplete(ar -> provider.forgetColdLaunch(s.user()));
-      return firstOf(route, wanted).map(v -> wanted.isComplete() ? wanted.result() : null);
-    }).await();
-    Future<Route> route = started.future().result();
-    if (cold != null && !route.isComplete()) {
-      st.launching = true;
-      pending.put(cold.ref, new Pending(s, now, route));
-      return;
-    }
-    completion(route).await();
+    Future<SimTask> wanted = provider.coldLaunchOf(s.user());
+    Future<Route> route = launcher.ensureRunning(id, profile);
+    route.onComplete(ar -> provider.forgetColdLaunch(s.user()));
+    return firstOf(route, wanted).compose(v -> {
+      SimTask cold = wanted.isComplete() ? wanted.result() : null;
+      if (cold != null && !route.isComplete()) {
+        st.launching = true;
+        pending.put(cold.ref, new Pending(s, now, route));
+        return Future.succeededFuture();
+      }
+      return completion(route).map(done -> {
+        served(s, st, o, route, wasRunning, now, measured);
+        return null;
+      });
+    });
+  }
+
+  /** What an arrival got at once: a failure, its own workspace still running, or a pool member. */
+  private void served(Session s, Student st, Outcome o, Future<Route> route, boolean wasRunning, long now,
+                      boolean measured) {
     if (route.failed()) {
       if (measured) {
         o.launches++;
         o.failed++;
       }
+      note("arrive " + s.user() + " failed");
       return;
     }
     SimTask task = provider.task(route.result().providerRef());
@@ -282,6 +394,7 @@ public final class Simulation {
       if (measured) {
         o.resumed++;
       }
+      note("arrive " + s.user() + " resumed " + task.label());
       work(st, s, task, now);
       return;
     }
@@ -291,22 +404,28 @@ public final class Simulation {
       o.warm++;
       o.waits.add(wait);
     }
+    note("arrive " + s.user() + " warm " + task.label() + " wait " + wait);
     work(st, s, task, now + wait);
     schedule(now, Kind.EXTRA_TICK, null); // the control verticle ticks at once on a pool claim
   }
 
-  private void ready(SimTask task) {
+  private Future<Void> ready(SimTask task) {
     if (task.stopped()) {
-      return;
+      return Future.succeededFuture();
     }
     Pending p = task.pool ? null : pending.remove(task.ref);
-    on(() -> {
-      provider.complete(task);
-      return task.pool ? promoted(task) : p == null ? Future.succeededFuture() : completion(p.route());
-    }).await();
-    if (p == null) {
-      return;
-    }
+    provider.complete(task);
+    Future<Void> settled = task.pool ? promoted(task) : p == null ? Future.succeededFuture() : completion(p.route());
+    return settled.map(v -> {
+      if (p != null) {
+        started(task, p);
+      }
+      return null;
+    });
+  }
+
+  /** A fresh launch a student waited for is healthy, and the launcher has served it (or failed). */
+  private void started(SimTask task, Pending p) {
     Student st = students.get(p.session().user());
     st.launching = false;
     Outcome o = outcomes.get(p.session().profile());
@@ -318,9 +437,11 @@ public final class Simulation {
       if (measured) {
         o.failed++;
       }
+      note("arrive " + p.session().user() + " failed");
       return;
     }
     long now = clock.millis();
+    note("arrive " + p.session().user() + " cold " + task.label() + " wait " + (now - p.arrivedAt()));
     if (measured) {
       o.cold++;
       o.waits.add(now - p.arrivedAt());
@@ -337,14 +458,17 @@ public final class Simulation {
    */
   private Future<Void> promoted(SimTask task) {
     Promise<Void> done = Promise.promise();
-    task.probed.future().onComplete(ar -> look(task, done, Deadline.after(PROMOTION_WAIT)));
+    task.probed.future().onComplete(ar -> look(task, done, Deadline.after(PROMOTION_WAIT), 0));
     return done.future();
   }
+
+  /** Looks at once, each a turn of its own, before looking a millisecond apart: the listing is a write or two away. */
+  private static final int QUICK_LOOKS = 100;
 
   /** How long (wall time) the simulator waits for the real pool to list a healthy member before giving up. */
   private static final Duration PROMOTION_WAIT = Duration.ofMinutes(5);
 
-  private void look(SimTask task, Promise<Void> done, Deadline deadline) {
+  private void look(SimTask task, Promise<Void> done, Deadline deadline, int looks) {
     fleet.starting(task.profile).onComplete(ar -> {
       if (ar.failed()) {
         done.fail(ar.cause());
@@ -352,8 +476,10 @@ public final class Simulation {
         done.complete();
       } else if (deadline.passed()) {
         done.fail("pool member " + task.ref + " was not listed within " + PROMOTION_WAIT);
+      } else if (looks < QUICK_LOOKS) {
+        context.runOnContext(v -> look(task, done, deadline, looks + 1));
       } else {
-        vertx.setTimer(1, t -> look(task, done, deadline));
+        vertx.setTimer(1, t -> look(task, done, deadline, looks + 1));
       }
     });
   }
@@ -363,6 +489,7 @@ public final class Simulation {
       st.tabsFlushed = -1; // a new workspace: its tab count starts unknown
     }
     st.task = task;
+    active.put(s.user(), st);
     st.closesTab = tabRandom.nextDouble() < world.tabsClosed();
     st.busyUntil = from + s.lengthMillis();
     task.usedMillis += clip(from, st.busyUntil);

@@ -21,7 +21,7 @@ public final class FleetStore {
   static final String LEADER = "wsgate:leader";
   static final String RUNNING = "wsgate:running";
 
-  private static final String COUNT = """
+  static final String COUNT = """
       local function count(p)
         return redis.call('SCARD', 'wsgate:running:' .. p) + redis.call('ZCARD', 'wsgate:starting:' .. p)
           + redis.call('ZCARD', 'wsgate:pool:' .. p .. ':ready') + redis.call('ZCARD', 'wsgate:pool:' .. p .. ':starting')
@@ -29,7 +29,7 @@ public final class FleetStore {
       """;
 
   /** ARGV: launchId, profile, maxTotal, maxProfile, now, staleBefore, kind (launch|pool), fence, profiles... */
-  private static final String RESERVE = COUNT + """
+  static final String RESERVE = COUNT + """
       if ARGV[8] ~= '' and redis.call('GET', 'wsgate:leader') ~= ARGV[8] then return -1 end
       local total = 0
       for i = 9, #ARGV do
@@ -47,7 +47,7 @@ public final class FleetStore {
       return 1""";
 
   /** Takes the oldest ready member and counts it as a launch under way; ARGV: profile, now. */
-  private static final String CLAIM = """
+  static final String CLAIM = """
       local m = redis.call('ZPOPMIN', 'wsgate:pool:' .. ARGV[1] .. ':ready')
       if #m == 0 then return false end
       local launch = string.match(m[1], '^([^|]+)')
@@ -56,7 +56,7 @@ public final class FleetStore {
       return m[1]""";
 
   /** ARGV: fence, profile, launchId, now, member. */
-  private static final String PROMOTE = """
+  static final String PROMOTE = """
       if redis.call('GET', 'wsgate:leader') ~= ARGV[1] then return -1 end
       if redis.call('ZREM', 'wsgate:pool:' .. ARGV[2] .. ':starting', ARGV[3]) == 0 then return 0 end
       redis.call('ZADD', 'wsgate:pool:' .. ARGV[2] .. ':ready', ARGV[4], ARGV[5])
@@ -64,20 +64,23 @@ public final class FleetStore {
       return 1""";
 
   /** ARGV: fence, key, member-or-launch. */
-  private static final String FENCED_ZREM = """
+  static final String FENCED_ZREM = """
       if ARGV[1] ~= '' and redis.call('GET', 'wsgate:leader') ~= ARGV[1] then return -1 end
       return redis.call('ZREM', ARGV[2], ARGV[3])""";
 
-  private static final String ACQUIRE = """
+  static final String ACQUIRE = """
       if redis.call('EXISTS', 'wsgate:leader') == 1 then return false end
       local token = ARGV[1] .. ':' .. redis.call('INCR', 'wsgate:leader:epoch')
       redis.call('SET', 'wsgate:leader', token, 'PX', ARGV[2])
       return token""";
 
-  private static final String RENEW = """
+  static final String RENEW = """
       if redis.call('GET', 'wsgate:leader') ~= ARGV[1] then return 0 end
       redis.call('PEXPIRE', 'wsgate:leader', ARGV[2])
       return 1""";
+
+  static final String RELEASE_LEASE =
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
   private final RedisStore redis;
 
@@ -138,7 +141,7 @@ public final class FleetStore {
   public record PoolState(List<PoolMember> ready, List<String> starting) {
   }
 
-  private static final String POOL_STATE = """
+  static final String POOL_STATE = """
       return {redis.call('ZRANGE', KEYS[1], 0, -1), redis.call('ZRANGE', KEYS[2], 0, -1)}""";
 
   /**
@@ -196,8 +199,7 @@ public final class FleetStore {
   }
 
   public Future<Void> releaseLease(String token) {
-    return redis.evalLong("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
-        new String[] {LEADER}, token).mapEmpty();
+    return redis.evalLong(RELEASE_LEASE, new String[] {LEADER}, token).mapEmpty();
   }
 
   static String poolReady(String profile) {

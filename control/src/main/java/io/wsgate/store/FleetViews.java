@@ -19,7 +19,7 @@ public final class FleetViews {
   /** Keys asked for per SCAN step; each step's hashes are then read together. */
   private static final int SCAN_COUNT = 200;
 
-  private static final String RECORD_LAUNCH = """
+  static final String RECORD_LAUNCH = """
       redis.call('LPUSH', KEYS[1], ARGV[1])
       redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[2]) - 1)
       return 1""";

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RedisStore {
 
-  private static final String PUBLISH_ROUTE = """
+  static final String PUBLISH_ROUTE = """
       if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
       local began = tonumber(ARGV[6])
       if ARGV[10] == 'cold' and redis.call('HGET', KEYS[2], 'state') == 'starting' then
@@ -53,7 +53,7 @@ public final class RedisStore {
       redis.call('PUBLISH', ARGV[8], ARGV[9])
       return 1""";
 
-  private static final String MARK_STARTING = """
+  static final String MARK_STARTING = """
       if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
       redis.call('DEL', KEYS[2])
       redis.call('HSET', KEYS[2], 'state', 'starting', 'profile', ARGV[2], 'phase', ARGV[3], 'since', ARGV[4],
@@ -61,13 +61,13 @@ public final class RedisStore {
       redis.call('PUBLISH', ARGV[6], ARGV[7])
       return 1""";
 
-  private static final String SET_PHASE = """
+  static final String SET_PHASE = """
       if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
       redis.call('HSET', KEYS[2], 'phase', ARGV[2])
       redis.call('PUBLISH', ARGV[3], ARGV[4])
       return 1""";
 
-  private static final String FAIL_LAUNCH = """
+  static final String FAIL_LAUNCH = """
       if redis.call('GET', KEYS[1]) == ARGV[1] then
         if redis.call('HGET', KEYS[2], 'state') == 'starting' then redis.call('DEL', KEYS[2]) end
         redis.call('DEL', KEYS[1])
@@ -78,7 +78,7 @@ public final class RedisStore {
       redis.call('PUBLISH', ARGV[6], ARGV[7])
       return 1""";
 
-  private static final String RELEASE_LOCK = """
+  static final String RELEASE_LOCK = """
       if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
       return 0""";
 
