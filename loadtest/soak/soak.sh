@@ -48,11 +48,23 @@ watcher_pid=""
 windows="$work/windows" # one line per fault: <label> <start epoch> <end epoch>, end including the grace
 : > "$windows"
 
-# demo workspace processes of this soak: their environment names its data directory
+# workspace processes of this soak: their environment names its data directory. The workspace agent passes that
+# environment on to the IDE it starts (here the demo), so a process whose parent is itself a workspace process is
+# that workspace's IDE, not another copy of the workspace: only the processes the provider started are listed.
 workspace_pids() {
-  local env
+  local env pid ppid
+  declare -A is_workspace=()
+  local all=()
   for env in /proc/[0-9]*/environ; do
-    { tr '\0' '\n' < "$env"; } 2>/dev/null | grep -qx "WSGATE_DATA_DIR=$work/data/.*" && basename "$(dirname "$env")"
+    pid=$(basename "$(dirname "$env")")
+    if { tr '\0' '\n' < "$env"; } 2>/dev/null | grep -qx "WSGATE_DATA_DIR=$work/data/.*"; then
+      is_workspace[$pid]=1
+      all+=("$pid")
+    fi
+  done
+  for pid in "${all[@]}"; do
+    ppid=$(awk '/^PPid:/ { print $2 }' "/proc/$pid/status" 2>/dev/null)
+    [ -n "${is_workspace[${ppid:-0}]:-}" ] || echo "$pid"
   done
   return 0
 }
