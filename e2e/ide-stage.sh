@@ -13,6 +13,9 @@ repo="$(cd "$(dirname "$0")/.." && pwd)"
 jar="$repo/proxy/target/wsgate.jar"
 stage_start=$(date +%s)
 say() { echo "ide-stage: $*"; }
+# What the workspaces get must not depend on the caller's environment: CI's has no SHELL, a developer's does (the
+# agent sets the IDE's SHELL itself; a stage that inherited the developer's passed where CI's failed).
+unset SHELL
 
 if [ ! -f "$jar" ]; then
   say "no $jar: build it first (mvn -B -q -DskipTests package)"

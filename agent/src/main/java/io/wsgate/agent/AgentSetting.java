@@ -16,6 +16,7 @@ public enum AgentSetting {
   ISOLATION("WSGATE_AGENT_ISOLATION", "auto", "auto: run the IDE as the workspace's own user when the agent may switch users, else say so once and run it as the agent's user; required: refuse to start without that privilege; off: never switch."),
   READY_TIMEOUT("WSGATE_AGENT_READY_TIMEOUT", "120s", "Longest the IDE may take to answer its readiness path before the assignment fails and the agent exits."),
   STOP_GRACE("WSGATE_AGENT_STOP_GRACE", "10s", "Time between SIGTERM and SIGKILL when the agent stops the IDE."),
+  SHELL("WSGATE_AGENT_SHELL", "", "The student's shell, given to the IDE as SHELL (code-server's terminals open it; a workspace's own user has no login shell of its own); an absolute path to an executable; default: /bin/bash where it exists, else /bin/sh."),
   PREFETCH("WSGATE_AGENT_PREFETCH", "", "Comma-separated directories read once while warm, so the IDE's files are in the page cache when a student comes."),
   WORKSPACE("WSGATE_WORKSPACE_ID", "", "Cold start: the workspace to serve at once; empty: start warm and wait for an assignment."),
   DATA_DIR("WSGATE_DATA_DIR", "", "Cold start: the workspace's directory (its last segment is the workspace id).");

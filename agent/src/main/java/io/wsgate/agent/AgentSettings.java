@@ -4,6 +4,7 @@ import io.wsgate.auth.AssignSignature;
 import io.wsgate.config.ConfigLoader;
 import io.wsgate.provider.local.CommandTemplate;
 import io.wsgate.workspace.WorkspaceId;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,15 +23,17 @@ import java.util.stream.Collectors;
  * problem found is reported at once, one line each.
  *
  * @param command      the IDE's command line, not yet filled in
+ * @param shell        the student's shell: the IDE's {@code SHELL}, whatever the agent's environment says
  * @param cold         the workspace to serve at once, if the agent was started for one
  * @param assignSecret {@code WSGATE_ASSIGN_SECRET} (never a flag: it would show in {@code ps}); null: no assignment
  */
 public record AgentSettings(String ideName, CommandTemplate command, int port, String host, String readinessPath,
                             String assignPath, Isolation isolation, Duration readyTimeout, Duration stopGrace,
-                            List<Path> prefetch, Optional<Assignment> cold, String assignSecret) {
+                            Path shell, List<Path> prefetch, Optional<Assignment> cold, String assignSecret) {
 
   public AgentSettings {
     Objects.requireNonNull(command, "command");
+    Objects.requireNonNull(shell, "shell");
     prefetch = List.copyOf(prefetch);
   }
 
@@ -130,6 +133,7 @@ public record AgentSettings(String ideName, CommandTemplate command, int port, S
     }
     Duration readyTimeout = duration(raw, AgentSetting.READY_TIMEOUT, problems);
     Duration stopGrace = duration(raw, AgentSetting.STOP_GRACE, problems);
+    Path shell = shell(value(raw, AgentSetting.SHELL), problems);
     List<Path> prefetch = new ArrayList<>();
     for (String p : value(raw, AgentSetting.PREFETCH).split(",")) {
       if (!p.isBlank()) {
@@ -157,7 +161,7 @@ public record AgentSettings(String ideName, CommandTemplate command, int port, S
     }
     String secret = env.get(AssignSignature.SECRET_ENV);
     return new AgentSettings(ide.map(Ide::name).orElse("custom"), command, port, host, readiness, assign, isolation,
-        readyTimeout, stopGrace, prefetch, cold, secret == null || secret.isBlank() ? null : secret);
+        readyTimeout, stopGrace, shell, prefetch, cold, secret == null || secret.isBlank() ? null : secret);
   }
 
   /** Never shows the assign secret. */
@@ -191,6 +195,24 @@ public record AgentSettings(String ideName, CommandTemplate command, int port, S
       return Duration.ofSeconds(1);
     }
     return d;
+  }
+
+  /** The configured shell, else bash where it exists (the shell VS Code's shell integration knows), else sh. */
+  private static Path shell(String raw, List<String> problems) {
+    if (raw.isEmpty()) {
+      Path bash = Path.of("/bin/bash");
+      return Files.isExecutable(bash) ? bash : Path.of("/bin/sh");
+    }
+    try {
+      Path p = Path.of(raw);
+      if (p.isAbsolute() && Files.isRegularFile(p) && Files.isExecutable(p)) {
+        return p;
+      }
+    } catch (InvalidPathException e) {
+      // reported below
+    }
+    problems.add(describe(AgentSetting.SHELL) + ": '" + raw + "' (expected: the absolute path of an executable, such as /bin/bash)");
+    return Path.of("/bin/sh");
   }
 
   private static Optional<Path> absolute(AgentSetting s, String raw, List<String> problems) {

@@ -248,6 +248,8 @@ public final class AgentVerticle extends VerticleBase {
     vars.put("HOME", a.dir().toString());
     vars.put("USER", a.workspace().value());
     vars.put("LOGNAME", a.workspace().value());
+    // the workspace's user has no passwd entry: without SHELL, code-server's terminals would open a bare sh
+    vars.put("SHELL", settings.shell().toString());
     IdeProcess p = IdeProcess.start(uid < 0 ? argv : users.wrap(uid, argv), a.dir(), vars);
     System.out.println("agent: workspace " + a.workspace().value() + ": started " + argv.get(0) + " (pid " + p.pid()
         + ")" + (uid < 0 ? " as the agent's own user" : " as uid " + uid));

@@ -55,14 +55,17 @@ class AgentIsolationTest {
     vertx.close().await();
   }
 
-  private AgentHarness.Running cold(String id, String seed) throws Exception {
+  private AgentHarness.Running cold(String id, String seed, String... more) throws Exception {
     int port = AgentHarness.freePort();
     // the IDE writes the workspace's first file itself, as the workspace's user, then serves
     String command = "sh -c \"echo " + seed + " > secret.txt && mkdir -p project && echo code > project/main.py"
         + " && exec /usr/bin/python3 -m http.server {port} --bind {host}\"";
-    var running = AgentHarness.start(vertx, AgentHarness.env(port, "WSGATE_AGENT_COMMAND", command,
-        "WSGATE_WORKSPACE_ID", id, "WSGATE_DATA_DIR", root.resolve(id).toString(),
-        "WSGATE_AGENT_ISOLATION", "required"), users);
+    Map<String, String> env = AgentHarness.env(port, "WSGATE_AGENT_COMMAND", command,
+        "WSGATE_WORKSPACE_ID", id, "WSGATE_DATA_DIR", root.resolve(id).toString(), "WSGATE_AGENT_ISOLATION", "required");
+    for (int i = 0; i < more.length; i += 2) {
+      env.put(more[i], more[i + 1]);
+    }
+    var running = AgentHarness.start(vertx, env, users);
     agents.add(running);
     return running;
   }
@@ -122,6 +125,22 @@ class AgentIsolationTest {
     assertThat(AgentHarness.get(client, bob.port(), "/").await().status()).isEqualTo(200);
   }
 
+  /**
+   * The workspace's user has no passwd entry, so the IDE cannot look up a login shell: code-server's terminals open
+   * whatever SHELL says, else a bare sh without VS Code's shell integration (an IDE stage run on a machine whose
+   * environment had no SHELL failed that way). The agent sets it, and HOME, whatever its own environment holds.
+   */
+  @Test
+  void theIdeGetsTheConfiguredShellAndItsOwnHome() throws Exception {
+    Path shell = Files.writeString(tmp.resolve("student-shell"), "#!/bin/sh\nexec /bin/sh \"$@\"\n");
+    Files.setPosixFilePermissions(shell, PosixFilePermissions.fromString("rwxr-xr-x"));
+    var heidi = cold("heidi", "h", "WSGATE_AGENT_SHELL", shell.toString());
+
+    Map<String, String> env = environ(heidi.agent().idePid());
+    assertThat(env).containsEntry("SHELL", shell.toString()).containsEntry("HOME", root.resolve("heidi").toString())
+        .containsEntry("USER", "heidi");
+  }
+
   @Test
   void aWorkspaceKeepsItsUidAcrossLaunchesAndALegacyTreeIsHandedOver() throws Exception {
     Path legacy = Files.createDirectories(root.resolve("frank/project"));
@@ -153,6 +172,17 @@ class AgentIsolationTest {
     assertThat(WorkspaceUser.claim(root, grace)).isEqualTo(uid);
     assertThat(Files.readString(root.resolve(WorkspaceUser.REGISTRY).resolve(Long.toString(taken))))
         .isEqualTo("someone-else");
+  }
+
+  private static Map<String, String> environ(long pid) throws Exception {
+    Map<String, String> out = new HashMap<>();
+    for (String entry : Files.readString(Path.of("/proc/" + pid + "/environ")).split("\0")) {
+      int eq = entry.indexOf('=');
+      if (eq > 0) {
+        out.put(entry.substring(0, eq), entry.substring(eq + 1));
+      }
+    }
+    return out;
   }
 
   private static Map<String, String> status(long pid) throws Exception {
