@@ -2,9 +2,13 @@ package io.wsgate.config;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.regex.Pattern;
 
 /** An IPv4 or IPv6 address range such as {@code 10.0.0.0/16}; a bare address is a range of one. */
 public record Cidr(byte[] network, int prefix) {
+
+  private static final Pattern IP_LITERAL = Pattern.compile("[0-9a-fA-F:.]+");
+  private static final Pattern PREFIX = Pattern.compile("\\d{1,3}");
 
   public Cidr {
     network = network.clone();
@@ -15,7 +19,7 @@ public record Cidr(byte[] network, int prefix) {
     String text = s.trim();
     int slash = text.indexOf('/');
     String addr = slash < 0 ? text : text.substring(0, slash);
-    if (addr.isEmpty() || !addr.matches("[0-9a-fA-F:.]+")) {
+    if (addr.isEmpty() || !IP_LITERAL.matcher(addr).matches()) {
       return null;
     }
     try {
@@ -23,7 +27,7 @@ public record Cidr(byte[] network, int prefix) {
       int prefix = bytes.length * 8;
       if (slash >= 0) {
         String p = text.substring(slash + 1);
-        if (!p.matches("\\d{1,3}")) {
+        if (!PREFIX.matcher(p).matches()) {
           return null;
         }
         prefix = Integer.parseInt(p);

@@ -8,6 +8,7 @@ import io.wsgate.config.Cidr;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Which forwarded headers to believe. Only a peer inside a configured trusted CIDR (the load balancer) may tell
@@ -16,6 +17,8 @@ import java.util.List;
  * {@code X-Forwarded-For} + peer that is not a trusted proxy.
  */
 public final class ClientAddress {
+
+  private static final Pattern IP_LITERAL = Pattern.compile("[0-9a-fA-F:.]+");
 
   private final List<Cidr> trusted;
 
@@ -29,7 +32,8 @@ public final class ClientAddress {
     h.remove("forwarded"); // we never read it, so nobody may pass it on
     h.remove("x-forwarded-host");
     h.remove("x-forwarded-prefix");
-    if (!isTrusted(peer(req))) {
+    // without trusted proxies no peer is one: the peer's address is not even looked at (every request passes here)
+    if (trusted.isEmpty() || !isTrusted(peer(req))) {
       h.remove("x-forwarded-for");
       h.remove("x-forwarded-proto");
       h.remove("x-forwarded-port");
@@ -84,7 +88,7 @@ public final class ClientAddress {
     if (a == null || a.hostAddress() == null) {
       return "unknown";
     }
-    if (!a.hostAddress().matches("[0-9a-fA-F:.]+")) {
+    if (!IP_LITERAL.matcher(a.hostAddress()).matches()) {
       return a.hostAddress();
     }
     try {
