@@ -12,10 +12,13 @@ import java.util.List;
  * {@code P(Poisson(λ·L) ≥ S) ≤ ε}.
  *
  * <p>The forecast of {@code λ·L}, the launches expected within one lead time: for each of the recent weeks of
- * history, the launches in the same window of that week, averaged over the weeks; the window is taken at every
- * start from now to one lead time ahead and the busiest one counts, so a burst a week ago is met by a pool that
- * began growing one cold-start time before it. The launches of the last half hour, scaled to one lead time, are a
- * floor, so a busy day with no history still gets a pool.
+ * history, the launches in the same window of that week, and the median of those counts over the weeks; the window
+ * is taken at every start from now to one lead time ahead and the busiest one counts, so a burst a week ago is met
+ * by a pool that began growing one cold-start time before it. The median, not the mean: a class that meets every
+ * week shows in most weeks and the median keeps it, while launches that happened to cluster in one week's window
+ * (students arriving on their own) are noise the mean would carry into this week's pool, and the busiest of the
+ * windows would pick it out. The launches of the last half hour, scaled to one lead time, are a floor, so a busy
+ * day with no history, and the steady arrivals of students on their own, still get a pool.
  */
 public final class PoolSizing {
 
@@ -56,7 +59,8 @@ public final class PoolSizing {
   }
 
   /**
-   * Launches expected within one lead time, looking up to one lead time ahead.
+   * Launches expected within one lead time, looking up to one lead time ahead: the median over the weeks of
+   * history of each window's launches, for the busiest window, and at least the last half hour's rate.
    *
    * @param now        the time the pool is sized for
    * @param leadMs     a replacement's lead time (the profile's cold start)
@@ -70,18 +74,19 @@ public final class PoolSizing {
     }
     double best = 0;
     if (weeks > 0) {
+      int[] counts = new int[weeks];
       for (int step = 0; step <= STEPS; step++) {
         long start = now + leadMs * step / STEPS;
-        int count = 0;
+        java.util.Arrays.fill(counts, 0);
         for (long t : launches) {
           for (int k = 1; k <= weeks; k++) {
             long from = start - k * WEEK_MS;
             if (t >= from && t < from + leadMs) {
-              count++;
+              counts[k - 1]++;
             }
           }
         }
-        best = Math.max(best, (double) count / weeks);
+        best = Math.max(best, median(counts));
       }
     }
     int recent = 0;
@@ -91,6 +96,13 @@ public final class PoolSizing {
       }
     }
     return Math.max(best, recent * (double) leadMs / RECENT_MS);
+  }
+
+  /** The median of {@code counts} (the mean of the middle two for an even number); sorts them. */
+  static double median(int[] counts) {
+    java.util.Arrays.sort(counts);
+    int n = counts.length;
+    return n % 2 == 1 ? counts[n / 2] : (counts[n / 2 - 1] + counts[n / 2]) / 2.0;
   }
 
   /** A lead time is never taken as shorter than this: a replacement cannot be ready sooner. */

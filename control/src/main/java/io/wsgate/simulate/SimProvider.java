@@ -32,6 +32,8 @@ final class SimProvider implements WorkspaceProvider {
   private final BiConsumer<Long, SimTask> readyAt;
   private final Map<String, SimTask> running = new LinkedHashMap<>();
   private final List<SimTask> all = new ArrayList<>();
+  /** The running fresh (not pool) launches by workspace, in launch order: what {@link #running(WorkspaceId)} reads. */
+  private final Map<String, List<SimTask>> freshByWorkspace = new java.util.HashMap<>();
   private final Map<String, Promise<SimTask>> coldWanted = new LinkedHashMap<>();
   private long sequence;
   private java.util.function.Consumer<String> decisions = what -> { };
@@ -98,6 +100,9 @@ final class SimProvider implements WorkspaceProvider {
         ((io.vertx.core.internal.ContextInternal) io.vertx.core.Vertx.currentContext()).promise());
     running.put(ref, task);
     all.add(task);
+    if (!task.pool) {
+      freshByWorkspace.computeIfAbsent(task.workspace, k -> new ArrayList<>(1)).add(task);
+    }
     decisions.accept("launch " + task.label() + " " + task.profile + " healthy at " + task.readyAt);
     readyAt.accept(task.readyAt, task);
     if (!request.pool()) {
@@ -134,6 +139,13 @@ final class SimProvider implements WorkspaceProvider {
   @Override
   public Future<Void> stop(String ref, StopReason reason) {
     SimTask task = running.remove(ref);
+    if (task != null && !task.pool) {
+      List<SimTask> fresh = freshByWorkspace.get(task.workspace);
+      fresh.remove(task);
+      if (fresh.isEmpty()) {
+        freshByWorkspace.remove(task.workspace);
+      }
+    }
     if (task != null) {
       decisions.accept("stop " + task.label() + " " + reason.tag());
       task.stoppedAt = clock.millis();
@@ -148,10 +160,8 @@ final class SimProvider implements WorkspaceProvider {
   @Override
   public Future<List<ProvisionedWorkspace>> running(WorkspaceId id) {
     List<ProvisionedWorkspace> out = new ArrayList<>();
-    for (SimTask t : running.values()) {
-      if (!t.pool && id.value().equals(t.workspace)) {
-        out.add(listed(t));
-      }
+    for (SimTask t : freshByWorkspace.getOrDefault(id.value(), List.of())) {
+      out.add(listed(t));
     }
     return Future.succeededFuture(out);
   }

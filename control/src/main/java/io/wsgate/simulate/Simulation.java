@@ -6,7 +6,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
@@ -193,8 +192,7 @@ public final class Simulation {
       RedisStore store = new RedisStore(client, Duration.ofSeconds(30));
       fleet = new FleetStore(store);
       activity = new ActivityStore(store);
-      // as the gateway's own probe client: a connection per probe (pooled ones would be kept per workspace host)
-      HttpClient probes = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
+      HttpClient probes = new SimWorkspacesClient(vertx);
       Meters meters = Meters.noop();
       launcher = new Launcher(vertx, config, store, provider, probes,
           new RouteEvents(vertx, events), clock, meters);

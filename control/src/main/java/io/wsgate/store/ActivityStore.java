@@ -110,7 +110,7 @@ public final class ActivityStore {
           out.put(ids.get(i), Optional.empty());
         } else {
           Response reason = w.get(i);
-          out.put(ids.get(i), Optional.of(new Activity((long) Double.parseDouble(score.toString()),
+          out.put(ids.get(i), Optional.of(new Activity((long) (double) score.toDouble(),
               reason == null ? "" : reason.toString())));
         }
       }

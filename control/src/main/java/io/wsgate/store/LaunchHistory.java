@@ -88,12 +88,12 @@ public final class LaunchHistory {
     }
     if (reply.get(0).type() == io.vertx.redis.client.ResponseType.MULTI) {
       for (Response pair : reply) {
-        out.add((long) Double.parseDouble(pair.get(1).toString()));
+        out.add((long) (double) pair.get(1).toDouble());
       }
       return out;
     }
     for (int i = 1; i < reply.size(); i += 2) {
-      out.add((long) Double.parseDouble(reply.get(i).toString()));
+      out.add((long) (double) reply.get(i).toDouble());
     }
     return out;
   }

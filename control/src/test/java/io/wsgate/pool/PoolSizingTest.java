@@ -61,7 +61,7 @@ class PoolSizingTest {
   }
 
   @Test
-  void forecastAveragesTheSameWindowOverTheWeeksOfHistory() {
+  void forecastTakesTheMedianOfTheSameWindowOverTheWeeksOfHistory() {
     long now = 100 * PoolSizing.WEEK_MS;
     long lead = 90_000;
     List<Long> launches = new ArrayList<>();
@@ -74,11 +74,34 @@ class PoolSizingTest {
     }
     // history began three weeks ago: weeks 1 to 3 count (week 3 had nothing then)
     double f = PoolSizing.forecast(now, lead, launches, now - 3 * PoolSizing.WEEK_MS);
-    assertThat(f).as("(20 + 10 + 0) / 3, seen one lead time ahead").isEqualTo(10.0);
-    // with only two weeks of history the third is not averaged in
+    assertThat(f).as("the median of 20, 10 and 0, seen one lead time ahead").isEqualTo(10.0);
+    // with only two weeks of history the third is not counted: the median of two is their mean
     assertThat(PoolSizing.forecast(now, lead, launches, now - 2 * PoolSizing.WEEK_MS)).isEqualTo(15.0);
     // a burst further ahead than one lead time is not seen yet
     assertThat(PoolSizing.forecast(now - 200_000, lead, launches, now - 3 * PoolSizing.WEEK_MS)).isZero();
+  }
+
+  @Test
+  void aClusterInOneWeekIsNotForecastButAClassEveryWeekIs() {
+    long now = 100 * PoolSizing.WEEK_MS;
+    long lead = 90_000;
+    long history = now - 4 * PoolSizing.WEEK_MS;
+    List<Long> launches = new ArrayList<>();
+    // four students who happened to arrive within a minute of each other two weeks ago, 30 s after "now" then
+    for (int i = 0; i < 4; i++) {
+      launches.add(now - 2 * PoolSizing.WEEK_MS + 30_000 + i * 10_000);
+    }
+    assertThat(PoolSizing.forecast(now, lead, launches, history)).as("counts 0, 4, 0, 0: median 0 (a mean of 4 "
+        + "weeks would forecast 1.0 launch and hold 4 members at a risk of 0.02 for nothing)").isZero();
+
+    // a class of 12 that opens its workspaces at the same moment every week, missed once (a holiday)
+    for (int k = 1; k <= 3; k++) {
+      for (int i = 0; i < 12; i++) {
+        launches.add(now - k * PoolSizing.WEEK_MS + 60_000 + i * 2_000);
+      }
+    }
+    assertThat(PoolSizing.forecast(now, lead, launches, history)).as("counts 12, 16, 12, 0 in the busiest window: "
+        + "the median of them").isEqualTo(12.0);
   }
 
   @Test
