@@ -173,11 +173,10 @@ public final class Gateway {
     cache.set(routes);
     SecurityLayer security = SecurityLayer.create(vertx, config, store, clock);
     int maxWebSocket = config.security().webSocketMaxMessage();
-    // a tunnelled WebSocket keeps its upgrade connection, so the pool has room for every socket (keep-alive: the
-    // client would otherwise replace the upgrade's Connection header with "close")
+    // each upgrade on a connection of its own, outside the pool (keep-alive: the client would otherwise replace the
+    // upgrade's Connection header with "close")
     relay = new WebSocketRelay(vertx, new PerEventLoop<>(() -> vertx.createHttpClient(new HttpClientOptions()
-            .setKeepAlive(true).setKeepAliveTimeout(5).setDecompressionSupported(false).setMaxHeaderSize(64 * 1024),
-        new PoolOptions().setHttp1MaxSize(100_000).setMaxWaitQueueSize(1024))),
+        .setKeepAlive(true).setDecompressionSupported(false).setMaxHeaderSize(64 * 1024))),
         config.upstreamConnectTimeout().toMillis(), maxWebSocket, failures, activity, policies, meters);
     events.onEvent(e -> {
       if (e.kind() == RouteEvent.Kind.DOWN) {

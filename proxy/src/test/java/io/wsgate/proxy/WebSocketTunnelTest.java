@@ -160,6 +160,14 @@ class WebSocketTunnelTest {
   }
 
   @Test
+  void workspaceRefusingTheUpgradeIsPassedOn() throws Exception {
+    String reply = RawHttp.exchange(gateway.port(), head("refuse", "/refuse"), 30_000);
+    assertThat(reply).startsWith("HTTP/1.1 403");
+    assertThat(reply.toLowerCase(Locale.ROOT)).contains("x-why: test");
+    assertThat(reply).endsWith("\r\n\r\nnope");
+  }
+
+  @Test
   void workspaceThatVanishesIsReportedWith1001() throws Exception {
     try (Socket s = open("vanish", "/vanish")) {
       byte[] got = readToEnd(s);
@@ -227,7 +235,7 @@ class WebSocketTunnelTest {
    * A workspace speaking raw WebSocket bytes: answers plain requests with 200, accepts upgrades on any path and then,
    * by path: records what it receives ({@code /record/...}), sends {@link #SENT} and hangs up ({@code /send}), sends a
    * masked frame ({@code /masked}), hangs up at once ({@code /vanish}), or answers with an extension
-   * ({@code /deflate}).
+   * ({@code /deflate}), or refuses the upgrade with 403 ({@code /refuse}).
    */
   static final class RawWorkspace {
     static final byte[] SENT;
@@ -288,6 +296,12 @@ class WebSocketTunnelTest {
         upgraded[0] = path;
         synchronized (this) {
           received.put(path, head[0].getBuffer(end + 4, head[0].length()));
+        }
+        if (path.equals("/refuse")) {
+          upgraded[0] = null;
+          head[0] = Buffer.buffer();
+          so.write("HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\nx-why: test\r\ncontent-length: 4\r\n\r\nnope");
+          return;
         }
         String extra = path.equals("/deflate") ? "Sec-WebSocket-Extensions: permessage-deflate\r\n" : "";
         try {

@@ -6,7 +6,8 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpConnectOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -60,7 +61,7 @@ public final class WebSocketRelay {
   private static final byte[] KEEPALIVE = "wsgate".getBytes(StandardCharsets.US_ASCII);
 
   private final Vertx vertx;
-  private final PerEventLoop<HttpClient> clients;
+  private final PerEventLoop<HttpClientAgent> clients;
   private final long connectTimeoutMs;
   private final long maxMessage;
   private final UpstreamFailureListener failures;
@@ -74,11 +75,10 @@ public final class WebSocketRelay {
   static final int DRAIN_RATE_FLOOR = 100;
 
   /**
-   * @param clients    an HTTP client per event loop for the upgrades, with room for every relayed socket (a tunnelled
-   *                   connection holds its place in the pool while it is open)
+   * @param clients    an HTTP client per event loop for the upgrades (each on a connection of its own)
    * @param maxMessage the largest message (and so frame) relayed either way; a larger one closes the socket with 1009
    */
-  public WebSocketRelay(Vertx vertx, PerEventLoop<HttpClient> clients, long connectTimeoutMs, long maxMessage,
+  public WebSocketRelay(Vertx vertx, PerEventLoop<HttpClientAgent> clients, long connectTimeoutMs, long maxMessage,
                         UpstreamFailureListener failures, ActivityTracker activity,
                         Function<String, Profile.ActivityPolicy> policies, Meters meters) {
     this.meters = meters;
@@ -126,14 +126,16 @@ public final class WebSocketRelay {
       headers.set("sec-websocket-protocol", protocols);
     }
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET)
-        .setHost(route.endpoint().host()).setPort(route.endpoint().port())
-        .setURI(Credentials.withoutToken(req.uri())).setHeaders(headers)
-        .setConnectTimeout(connectTimeoutMs).setIdleTimeout(connectTimeoutMs);
+        .setURI(Credentials.withoutToken(req.uri())).setHeaders(headers).setIdleTimeout(connectTimeoutMs);
     req.pause();
-    // the client of this event loop: both connections of the session then live on the same thread
-    HttpClient client = clients.get();
-    client.request(options)
-        .compose(HttpClientRequest::connect)
+    // A connection of its own, outside any pool: a tunnelled socket keeps it until it closes (in a pool, every new
+    // upgrade would scan all the open ones for a free connection). The client of this event loop: both connections
+    // of the session then live on the same thread.
+    clients.get().connect(new HttpConnectOptions().setHost(route.endpoint().host()).setPort(route.endpoint().port())
+            .setConnectTimeout(connectTimeoutMs))
+        .compose(conn -> conn.request(options)
+            .compose(HttpClientRequest::connect)
+            .onFailure(err -> conn.close()))
         .onComplete(ar -> {
           if (ar.failed()) {
             req.resume();
@@ -190,7 +192,10 @@ public final class WebSocketRelay {
         req.response().headers().add(h.getKey(), h.getValue());
       }
     });
-    resp.body().onComplete(body -> req.response().end(body.succeeded() ? body.result() : Buffer.buffer()));
+    resp.body().onComplete(body -> {
+      resp.request().connection().close(); // the upgrade's own connection: never reused
+      req.response().end(body.succeeded() ? body.result() : Buffer.buffer());
+    });
   }
 
   private void rejected(HttpServerRequest req, Route route, Throwable err) {
