@@ -46,8 +46,9 @@ import java.util.function.Function;
 /**
  * Relays a WebSocket between a client and its workspace as a byte tunnel that still sees every message: after the
  * 101 the two TCP connections are joined and a {@link FrameScanner} per direction reads only frame headers, so the
- * activity tracker counts messages (not connections) while payloads pass without being unmasked, re-masked or
- * copied, and text, binary, fragmentation, ping/pong and close codes arrive unchanged. The workspace is asked first
+ * activity tracker counts messages (not connections) while payloads pass as they came, never unmasked, re-masked or
+ * re-framed (the only copy is Vert.x's, of each read), and text, binary, fragmentation, ping/pong and close codes
+ * arrive unchanged. The workspace is asked first
  * (with the client's own key, never its extensions): if it refuses the upgrade, the client gets that status instead
  * of a 101 followed by a close. Back-pressure: a side whose peer's write queue is full is paused until the peer
  * drains.
