@@ -2,6 +2,11 @@ package io.wsgate.proxy.ws;
 
 import io.vertx.core.buffer.Buffer;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
 /**
  * Reads one direction of a tunnelled WebSocket (RFC 6455 section 5.2) and passes its bytes on unchanged while
  * parsing only frame headers: data payloads are never unmasked, copied or buffered, just counted past. No extension
@@ -9,8 +14,8 @@ import io.vertx.core.buffer.Buffer;
  *
  * <p>What it enforces, as the frame-by-frame relay did: the mask bit of the direction (clients mask, workspaces do
  * not), no RSV bits, known opcodes, control frames final and at most 125 bytes, continuations only inside a
- * fragmented message and no new message inside one, minimal length encodings, and a cap on a message's size (the
- * sum of its fragments). A violation stops the scan before the offending frame's first byte is passed on.
+ * fragmented message and no new message inside one, minimal length encodings, a cap on a message's size (the
+ * sum of its fragments), and close frames with a valid status code and a UTF-8 reason. A violation stops the scan before the offending frame's first byte is passed on.
  *
  * <p>Control frames (ping, pong, close: at most 131 bytes) are held whole and handed to {@link Listener#control}
  * rather than forwarded, so the tunnel can swallow the answer to its own keepalive and see close frames. A header
@@ -241,7 +246,44 @@ final class FrameScanner {
     int length = heldLength;
     held = null;
     heldLength = 0;
+    if (heldOpcode == OP_CLOSE && !isValidClose(frame, length)) {
+      failed = true;
+      listener.violation((short) 1002, "invalid close frame");
+      return;
+    }
     listener.control(heldOpcode, Buffer.buffer(frame).slice(0, length));
+  }
+
+  /**
+   * A close frame's body is empty, or a status code a peer may send (section 7.4) and a UTF-8 reason: what Netty's
+   * decoder checked for the frame relay.
+   */
+  private static boolean isValidClose(byte[] frame, int length) {
+    boolean masked = (frame[1] & 0x80) != 0;
+    int start = masked ? 6 : 2;
+    int n = length - start;
+    if (n == 0) {
+      return true;
+    }
+    if (n == 1) {
+      return false;
+    }
+    byte[] body = new byte[n];
+    for (int i = 0; i < n; i++) {
+      body[i] = masked ? (byte) (frame[start + i] ^ frame[2 + (i & 3)]) : frame[start + i];
+    }
+    int code = ((body[0] & 0xff) << 8) | (body[1] & 0xff);
+    boolean known = (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+    if (!known) {
+      return false;
+    }
+    try {
+      StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body, 2, n - 2));
+      return true;
+    } catch (CharacterCodingException notUtf8) {
+      return false;
+    }
   }
 
   private void forward(Buffer chunk, int from, int to) {

@@ -4,6 +4,7 @@ import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -61,7 +62,7 @@ class FrameScannerTest {
         frame(true, FrameScanner.OP_CONTINUATION, true, 130),
         frame(true, FrameScanner.OP_PONG, true, 0),
         frame(true, 0, FrameScanner.OP_BINARY, true, random, -1),
-        frame(true, FrameScanner.OP_CLOSE, true, 2));
+        frame(true, FrameScanner.OP_CLOSE, true, new byte[] {0x03, (byte) 0xe8}));
   }
 
   static final List<String> CLIENT_EVENTS = List.of("data 5 fin", "data 200 fin", "data 3", "control 9 10", "data 0",
@@ -113,7 +114,8 @@ class FrameScannerTest {
 
   @Test
   void workspaceFramesAreUnmasked() {
-    byte[] stream = concat(frame(true, FrameScanner.OP_TEXT, false, 300), frame(true, FrameScanner.OP_CLOSE, false, 2));
+    byte[] stream = concat(frame(true, FrameScanner.OP_TEXT, false, 300), frame(true, FrameScanner.OP_CLOSE, false,
+        new byte[] {0x03, (byte) 0xe8}));
     Recorder r = feed(false, 1 << 20, stream, 3);
     assertThat(r.out.toByteArray()).isEqualTo(stream);
     assertThat(r.events).containsExactly("data 300 fin", "control 8 4");
@@ -173,6 +175,22 @@ class FrameScannerTest {
     byte[] msb = frame(true, 0, FrameScanner.OP_BINARY, true, new byte[0], 8);
     msb[2] = (byte) 0x80;
     refused(true, Long.MAX_VALUE, good, msb, 1002);
+  }
+
+  @Test
+  void invalidCloseFramesAreRefusedWith1002() {
+    byte[] good = frame(true, FrameScanner.OP_TEXT, true, 3);
+    refused(true, 1000, good, frame(true, FrameScanner.OP_CLOSE, true, new byte[] {0x03}), 1002);
+    refused(true, 1000, good, frame(true, FrameScanner.OP_CLOSE, true, new byte[] {0x03, (byte) 0xed}), 1002); // 1005
+    refused(true, 1000, good, frame(true, FrameScanner.OP_CLOSE, true, new byte[] {0x03, (byte) 0xe8, (byte) 0xff}),
+        1002);
+    refused(false, 1000, frame(true, FrameScanner.OP_TEXT, false, 3),
+        frame(true, FrameScanner.OP_CLOSE, false, new byte[] {0x00, 0x10}), 1002);
+    byte[] ok = frame(true, FrameScanner.OP_CLOSE, true, concat(new byte[] {0x0f, (byte) 0xa0},
+        "bye \u00e9".getBytes(StandardCharsets.UTF_8)));
+    Recorder r = feed(true, 1000, concat(ok, frame(true, FrameScanner.OP_CLOSE, true, 0)));
+    assertThat(r.closeCode).isNull();
+    assertThat(r.out.toByteArray()).isEqualTo(concat(ok, frame(true, FrameScanner.OP_CLOSE, true, 0)));
   }
 
   @Test
