@@ -168,6 +168,17 @@ class WebSocketTunnelTest {
   }
 
   @Test
+  void upgradeWithoutAKeyOrOfAnotherVersionNeverReachesTheWorkspace() throws Exception {
+    String noKey = head("nokey", "/nokey").replace("Sec-WebSocket-Key: " + KEY + "\r\n", "");
+    assertThat(RawHttp.exchange(gateway.port(), noKey, 30_000)).startsWith("HTTP/1.1 400");
+    String v8 = head("v8", "/v8").replace("Sec-WebSocket-Version: 13", "Sec-WebSocket-Version: 8");
+    String reply = RawHttp.exchange(gateway.port(), v8, 30_000);
+    assertThat(reply).startsWith("HTTP/1.1 400");
+    assertThat(reply.toLowerCase(Locale.ROOT)).contains("sec-websocket-version: 13");
+    assertThat(workspace.received.keySet()).doesNotContain("/nokey", "/v8");
+  }
+
+  @Test
   void workspaceThatVanishesIsReportedWith1001() throws Exception {
     try (Socket s = open("vanish", "/vanish")) {
       byte[] got = readToEnd(s);
