@@ -7,7 +7,6 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.wsgate.config.GatewayConfig;
@@ -174,10 +173,11 @@ public final class Gateway {
     cache.set(routes);
     SecurityLayer security = SecurityLayer.create(vertx, config, store, clock);
     int maxWebSocket = config.security().webSocketMaxMessage();
-    relay = new WebSocketRelay(vertx, new PerEventLoop<>(() -> vertx.createWebSocketClient(new WebSocketClientOptions()
-        .setMaxFrameSize(maxWebSocket).setMaxMessageSize(maxWebSocket).setMaxConnections(10_000)
-        .setTryUsePerMessageCompression(false).setTryUsePerFrameCompression(false))),
-        config.upstreamConnectTimeout().toMillis(), failures, activity, policies, meters);
+    // each upgrade on a connection of its own, outside the pool (keep-alive: the client would otherwise replace the
+    // upgrade's Connection header with "close")
+    relay = new WebSocketRelay(vertx, new PerEventLoop<>(() -> vertx.createHttpClient(new HttpClientOptions()
+        .setKeepAlive(true).setDecompressionSupported(false).setMaxHeaderSize(64 * 1024))),
+        config.upstreamConnectTimeout().toMillis(), maxWebSocket, failures, activity, policies, meters);
     events.onEvent(e -> {
       if (e.kind() == RouteEvent.Kind.DOWN) {
         activity.forget(e.id());

@@ -2,8 +2,6 @@ package io.wsgate.proxy.ws;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.ServerWebSocket;
 
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -20,36 +18,32 @@ final class Keepalives {
 
   private final Vertx vertx;
   private final long periodMs;
-  private final Buffer payload;
-  private final Map<Context, Set<ServerWebSocket>> perLoop = new ConcurrentHashMap<>();
+  private final Map<Context, Set<Tunnel>> perLoop = new ConcurrentHashMap<>();
 
-  Keepalives(Vertx vertx, long periodMs, Buffer payload) {
+  Keepalives(Vertx vertx, long periodMs) {
     this.vertx = vertx;
     this.periodMs = periodMs;
-    this.payload = payload;
   }
 
   /** Pings {@code ws} from now on; call on the socket's own event loop. */
-  void add(ServerWebSocket ws) {
+  void add(Tunnel ws) {
     perLoop.computeIfAbsent(vertx.getOrCreateContext(), this::startSweep).add(ws);
   }
 
   /** Stops pinging {@code ws}; call on the socket's own event loop (its close handler). */
-  void remove(ServerWebSocket ws) {
-    Set<ServerWebSocket> sockets = perLoop.get(vertx.getOrCreateContext());
+  void remove(Tunnel ws) {
+    Set<Tunnel> sockets = perLoop.get(vertx.getOrCreateContext());
     if (sockets != null) {
       sockets.remove(ws);
     }
   }
 
-  private Set<ServerWebSocket> startSweep(Context ctx) {
-    Set<ServerWebSocket> sockets = new LinkedHashSet<>();
+  private Set<Tunnel> startSweep(Context ctx) {
+    Set<Tunnel> sockets = new LinkedHashSet<>();
     // called on ctx's thread, so the timer fires there too
     vertx.setPeriodic(periodMs, t -> {
-      for (ServerWebSocket ws : sockets) {
-        if (!ws.isClosed()) {
-          ws.writePing(payload);
-        }
+      for (Tunnel ws : sockets) {
+        ws.ping();
       }
     });
     return sockets;

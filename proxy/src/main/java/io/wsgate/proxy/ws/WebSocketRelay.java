@@ -2,20 +2,21 @@ package io.wsgate.proxy.ws;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Promise;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpConnectOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.UpgradeRejectedException;
-import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketBase;
-import io.vertx.core.http.WebSocketClient;
-import io.wsgate.proxy.http.PerEventLoop;
-import io.vertx.core.http.WebSocketConnectOptions;
-import io.vertx.core.http.WebSocketFrame;
-import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.NetSocket;
+import io.wsgate.activity.ActivityTracker;
+import io.wsgate.activity.WebSocketActivity;
+import io.wsgate.config.Profile;
 import io.wsgate.metrics.Meters;
 import io.wsgate.proxy.auth.Credentials;
 import io.wsgate.proxy.error.ErrorResponses;
@@ -23,16 +24,15 @@ import io.wsgate.proxy.error.GatewayError;
 import io.wsgate.proxy.error.GatewayFailure;
 import io.wsgate.proxy.http.ForwardedHeaders;
 import io.wsgate.proxy.http.HopByHop;
+import io.wsgate.proxy.http.PerEventLoop;
 import io.wsgate.proxy.http.UpstreamErrors;
 import io.wsgate.proxy.http.UpstreamFailureListener;
-import io.wsgate.activity.ActivityTracker;
-import io.wsgate.activity.WebSocketActivity;
-import io.wsgate.config.Profile;
 import io.wsgate.workspace.Route;
 import io.wsgate.workspace.WorkspaceId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,11 +44,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Relays a WebSocket between a client and its workspace frame by frame, so every message is seen (the
- * activity tracker counts messages, not connections) while text, binary, fragmentation, ping/pong and
- * close codes pass unchanged. The workspace connection is made first: if it refuses the upgrade, the
- * client gets that status instead of a 101 followed by a close. Back-pressure: a side whose peer's write
- * queue is full is paused until the peer drains.
+ * Relays a WebSocket between a client and its workspace as a byte tunnel that still sees every message: after the
+ * 101 the two TCP connections are joined and a {@link FrameScanner} per direction reads only frame headers, so the
+ * activity tracker counts messages (not connections) while payloads pass as they came, never unmasked, re-masked or
+ * re-framed (the only copy is Vert.x's, of each read), and text, binary, fragmentation, ping/pong and close codes
+ * arrive unchanged. The workspace is asked first
+ * (with the client's own key, never its extensions): if it refuses the upgrade, the client gets that status instead
+ * of a 101 followed by a close. Back-pressure: a side whose peer's write queue is full is paused until the peer
+ * drains.
  */
 public final class WebSocketRelay {
 
@@ -56,26 +59,33 @@ public final class WebSocketRelay {
 
   /** Keeps idle sockets open through load balancers (the ALB drops a connection silent for 60 s). */
   static final long KEEPALIVE_MS = 30_000;
-  private static final Buffer KEEPALIVE = Buffer.buffer("wsgate");
+  private static final byte[] KEEPALIVE = "wsgate".getBytes(StandardCharsets.US_ASCII);
 
   private final Vertx vertx;
-  private final PerEventLoop<WebSocketClient> clients;
+  private final PerEventLoop<HttpClientAgent> clients;
   private final long connectTimeoutMs;
+  private final long maxMessage;
   private final UpstreamFailureListener failures;
   private final ActivityTracker activity;
   private final Function<String, Profile.ActivityPolicy> policies;
-  private final Map<WorkspaceId, Set<ServerWebSocket>> open = new ConcurrentHashMap<>();
+  private final Map<WorkspaceId, Set<Tunnel>> open = new ConcurrentHashMap<>();
   private final Meters meters;
   private final Keepalives keepalives;
   private volatile boolean draining;
   /** Sockets a stopping gateway closes per second at the least: below this many, the drain needs no window. */
   static final int DRAIN_RATE_FLOOR = 100;
 
-  public WebSocketRelay(Vertx vertx, PerEventLoop<WebSocketClient> clients, long connectTimeoutMs, UpstreamFailureListener failures,
-                        ActivityTracker activity, Function<String, Profile.ActivityPolicy> policies, Meters meters) {
+  /**
+   * @param clients    an HTTP client per event loop for the upgrades (each on a connection of its own)
+   * @param maxMessage the largest message (and so frame) relayed either way; a larger one closes the socket with 1009
+   */
+  public WebSocketRelay(Vertx vertx, PerEventLoop<HttpClientAgent> clients, long connectTimeoutMs, long maxMessage,
+                        UpstreamFailureListener failures, ActivityTracker activity,
+                        Function<String, Profile.ActivityPolicy> policies, Meters meters) {
     this.meters = meters;
     this.vertx = vertx;
-    this.keepalives = new Keepalives(vertx, KEEPALIVE_MS, KEEPALIVE);
+    this.maxMessage = maxMessage;
+    this.keepalives = new Keepalives(vertx, KEEPALIVE_MS);
     this.activity = activity;
     this.policies = policies;
     this.clients = clients;
@@ -88,15 +98,16 @@ public final class WebSocketRelay {
       ErrorResponses.send(req, GatewayFailure.of(GatewayError.DRAINING));
       return;
     }
-    // The WebSocket client connects to host:port (it ignores a separate server address), so those name the
-    // workspace's endpoint and the client's own Host header is passed as a header, unchanged.
-    WebSocketConnectOptions options = new WebSocketConnectOptions()
-        .setHost(route.endpoint().host())
-        .setPort(route.endpoint().port())
-        .setURI(Credentials.withoutToken(req.uri()))
-        .setAllowOriginHeader(true) // the client's Origin (a header below) is passed on unchanged
-        .setTimeout(connectTimeoutMs)
-        .setConnectTimeout(connectTimeoutMs);
+    String key = req.getHeader("sec-websocket-key");
+    if (!"13".equals(req.getHeader("sec-websocket-version"))) {
+      req.response().putHeader("sec-websocket-version", "13");
+      ErrorResponses.send(req, GatewayError.BAD_REQUEST, "This gateway speaks WebSocket version 13.", 0);
+      return;
+    }
+    if (key == null || !Handshake.isValidKey(key)) {
+      ErrorResponses.send(req, GatewayError.BAD_REQUEST, "A WebSocket upgrade needs a Sec-WebSocket-Key.", 0);
+      return;
+    }
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     for (var h : req.headers()) {
       String name = h.getKey().toLowerCase(Locale.ROOT);
@@ -108,56 +119,87 @@ public final class WebSocketRelay {
     ForwardedHeaders.apply(req, headers);
     Credentials.stripSessionCookie(headers);
     headers.set("host", req.getHeader("host"));
-    options.setHeaders(headers);
-    String protocols = req.getHeader("sec-websocket-protocol");
+    // the client's own key and offered protocols, never its extensions: nothing may transform the frames we pass
+    headers.set("upgrade", "websocket").set("connection", "Upgrade").set("sec-websocket-version", "13")
+        .set("sec-websocket-key", key);
+    String protocols = Handshake.protocols(req.headers().getAll("sec-websocket-protocol"));
     if (protocols != null) {
-      List<String> list = new ArrayList<>();
-      for (String p : protocols.split(",")) {
-        if (!p.isBlank()) {
-          list.add(p.trim());
-        }
-      }
-      options.setSubProtocols(list);
+      headers.set("sec-websocket-protocol", protocols);
     }
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET)
+        .setURI(Credentials.withoutToken(req.uri())).setHeaders(headers).setIdleTimeout(connectTimeoutMs);
     req.pause();
-    // the client of this event loop: both sockets of the session then live on the same thread
-    clients.get().connect(options).onComplete(ar -> {
-      if (ar.failed()) {
-        req.resume();
-        rejected(req, route, ar.cause());
+    // A connection of its own, outside any pool: a tunnelled socket keeps it until it closes (in a pool, every new
+    // upgrade would scan all the open ones for a free connection). The client of this event loop: both connections
+    // of the session then live on the same thread.
+    clients.get().connect(new HttpConnectOptions().setHost(route.endpoint().host()).setPort(route.endpoint().port())
+            .setConnectTimeout(connectTimeoutMs))
+        .compose(conn -> conn.request(options)
+            .compose(HttpClientRequest::connect)
+            .onFailure(err -> conn.close()))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            req.resume();
+            rejected(req, route, ar.cause());
+          } else if (ar.result().statusCode() != 101) {
+            req.resume();
+            refused(req, ar.result());
+          } else {
+            accepted(req, route, ar.result(), key, protocols);
+          }
+        });
+  }
+
+  /** The workspace answered the upgrade with 101: check its answer, give the client its 101, join the two. */
+  private void accepted(HttpServerRequest req, Route route, HttpClientResponse resp, String key, String offered) {
+    NetSocket upstream = resp.netSocket();
+    String problem = Handshake.problem(resp.headers(), key, offered);
+    if (problem != null) {
+      log.warn("workspace {}: websocket upgrade answer refused ({})", route.id(), problem);
+      upstream.close();
+      meters.webSocketSession(GatewayError.UPSTREAM_RESET.tag());
+      req.resume();
+      ErrorResponses.send(req, GatewayError.UPSTREAM_RESET, UpstreamErrors.detail(GatewayError.UPSTREAM_RESET), 0);
+      return;
+    }
+    upstream.pause();
+    req.response().putHeader("upgrade", "websocket").putHeader("connection", "Upgrade")
+        .putHeader("sec-websocket-accept", Handshake.accept(key));
+    String protocol = resp.getHeader("sec-websocket-protocol");
+    if (protocol != null) {
+      req.response().putHeader("sec-websocket-protocol", protocol);
+    }
+    req.toNetSocket().onComplete(up -> {
+      if (up.failed()) {
+        // typically the client went away while the workspace was accepting
+        log.info("workspace {}: client upgrade failed after the workspace accepted ({})", route.id(),
+            up.cause().toString());
+        meters.webSocketSession("client_failed");
+        upstream.write(Tunnel.closeFrame((short) 1001, "client upgrade failed", true));
+        upstream.close();
         return;
       }
-      WebSocket upstream = ar.result();
-      req.toWebSocket().onComplete(up -> {
-        if (up.failed()) {
-          // typically the client went away while the workspace was accepting
-          log.info("workspace {}: client upgrade failed after the workspace accepted ({})", route.id(),
-              up.cause().toString());
-          meters.webSocketSession("client_failed");
-          upstream.close((short) 1001, "client upgrade failed");
-          return;
-        }
-        meters.webSocketSession("opened");
-        join(route, up.result(), upstream);
-      });
+      meters.webSocketSession("opened");
+      join(route, up.result(), upstream);
+    });
+  }
+
+  /** The workspace answered, it just said no: pass its answer on. */
+  private void refused(HttpServerRequest req, HttpClientResponse resp) {
+    meters.webSocketSession("rejected");
+    req.response().setStatusCode(resp.statusCode());
+    resp.headers().forEach(h -> {
+      if (!HopByHop.isHopByHop(h.getKey().toLowerCase(Locale.ROOT))) {
+        req.response().headers().add(h.getKey(), h.getValue());
+      }
+    });
+    resp.body().onComplete(body -> {
+      resp.request().connection().close(); // the upgrade's own connection: never reused
+      req.response().end(body.succeeded() ? body.result() : Buffer.buffer());
     });
   }
 
   private void rejected(HttpServerRequest req, Route route, Throwable err) {
-    if (err instanceof UpgradeRejectedException rejected) {
-      meters.webSocketSession("rejected");
-      // the workspace answered, it just said no: pass its answer on
-      req.response().setStatusCode(rejected.getStatus());
-      if (rejected.getHeaders() != null) {
-        rejected.getHeaders().forEach(h -> {
-          if (!HopByHop.isHopByHop(h.getKey().toLowerCase(Locale.ROOT))) {
-            req.response().headers().add(h.getKey(), h.getValue());
-          }
-        });
-      }
-      req.response().end(rejected.getBody() == null ? Buffer.buffer() : rejected.getBody());
-      return;
-    }
     GatewayError kind = UpstreamErrors.classify(err);
     log.warn("workspace {}: websocket {} -> {} ({}: {})", route.id(), req.path(), kind.tag(), route.endpoint(),
         err.toString());
@@ -166,25 +208,21 @@ public final class WebSocketRelay {
     ErrorResponses.send(req, kind, UpstreamErrors.detail(kind), 0);
   }
 
-  private void join(Route route, ServerWebSocket client, WebSocket upstream) {
+  private void join(Route route, NetSocket client, NetSocket upstream) {
     WebSocketActivity counted = activity.webSocket(route.id(), policies.apply(route.profile()));
-    pipeFrames(client, upstream, counted, meters, true);
-    pipeFrames(upstream, client, counted, meters, false);
+    Tunnel tunnel = new Tunnel(vertx, client, upstream, counted, meters, maxMessage, KEEPALIVE);
     meters.webSocketOpened();
     counted.opened();
-    Set<ServerWebSocket> sockets = open.computeIfAbsent(route.id(), k -> ConcurrentHashMap.newKeySet());
-    sockets.add(client);
-    keepalives.add(client);
-    client.closeHandler(v -> {
+    Set<Tunnel> sockets = open.computeIfAbsent(route.id(), k -> ConcurrentHashMap.newKeySet());
+    sockets.add(tunnel);
+    keepalives.add(tunnel);
+    tunnel.start(() -> {
       meters.webSocketClosed(); // the client side closes exactly once, whoever started the close
       counted.closed();
-      keepalives.remove(client);
-      sockets.remove(client);
-      closePeer(client, upstream);
+      keepalives.remove(tunnel);
+      sockets.remove(tunnel);
     });
-    upstream.closeHandler(v -> closePeer(upstream, client));
-    client.exceptionHandler(err -> log.debug("client websocket: {}", err.toString()));
-    upstream.exceptionHandler(err -> log.debug("workspace websocket: {}", err.toString()));
+    upstream.resume();
   }
 
   /**
@@ -192,10 +230,10 @@ public final class WebSocketRelay {
    * client can show. Called for route-down events from any replica.
    */
   public Future<Void> closeAll(WorkspaceId id, String reason) {
-    Set<ServerWebSocket> sockets = open.remove(id);
+    Set<Tunnel> sockets = open.remove(id);
     List<Future<Void>> closes = new ArrayList<>();
     if (sockets != null) {
-      for (ServerWebSocket ws : sockets) {
+      for (Tunnel ws : sockets) {
         if (!ws.isClosed()) {
           closes.add(ws.close((short) 1001, reason));
         }
@@ -213,13 +251,13 @@ public final class WebSocketRelay {
    */
   public Future<Void> drain(String reason, Duration spread, Duration grace) {
     draining = true;
-    List<ServerWebSocket> all = new ArrayList<>();
+    List<Tunnel> all = new ArrayList<>();
     open.values().forEach(all::addAll);
     open.clear();
     long spreadMs = Math.min(spread.toMillis(), all.size() * 1000L / DRAIN_RATE_FLOOR);
     List<Future<Void>> closes = new ArrayList<>();
     for (int i = 0; i < all.size(); i++) {
-      ServerWebSocket ws = all.get(i);
+      Tunnel ws = all.get(i);
       long at = all.size() == 1 ? 0 : spreadMs * i / (all.size() - 1);
       Promise<Void> closed = Promise.promise();
       closes.add(closed.future());
@@ -242,55 +280,7 @@ public final class WebSocketRelay {
 
   /** Open relayed sockets of {@code id} on this replica. */
   public int openSockets(WorkspaceId id) {
-    Set<ServerWebSocket> sockets = open.get(id);
+    Set<Tunnel> sockets = open.get(id);
     return sockets == null ? 0 : sockets.size();
-  }
-
-  private static void pipeFrames(WebSocketBase from, WebSocketBase to, WebSocketActivity counted, Meters meters,
-                                 boolean fromClient) {
-    from.frameHandler(frame -> {
-      if (frame.isClose()) {
-        return; // the close handshake is relayed by closePeer with the same code and reason
-      }
-      if (frame.type() == WebSocketFrameType.PONG && from instanceof ServerWebSocket
-          && KEEPALIVE.equals(frame.binaryData())) {
-        return; // the answer to our own keepalive
-      }
-      if (isDataFrame(frame)) {
-        int size = frame.binaryData().length();
-        if (fromClient) {
-          counted.clientFrame(size, frame.isFinal());
-        } else {
-          counted.workspaceFrame(size, frame.isFinal());
-        }
-      }
-      if (to.isClosed()) {
-        return; // the peer is gone (its close is relayed by closePeer); nothing more crosses
-      }
-      meters.webSocketBytes(fromClient, frame.binaryData().length());
-      to.writeFrame(frame);
-      if (to.writeQueueFull()) {
-        from.pause();
-        to.drainHandler(v -> from.resume());
-      }
-    });
-  }
-
-  private static void closePeer(WebSocketBase closed, WebSocketBase peer) {
-    if (peer.isClosed()) {
-      return;
-    }
-    Short code = closed.closeStatusCode();
-    if (code == null || code == 1005 || code == 1006 || code == 1015) {
-      // the other side vanished without a close frame: tell the peer in a way it can log
-      peer.close((short) 1001, closed instanceof ServerWebSocket ? "client went away" : "workspace went away");
-    } else {
-      peer.close(code, closed.closeReason());
-    }
-  }
-
-  /** Whether a frame type counts as a message for activity (pings, pongs and closes do not). */
-  public static boolean isDataFrame(WebSocketFrame frame) {
-    return frame.isText() || frame.isBinary() || frame.isContinuation();
   }
 }

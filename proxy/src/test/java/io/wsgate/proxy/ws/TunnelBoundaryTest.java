@@ -1,0 +1,126 @@
+package io.wsgate.proxy.ws;
+
+import io.vertx.core.Context;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import io.wsgate.activity.ActivityTracker;
+import io.wsgate.config.Profile;
+import io.wsgate.metrics.Meters;
+import io.wsgate.workspace.WorkspaceId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
+import static io.wsgate.proxy.ws.WsFrames.concat;
+import static io.wsgate.proxy.ws.WsFrames.frame;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Frames the gateway sends itself go out only between the workspace's frames: a keepalive ping due while a frame is
+ * under way is left for the next sweep, and a close waits for the frame to end. Real TCP connections on both sides
+ * of a {@link Tunnel}: a browser socket, and a workspace socket the tunnel connected to.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TunnelBoundaryTest {
+
+  private static final byte[] KEEPALIVE = "wsgate".getBytes(StandardCharsets.US_ASCII);
+
+  Vertx vertx;
+  ServerSocket workspaceListener;
+  Socket browser;
+  Socket workspace;
+  Tunnel tunnel;
+  Context context;
+
+  @BeforeEach
+  void connect() throws Exception {
+    vertx = Vertx.vertx();
+    workspaceListener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    Promise<Tunnel> made = Promise.promise();
+    NetServer gateway = vertx.createNetServer().connectHandler(client -> {
+      client.pause();
+      vertx.createNetClient().connect(workspaceListener.getLocalPort(), "127.0.0.1").onSuccess(upstream -> {
+        ActivityTracker activity = new ActivityTracker(null, System::currentTimeMillis);
+        Tunnel t = new Tunnel(vertx, client, upstream, activity.webSocket(new WorkspaceId("edge"),
+            Profile.ActivityPolicy.DEFAULT), Meters.noop(), 1 << 20, KEEPALIVE);
+        t.start(() -> { });
+        client.resume();
+        context = vertx.getOrCreateContext();
+        made.complete(t);
+      }).onFailure(made::fail);
+    });
+    gateway.listen(0, "127.0.0.1").await();
+    browser = new Socket(InetAddress.getLoopbackAddress(), gateway.actualPort());
+    browser.setSoTimeout(30_000);
+    workspace = workspaceListener.accept();
+    workspace.setSoTimeout(30_000);
+    tunnel = made.future().await(30, TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    browser.close();
+    workspace.close();
+    workspaceListener.close();
+    vertx.close().await();
+  }
+
+  private void onLoop(Runnable r) throws Exception {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      r.run();
+      done.complete();
+    });
+    done.future().await(30, TimeUnit.SECONDS);
+  }
+
+  private static byte[] read(InputStream in, int n) throws Exception {
+    return in.readNBytes(n);
+  }
+
+  @Test
+  void keepaliveDueInTheMiddleOfAFrameWaitsForTheNextSweep() throws Exception {
+    byte[] big = frame(true, WsFrames.BINARY, false, 1000);
+    workspace.getOutputStream().write(Arrays.copyOf(big, 300));
+    assertThat(read(browser.getInputStream(), 300)).isEqualTo(Arrays.copyOf(big, 300));
+    onLoop(tunnel::ping); // mid-frame: must not cut into it
+    workspace.getOutputStream().write(Arrays.copyOfRange(big, 300, big.length));
+    assertThat(read(browser.getInputStream(), big.length - 300)).isEqualTo(Arrays.copyOfRange(big, 300, big.length));
+    onLoop(tunnel::ping); // between frames
+    byte[] ping = frame(true, WsFrames.PING, false, KEEPALIVE);
+    byte[] next = frame(true, WsFrames.TEXT, false, 5);
+    workspace.getOutputStream().write(next);
+    assertThat(read(browser.getInputStream(), ping.length + next.length)).as("one ping, then the next frame")
+        .isEqualTo(concat(ping, next));
+  }
+
+  @Test
+  void closeFromTheGatewayWaitsForTheFrameUnderWay() throws Exception {
+    byte[] big = frame(true, WsFrames.BINARY, false, 1000);
+    workspace.getOutputStream().write(Arrays.copyOf(big, 300));
+    assertThat(read(browser.getInputStream(), 300)).hasSize(300);
+    onLoop(() -> tunnel.close((short) 1001, "bye"));
+    // the workspace is told at once (nothing was under way from the browser)
+    byte[] toWorkspace = read(workspace.getInputStream(), 2 + 4 + 5);
+    assertThat(toWorkspace[0] & 0xff).isEqualTo(0x88);
+    assertThat((((toWorkspace[6] ^ toWorkspace[2]) & 0xff) << 8) | ((toWorkspace[7] ^ toWorkspace[3]) & 0xff))
+        .isEqualTo(1001);
+    workspace.getOutputStream().write(Arrays.copyOfRange(big, 300, big.length));
+    byte[] rest = read(browser.getInputStream(), big.length - 300 + 2 + 5);
+    assertThat(Arrays.copyOf(rest, big.length - 300)).as("the frame ends first")
+        .isEqualTo(Arrays.copyOfRange(big, 300, big.length));
+    assertThat(Arrays.copyOfRange(rest, big.length - 300, rest.length))
+        .isEqualTo(frame(true, WsFrames.CLOSE, false, new byte[] {0x03, (byte) 0xe9, 'b', 'y', 'e'}));
+  }
+}
