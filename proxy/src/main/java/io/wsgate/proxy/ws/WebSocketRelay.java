@@ -70,7 +70,7 @@ public final class WebSocketRelay {
   private final Function<String, Profile.ActivityPolicy> policies;
   private final Map<WorkspaceId, Set<Tunnel>> open = new ConcurrentHashMap<>();
   private final Meters meters;
-  private final Keepalives keepalives;
+  private final Keepalives<Tunnel> keepalives;
   private volatile boolean draining;
   /** Sockets a stopping gateway closes per second at the least: below this many, the drain needs no window. */
   static final int DRAIN_RATE_FLOOR = 100;
@@ -85,7 +85,7 @@ public final class WebSocketRelay {
     this.meters = meters;
     this.vertx = vertx;
     this.maxMessage = maxMessage;
-    this.keepalives = new Keepalives(vertx, KEEPALIVE_MS);
+    this.keepalives = new Keepalives<>(vertx, KEEPALIVE_MS, Tunnel::ping);
     this.activity = activity;
     this.policies = policies;
     this.clients = clients;
