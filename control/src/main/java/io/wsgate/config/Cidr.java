@@ -14,12 +14,17 @@ public record Cidr(byte[] network, int prefix) {
     network = network.clone();
   }
 
+  /** Whether {@code s} is made only of the characters of an IPv4 or IPv6 literal (no host name, no DNS). */
+  public static boolean looksLikeIpLiteral(String s) {
+    return IP_LITERAL.matcher(s).matches();
+  }
+
   /** Parses {@code address[/prefix]} of IP literals only (never a DNS lookup); null if malformed. */
   public static Cidr parse(String s) {
     String text = s.trim();
     int slash = text.indexOf('/');
     String addr = slash < 0 ? text : text.substring(0, slash);
-    if (addr.isEmpty() || !IP_LITERAL.matcher(addr).matches()) {
+    if (addr.isEmpty() || !looksLikeIpLiteral(addr)) {
       return null;
     }
     try {

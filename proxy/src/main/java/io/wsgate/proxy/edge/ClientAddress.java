@@ -8,7 +8,6 @@ import io.wsgate.config.Cidr;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Which forwarded headers to believe. Only a peer inside a configured trusted CIDR (the load balancer) may tell
@@ -17,8 +16,6 @@ import java.util.regex.Pattern;
  * {@code X-Forwarded-For} + peer that is not a trusted proxy.
  */
 public final class ClientAddress {
-
-  private static final Pattern IP_LITERAL = Pattern.compile("[0-9a-fA-F:.]+");
 
   private final List<Cidr> trusted;
 
@@ -88,7 +85,7 @@ public final class ClientAddress {
     if (a == null || a.hostAddress() == null) {
       return "unknown";
     }
-    if (!IP_LITERAL.matcher(a.hostAddress()).matches()) {
+    if (!Cidr.looksLikeIpLiteral(a.hostAddress())) {
       return a.hostAddress();
     }
     try {
