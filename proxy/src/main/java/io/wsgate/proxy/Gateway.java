@@ -188,7 +188,8 @@ public final class Gateway {
         .setMaxWebSocketFrameSize(MAX_WEBSOCKET_FRAME).setMaxWebSocketMessageSize(MAX_WEBSOCKET_FRAME)
         .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
         .setWebSocketSubProtocols(List.of("*"))
-        .setIdleTimeout(120));
+        .setIdleTimeout(120)
+        .setStrictThreadMode(true));
     var services = new GatewayVerticle.GatewayServices(config, serverOptions, new HostParser(config.baseDomain()),
         routes, new ColdStart(config, launcher, routes, store, clock, security.launchGuard(), meters), relay,
         reservedPaths(), security);
