@@ -2,7 +2,6 @@ package io.wsgate.proxy.auth;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpMethod;
@@ -16,6 +15,7 @@ import io.wsgate.config.GatewayConfig;
 import io.wsgate.proxy.error.ErrorResponses;
 import io.wsgate.proxy.error.GatewayError;
 import io.wsgate.proxy.error.GatewayFailure;
+import io.wsgate.proxy.http.RequestLoop;
 import io.wsgate.workspace.WorkspaceId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -125,7 +125,7 @@ public final class Access {
         ? store.bindOwner(id, claims.user())
         : Future.failedFuture(new InvalidTokenException("This login link was already used. "
             + "Open the workspace again from your course page.")));
-    onContext(ctx, owner).onComplete(ar -> {
+    RequestLoop.resumeOn(ctx, owner).onComplete(ar -> {
       req.resume();
       if (ar.failed()) {
         if (ar.cause() instanceof InvalidTokenException e) {
@@ -182,11 +182,5 @@ public final class Access {
       uri = slash < 0 ? "/" : uri.substring(slash);
     }
     return uri.startsWith("//") ? "/" : uri;
-  }
-
-  private static <T> Future<T> onContext(Context ctx, Future<T> f) {
-    Promise<T> p = Promise.promise();
-    f.onComplete(ar -> ctx.runOnContext(v -> p.handle(ar)));
-    return p.future();
   }
 }

@@ -2,7 +2,6 @@ package io.wsgate.proxy.coldstart;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
@@ -15,6 +14,7 @@ import io.wsgate.proxy.auth.LaunchGuard;
 import io.wsgate.proxy.error.ErrorResponses;
 import io.wsgate.proxy.error.GatewayError;
 import io.wsgate.proxy.error.GatewayFailure;
+import io.wsgate.proxy.http.RequestLoop;
 import io.wsgate.proxy.routing.WorkspaceRequest;
 import io.wsgate.workspace.Route;
 import io.wsgate.proxy.routing.RouteCache;
@@ -69,7 +69,7 @@ public final class ColdStart {
     HttpServerRequest req = r.http();
     req.pause();
     boolean navigation = isNavigation(req);
-    onContext(ctx, findRoute(r.id()))
+    RequestLoop.resumeOn(ctx, findRoute(r.id()))
         .compose(found -> found != null ? Future.succeededFuture(found) : launchAndWait(r, ctx, navigation))
         .onComplete(ar -> {
           if (ar.succeeded()) {
@@ -90,9 +90,9 @@ public final class ColdStart {
   };
 
   private Future<RouteCache.LiveRoute> launchAndWait(WorkspaceRequest r, Context ctx, boolean navigation) {
-    return onContext(ctx, refuseIfStoppedIdle(r.id(), navigation))
-        .compose(v -> onContext(ctx, admit(r)))
-        .compose(permit -> onContext(ctx, startAndWait(r.id(), permit, navigation)));
+    return RequestLoop.resumeOn(ctx, refuseIfStoppedIdle(r.id(), navigation))
+        .compose(v -> RequestLoop.resumeOn(ctx, admit(r)))
+        .compose(permit -> RequestLoop.resumeOn(ctx, startAndWait(r.id(), permit, navigation)));
   }
 
   /** The route another replica (or an earlier request) recorded in Redis, or null if there is none. */
@@ -188,7 +188,7 @@ public final class ColdStart {
     Future<JsonObject> status = routes.get(id) != null
         ? Future.succeededFuture(new JsonObject().put("state", "running"))
         : readStatus(id);
-    onContext(ctx, status).onComplete(ar -> {
+    RequestLoop.resumeOn(ctx, status).onComplete(ar -> {
       if (ar.failed()) {
         ErrorResponses.send(req, GatewayFailure.of(GatewayError.REDIS_UNAVAILABLE));
         return;
@@ -221,18 +221,5 @@ public final class ColdStart {
   static boolean isNavigation(HttpServerRequest req) {
     return (req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD) && ErrorResponses.wantsHtml(req)
         && !req.canUpgradeToWebSocket();
-  }
-
-  /** Continues on the request's own event loop whatever context completes {@code f}. */
-  static <T> Future<T> onContext(Context ctx, Future<T> f) {
-    Promise<T> p = Promise.promise();
-    f.onComplete(ar -> {
-      if (Context.isOnEventLoopThread() && ctx == io.vertx.core.Vertx.currentContext()) {
-        p.handle(ar);
-      } else {
-        ctx.runOnContext(v -> p.handle(ar));
-      }
-    });
-    return p.future();
   }
 }
