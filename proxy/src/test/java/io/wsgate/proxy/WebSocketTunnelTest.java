@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static io.wsgate.proxy.ws.WsFrames.concat;
 import static io.wsgate.proxy.ws.WsFrames.frame;
@@ -195,6 +196,29 @@ class WebSocketTunnelTest {
         + "\r\n\r\n";
   }
 
+  @Test
+  void aClientThatStopsReadingStopsTheWorkspaceAndLosesNothing() throws Exception {
+    try (Socket s = open("flood", "/flood")) {
+      // the client reads nothing: once the buffers between them are full, the gateway must stop reading from the
+      // workspace rather than hold what it sends
+      Eventually.await(f.vertx, Duration.ofSeconds(60), "the workspace waited a second for its socket to drain",
+          () -> workspace.floodDone() || workspace.floodStalledFor(Duration.ofSeconds(1)));
+      assertThat(workspace.floodDone()).as("the workspace sent all %d MiB to a client that read nothing",
+          RawWorkspace.FLOOD_TOTAL >> 20).isFalse();
+      assertThat(workspace.flooded()).as("bytes the workspace got out before it had to wait")
+          .isLessThan(32L << 20);
+      // the client reads again: the workspace goes on, and every byte arrives, in order, ending with its close
+      byte[] got = s.getInputStream().readNBytes(RawWorkspace.FLOOD_BYTES);
+      assertThat(got.length).isEqualTo(RawWorkspace.FLOOD_BYTES);
+      assertThat(workspace.floodDone()).isTrue();
+      for (int at = 0; at < RawWorkspace.FLOOD_TOTAL; at += RawWorkspace.FLOOD_FRAME.length) {
+        assertThat(Arrays.equals(got, at, at + 4, RawWorkspace.FLOOD_FRAME, 0, 4)).as("a frame header at %d", at)
+            .isTrue();
+      }
+      assertThat(Arrays.copyOfRange(got, RawWorkspace.FLOOD_TOTAL, got.length)).isEqualTo(RawWorkspace.FLOOD_CLOSE);
+    }
+  }
+
   /** A client socket past its 101. The workspace is launched by a plain request first. */
   private static Socket open(String id, String path) throws Exception {
     assertThat(RawHttp.exchange(gateway.port(), "GET / HTTP/1.1\r\nHost: ws-" + id + ".localhost\r\n"
@@ -260,8 +284,17 @@ class WebSocketTunnelTest {
           frame(true, WsFrames.CLOSE, false, new byte[] {0x0f, (byte) 0xa5, 'd', 'o', 'n', 'e'}));
     }
 
+    /** {@code /flood}: binary frames of 60,000 bytes, 128 MiB of them, as fast as its socket takes them. */
+    static final byte[] FLOOD_FRAME = frame(true, WsFrames.BINARY, false, 60_000);
+    static final int FLOOD_TOTAL = (128 << 20) / FLOOD_FRAME.length * FLOOD_FRAME.length;
+    static final byte[] FLOOD_CLOSE = frame(true, WsFrames.CLOSE, false, new byte[] {0x03, (byte) 0xe8});
+    static final int FLOOD_BYTES = FLOOD_TOTAL + FLOOD_CLOSE.length;
+
     private final NetServer server;
     private final Map<String, Buffer> received = new ConcurrentHashMap<>();
+    private final AtomicLong flooded = new AtomicLong();
+    private volatile long floodStalledSince;
+    private volatile boolean floodDone;
 
     RawWorkspace(GatewayFixture f) {
       server = f.vertx.createNetServer().connectHandler(this::accept);
@@ -270,6 +303,37 @@ class WebSocketTunnelTest {
 
     int port() {
       return server.actualPort();
+    }
+
+    long flooded() {
+      return flooded.get();
+    }
+
+    boolean floodDone() {
+      return floodDone;
+    }
+
+    /** Whether {@code /flood} has waited at least {@code d} for its socket to drain. */
+    boolean floodStalledFor(Duration d) {
+      long since = floodStalledSince;
+      return since != 0 && System.nanoTime() - since >= d.toNanos();
+    }
+
+    /** Writes flood frames until the socket's queue is full, then goes on when it drains. */
+    private void flood(NetSocket so) {
+      floodStalledSince = 0;
+      Buffer frame = Buffer.buffer(FLOOD_FRAME);
+      while (!so.writeQueueFull()) {
+        if (flooded.get() == FLOOD_TOTAL) {
+          floodDone = true;
+          so.write(Buffer.buffer(FLOOD_CLOSE));
+          return;
+        }
+        so.write(frame);
+        flooded.addAndGet(frame.length());
+      }
+      floodStalledSince = System.nanoTime();
+      so.drainHandler(v -> flood(so));
     }
 
     Buffer received(String path) {
@@ -325,6 +389,7 @@ class WebSocketTunnelTest {
           case "/send" -> so.write(Buffer.buffer(SENT)).onComplete(v -> so.close());
           case "/masked" -> so.write(Buffer.buffer(frame(true, WsFrames.TEXT, true, 4)));
           case "/vanish" -> so.close();
+          case "/flood" -> flood(so);
           default -> {
           }
         }
