@@ -1,5 +1,9 @@
 package io.wsgate.proxy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
@@ -8,11 +12,13 @@ import io.wsgate.testing.Eventually;
 import io.wsgate.testing.FixedEndpointProvider;
 import io.wsgate.testing.TestConfigs;
 import io.wsgate.workspace.Endpoint;
+import io.wsgate.workspace.WorkspaceId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -23,8 +29,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
@@ -57,9 +65,12 @@ class WebSocketTunnelTest {
   static GatewayFixture f;
   static RawWorkspace workspace;
   static Gateway gateway;
+  static final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
   @BeforeAll
   static void start() {
+    logs.start();
+    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
     f = new GatewayFixture(tmp);
     workspace = new RawWorkspace(f);
     gateway = f.start(TestConfigs.of(tmp2, "WSGATE_WEBSOCKET_MAX_MESSAGE", "100KiB"),
@@ -68,6 +79,7 @@ class WebSocketTunnelTest {
 
   @AfterAll
   static void stop() {
+    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
     try {
       gateway.stop(false).await();
     } finally {
@@ -194,6 +206,25 @@ class WebSocketTunnelTest {
     return "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nOrigin: http://" + host
         + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: " + KEY
         + "\r\n\r\n";
+  }
+
+  @Test
+  void aWebSocketThatClosesLogsNoError() throws Exception {
+    int seen;
+    synchronized (logs) {
+      seen = logs.list.size();
+    }
+    try (Socket s = open("quiet", "/send")) {
+      assertThat(readToEnd(s)).isEqualTo(RawWorkspace.SENT);
+    }
+    Eventually.await(f.vertx, Duration.ofSeconds(60), "the tunnel is gone",
+        () -> gateway.webSockets().openSockets(new WorkspaceId("quiet")) == 0);
+    List<String> errors = new ArrayList<>();
+    synchronized (logs) {
+      logs.list.subList(seen, logs.list.size()).stream().filter(e -> e.getLevel() == Level.ERROR)
+          .forEach(e -> errors.add(e.getLoggerName() + ": " + e.getFormattedMessage()));
+    }
+    assertThat(errors).as("ERROR lines while a WebSocket opened and closed normally").isEmpty();
   }
 
   @Test

@@ -8,7 +8,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpConnectOptions;
-import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -135,7 +134,12 @@ public final class WebSocketRelay {
     clients.get().connect(new HttpConnectOptions().setHost(route.endpoint().host()).setPort(route.endpoint().port())
             .setConnectTimeout(connectTimeoutMs))
         .compose(conn -> conn.request(options)
-            .compose(HttpClientRequest::connect)
+            .compose(upgrade -> {
+              // after the 101 the tunnel owns the connection and hears its close; without a handler of its own the
+              // request would report that close again, as an ERROR line, for every WebSocket that ever closed
+              upgrade.exceptionHandler(err -> log.debug("workspace websocket request: {}", err.toString()));
+              return upgrade.connect();
+            })
             .onFailure(err -> conn.close()))
         .onComplete(ar -> {
           if (ar.failed()) {
