@@ -133,6 +133,7 @@ public final class ConfigLoader {
     Duration stopGrace = positive(Setting.STOP_GRACE);
     boolean stopWorkspacesOnExit = onOff(Setting.STOP_WORKSPACES_ON_EXIT);
     int eventLoops = intIn(Setting.EVENT_LOOPS, 0, 256);
+    Duration warmup = nonNegative(Setting.WARMUP);
     Path stateDir = path(Setting.STATE_DIR);
     Path dataDir = path(Setting.DATA_DIR);
     GatewayConfig.Ecs ecs = ecs(provider);
@@ -145,7 +146,7 @@ public final class ConfigLoader {
     return new GatewayConfig(listenHost, port, baseDomain, publicUrl,
         redis.isEmpty() ? Optional.empty() : Optional.of(redis), provider, profiles, defaultProfile,
         launchTimeout, holdTimeout, backoff, connect, response, cacheTtl, redisTimeout, stateDir, dataDir,
-        stopGrace, stopWorkspacesOnExit, eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : eventLoops, fleet, ecs, admin,
+        stopGrace, stopWorkspacesOnExit, eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : eventLoops, warmup, fleet, ecs, admin,
         security);
   }
 

@@ -33,6 +33,7 @@ public record GatewayConfig(
     Duration stopGrace,
     boolean stopWorkspacesOnExit,
     int eventLoops,
+    Duration warmup,
     FleetControl fleet,
     Ecs ecs,
     Admin admin,
@@ -90,7 +91,7 @@ public record GatewayConfig(
   public GatewayConfig withPort(int newPort) {
     return new GatewayConfig(listenHost, newPort, baseDomain, publicUrl, redisUrl, provider, profiles,
         defaultProfile, launchTimeout, holdTimeout, launchRetryBackoff, upstreamConnectTimeout,
-        upstreamResponseTimeout, routeCacheTtl, redisTimeout, stateDir, dataDir, stopGrace, stopWorkspacesOnExit, eventLoops, fleet, ecs, admin,
+        upstreamResponseTimeout, routeCacheTtl, redisTimeout, stateDir, dataDir, stopGrace, stopWorkspacesOnExit, eventLoops, warmup, fleet, ecs, admin,
         security);
   }
 }

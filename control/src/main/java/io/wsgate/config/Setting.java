@@ -33,6 +33,10 @@ public enum Setting {
       + "running for the next gateway started with the same state dir to adopt (restart or upgrade under open "
       + "tabs). The ecs provider never stops tasks on exit."),
   EVENT_LOOPS("0", "Gateway verticle instances (event loops serving traffic); 0 means one per CPU core."),
+  WARMUP("10s", "Before it listens, the gateway sends this long of its own traffic (GET requests, WebSocket "
+      + "handshakes and messages) through a private copy of its request path to an origin inside it, so the JIT has "
+      + "compiled the hot path before the first student's request; its meters, activity and routes are private, "
+      + "nothing reaches Redis; 0s: off."),
   MAX_RUNNING("0", "Most workspaces running at once (assigned, starting and warm), all profiles together; 0 = no cap."),
   POOL_TIME_ZONE("UTC", "Time zone of the warm pool schedules, e.g. Europe/Berlin."),
   LEADER_LEASE("10s", "Lease of the control leader in Redis; a dead leader is replaced within this time."),

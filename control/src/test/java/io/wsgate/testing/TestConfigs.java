@@ -46,6 +46,7 @@ public final class TestConfigs {
     env.put("WSGATE_LISTEN_HOST", "127.0.0.1");
     env.put("WSGATE_PORT", "0");
     env.put("WSGATE_EVENT_LOOPS", "1");
+    env.put("WSGATE_WARMUP", "0s");
     env.put("WSGATE_STATE_DIR", tmp.resolve("state").toString());
     env.put("WSGATE_DATA_DIR", tmp.resolve("data").toString());
     env.put("WSGATE_LAUNCH_TIMEOUT", "60s");

@@ -6,13 +6,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.wsgate.config.GatewayConfig;
 import io.wsgate.launch.Launcher;
 import io.wsgate.activity.ActivityTracker;
-import io.wsgate.config.Profile;
 import io.wsgate.control.ControlVerticle;
 import io.wsgate.control.FleetControl;
 import io.wsgate.control.LeaderLease;
@@ -31,14 +29,8 @@ import io.wsgate.provider.Providers;
 import io.wsgate.provider.StopReason;
 import io.wsgate.provider.WorkspaceProvider;
 import io.wsgate.proxy.admin.AdminVerticle;
-import io.wsgate.proxy.coldstart.ColdStart;
-import io.wsgate.proxy.edge.SecurityLayer;
 import io.wsgate.proxy.error.GatewayError;
-import io.wsgate.proxy.http.HttpForwarder;
-import io.wsgate.proxy.http.PerEventLoop;
 import io.wsgate.proxy.http.UpstreamFailureListener;
-import io.wsgate.proxy.routing.HostParser;
-import io.wsgate.proxy.routing.ReservedPaths;
 import io.wsgate.proxy.routing.RouteCache;
 import io.wsgate.proxy.ws.WebSocketRelay;
 import io.wsgate.store.FleetStore;
@@ -55,7 +47,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 
 /**
  * One running gateway: wires Redis, the provider, the launcher, the route cache and the gateway verticles
@@ -66,8 +57,6 @@ public final class Gateway {
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
   /** How long a stopping gateway waits for its WebSockets' close handshakes. */
   private static final Duration SHUTDOWN_SOCKET_GRACE = Duration.ofSeconds(5);
-  /** Largest WebSocket frame or message relayed; code-server sends multi-megabyte messages. */
-  static final int MAX_WEBSOCKET_FRAME = 16 * 1024 * 1024;
 
   private final Vertx vertx;
   private final GatewayConfig config;
@@ -151,6 +140,7 @@ public final class Gateway {
     return events.start()
         .compose(v -> provider.verify())
         .compose(v -> adoption.adopt())
+        .compose(v -> Warmup.run(vertx, config, store, redis, launcher, clock))
         .compose(v -> gateway.deploy(clock))
         .compose(v -> gateway.startControl(probeClient, clock))
         .compose(v -> gateway.deployAdmin(clock))
@@ -160,42 +150,20 @@ public final class Gateway {
   private Future<Void> deploy(Clock clock) {
     AtomicReference<RouteCache> cache = new AtomicReference<>();
     UpstreamFailureListener failures = (route, kind, cause) -> upstreamFailed(cache.get(), route, kind);
-    PerEventLoop<HttpClient> upstream = new PerEventLoop<>(() -> vertx.createHttpClient(new HttpClientOptions()
-            .setKeepAlive(true).setKeepAliveTimeout(30).setDecompressionSupported(false).setMaxHeaderSize(64 * 1024),
-        new PoolOptions().setHttp1MaxSize(64).setMaxWaitQueueSize(1024)));
-    Function<String, Profile.ActivityPolicy> policies = name -> {
-      Profile p = config.profiles().get(name);
-      return p == null ? Profile.ActivityPolicy.DEFAULT : p.fleet().activity();
-    };
-    HttpForwarder forwarder = new HttpForwarder(upstream, config.upstreamConnectTimeout().toMillis(),
-        config.upstreamResponseTimeout().toMillis(), failures, activity, policies, meters);
-    RouteCache routes = new RouteCache(store, events, config.routeCacheTtl(), forwarder::proxyFor);
-    cache.set(routes);
-    SecurityLayer security = SecurityLayer.create(vertx, config, store, clock);
-    int maxWebSocket = config.security().webSocketMaxMessage();
-    // each upgrade on a connection of its own, outside the pool (keep-alive: the client would otherwise replace the
-    // upgrade's Connection header with "close")
-    relay = new WebSocketRelay(vertx, new PerEventLoop<>(() -> vertx.createHttpClient(new HttpClientOptions()
-        .setKeepAlive(true).setDecompressionSupported(false).setMaxHeaderSize(64 * 1024))),
-        config.upstreamConnectTimeout().toMillis(), maxWebSocket, failures, activity, policies, meters);
+    RequestPath path = RequestPath.build(vertx, config,
+        new HttpServerOptions().setHost(config.listenHost()).setPort(config.port()), store, events, launcher,
+        activity, meters, clock, failures);
+    cache.set(path.routes());
+    relay = path.relay();
     events.onEvent(e -> {
       if (e.kind() == RouteEvent.Kind.DOWN) {
         activity.forget(e.id());
         relay.closeAll(e.id(), "workspace stopped");
       }
     });
-    HttpServerOptions serverOptions = security.configure(new HttpServerOptions().setHost(config.listenHost()).setPort(config.port())
-        .setMaxWebSocketFrameSize(MAX_WEBSOCKET_FRAME).setMaxWebSocketMessageSize(MAX_WEBSOCKET_FRAME)
-        .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
-        .setWebSocketSubProtocols(List.of("*"))
-        .setIdleTimeout(120)
-        .setStrictThreadMode(true));
-    var services = new GatewayVerticle.GatewayServices(config, serverOptions, new HostParser(config.baseDomain()),
-        routes, new ColdStart(config, launcher, routes, store, clock, security.launchGuard(), meters), relay,
-        reservedPaths(), security);
     List<GatewayVerticle> instances = new ArrayList<>();
     return vertx.deployVerticle(() -> {
-          GatewayVerticle v = new GatewayVerticle(services);
+          GatewayVerticle v = new GatewayVerticle(path.services());
           synchronized (instances) {
             instances.add(v);
           }
@@ -207,13 +175,6 @@ public final class Gateway {
         })
         .recover(err -> Future.failedFuture(bindProblem(err, config.listenHost(), config.port(), "WSGATE_PORT")))
         .mapEmpty();
-  }
-
-  /** The assign hooks of all profiles (and the demo's) are the gateway's alone. */
-  private ReservedPaths reservedPaths() {
-    List<String> paths = new ArrayList<>(List.of("/wsgate/assign"));
-    config.profiles().values().forEach(p -> paths.add(p.fleet().assignPath()));
-    return new ReservedPaths(paths);
   }
 
   /** Activity flushing on every replica, and the control loop (which acts only on the leader). */

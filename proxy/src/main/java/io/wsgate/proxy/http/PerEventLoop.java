@@ -1,5 +1,6 @@
 package io.wsgate.proxy.http;
 
+import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -23,5 +24,10 @@ public final class PerEventLoop<T> {
   /** The calling thread's instance; call from an event loop (a worker thread would get one of its own). */
   public T get() {
     return instances.computeIfAbsent(Thread.currentThread(), t -> factory.get());
+  }
+
+  /** The instances made so far. */
+  public Collection<T> all() {
+    return instances.values();
   }
 }
