@@ -1,9 +1,6 @@
 package io.wsgate.proxy;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
@@ -23,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
@@ -59,7 +55,7 @@ class MalformedBodyTest {
   static MeterRegistry registry;
   static Gateway gateway;
   static int probesAtStart;
-  static final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+  static LogCapture logs;
 
   @BeforeAll
   static void start() throws Exception {
@@ -75,13 +71,12 @@ class MalformedBodyTest {
     String ok = RawHttp.exchange(gateway.port(), HEAD.replace("/upload", "/healthz") + "0\r\n\r\n", 30_000);
     assertThat(ok).startsWith("HTTP/1.1 200");
     probesAtStart = backend.requests("/healthz");
-    logs.start();
-    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
+    logs = LogCapture.root();
   }
 
   @AfterAll
   static void stop() {
-    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
+    logs.close();
     try {
       gateway.stop(false).await();
     } finally {
@@ -92,7 +87,7 @@ class MalformedBodyTest {
 
   @BeforeEach
   void clearLogs() {
-    logs.list.clear();
+    logs.clear();
   }
 
   static Stream<Arguments> brokenBodies() {
@@ -195,7 +190,7 @@ class MalformedBodyTest {
     String after = RawHttp.exchange(gateway.port(), "GET /echo HTTP/1.1\r\nHost: ws-body.localhost\r\n"
         + "Connection: close\r\n\r\n", 30_000);
     assertThat(after).as(name + ": the workspace still serves").startsWith("HTTP/1.1 200");
-    List<String> problems = logs.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+    List<String> problems = logs.all().stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
         .map(e -> e.getLevel() + " " + e.getLoggerName() + ": " + e.getFormattedMessage()).toList();
     assertThat(problems).as(name + ": warnings and errors logged").isEmpty();
     for (String outcome : List.of("upstream_reset", "upstream_timeout", "upstream_refused", "internal")) {

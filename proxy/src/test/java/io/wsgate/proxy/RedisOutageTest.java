@@ -1,9 +1,7 @@
 package io.wsgate.proxy;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -14,7 +12,6 @@ import io.wsgate.testing.TestConfigs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
@@ -33,12 +30,13 @@ class RedisOutageTest extends ProcessGatewayTest {
 
   private static final long PAUSE_MS = 6_000;
 
-  final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-  final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+  LogCapture logs;
 
   @AfterEach
   void detachLog() {
-    root.detachAppender(logs);
+    if (logs != null) {
+      logs.close();
+    }
   }
 
   @Test
@@ -95,8 +93,7 @@ class RedisOutageTest extends ProcessGatewayTest {
     Gateway gw = env.start(TestConfigs.backendProcess(tmp, "", "WSGATE_REDIS_TIMEOUT", "1s",
         "WSGATE_CONTROL_INTERVAL", "1s"));
     assertThat(env.http(gw).get("ws-open.localhost", "/echo").await(120, TimeUnit.SECONDS).status()).isEqualTo(200);
-    logs.start();
-    root.addAppender(logs);
+    logs = LogCapture.root();
     return gw;
   }
 
@@ -115,11 +112,7 @@ class RedisOutageTest extends ProcessGatewayTest {
   }
 
   private void assertNoOtherWarnings() {
-    List<ILoggingEvent> seen;
-    synchronized (logs) { // the appender appends under its own lock
-      seen = List.copyOf(logs.list);
-    }
-    assertThat(seen).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+    assertThat(logs.all()).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
         .extracting(ILoggingEvent::getFormattedMessage)
         .as("nothing else at WARN or above during the outage")
         .allMatch(m -> m.startsWith("redis is unreachable") || m.startsWith("redis refuses writes")
@@ -127,9 +120,7 @@ class RedisOutageTest extends ProcessGatewayTest {
   }
 
   private long messages(Level level, String start) {
-    synchronized (logs) {
-      return logs.list.stream().filter(e -> e.getLevel() == level && e.getFormattedMessage().startsWith(start))
-          .count();
-    }
+    return logs.all().stream().filter(e -> e.getLevel() == level && e.getFormattedMessage().startsWith(start))
+        .count();
   }
 }

@@ -1,9 +1,6 @@
 package io.wsgate.proxy;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -19,7 +16,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -46,11 +42,13 @@ class StopUnderTrafficTest {
   final Vertx vertx = Vertx.vertx();
   final Vertx load = Vertx.vertx();
   final RedisFixture redis = RedisFixture.start();
-  final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+  LogCapture logs;
 
   @AfterEach
   void stop() {
-    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
+    if (logs != null) {
+      logs.close();
+    }
     load.close().await();
     vertx.close().await();
     redis.close();
@@ -70,8 +68,7 @@ class StopUnderTrafficTest {
         .setHost("127.0.0.1").setURI("/echo").putHeader("host", "ws-busy.localhost");
     assertThat(client.request(get).compose(r -> r.send()).await().statusCode()).isEqualTo(200);
 
-    logs.start();
-    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
+    logs = LogCapture.root();
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicLong answered = new AtomicLong();
     Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
@@ -86,7 +83,7 @@ class StopUnderTrafficTest {
     running.set(false);
 
     assertThat(statuses.keySet()).as("statuses answered while stopping").containsOnly(200);
-    List<String> errors = logs.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
+    List<String> errors = logs.all().stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
         .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()
             + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage()))
         .toList();

@@ -1,8 +1,6 @@
 package io.wsgate.proxy;
 
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.redis.client.Redis;
@@ -15,7 +13,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,17 +39,16 @@ class WarmupTest {
 
   @TempDir
   Path tmp;
-  private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+  private LogCapture logs;
 
   @BeforeEach
   void captureLogs() {
-    logs.start();
-    ((Logger) LoggerFactory.getLogger(Warmup.class)).addAppender(logs);
+    logs = LogCapture.of(Warmup.class);
   }
 
   @AfterEach
   void releaseLogs() {
-    ((Logger) LoggerFactory.getLogger(Warmup.class)).detachAppender(logs);
+    logs.close();
   }
 
   @Test
@@ -73,11 +69,8 @@ class WarmupTest {
   }
 
   private void assertWarmedUpAndLeftNoTrace(GatewayFixture f) {
-    List<String> lines;
-    synchronized (logs) {
-      lines = logs.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.startsWith("warmed up"))
-          .toList();
-    }
+    List<String> lines = logs.all().stream().map(ILoggingEvent::getFormattedMessage)
+        .filter(m -> m.startsWith("warmed up")).toList();
     assertThat(lines).singleElement().asString()
         .matches("warmed up in \\d+ ms: [1-9]\\d* requests, [1-9]\\d* WebSocket sessions with [1-9]\\d* messages, "
             + "0 failed");

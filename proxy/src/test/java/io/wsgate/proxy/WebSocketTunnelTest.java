@@ -1,9 +1,6 @@
 package io.wsgate.proxy;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
@@ -18,7 +15,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -29,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -65,12 +60,11 @@ class WebSocketTunnelTest {
   static GatewayFixture f;
   static RawWorkspace workspace;
   static Gateway gateway;
-  static final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+  static LogCapture logs;
 
   @BeforeAll
   static void start() {
-    logs.start();
-    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
+    logs = LogCapture.root();
     f = new GatewayFixture(tmp);
     workspace = new RawWorkspace(f);
     gateway = f.start(TestConfigs.of(tmp2, "WSGATE_WEBSOCKET_MAX_MESSAGE", "100KiB"),
@@ -79,7 +73,7 @@ class WebSocketTunnelTest {
 
   @AfterAll
   static void stop() {
-    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
+    logs.close();
     try {
       gateway.stop(false).await();
     } finally {
@@ -210,20 +204,14 @@ class WebSocketTunnelTest {
 
   @Test
   void aWebSocketThatClosesLogsNoError() throws Exception {
-    int seen;
-    synchronized (logs) {
-      seen = logs.list.size();
-    }
+    int seen = logs.size();
     try (Socket s = open("quiet", "/send")) {
       assertThat(readToEnd(s)).isEqualTo(RawWorkspace.SENT);
     }
     Eventually.await(f.vertx, Duration.ofSeconds(60), "the tunnel is gone",
         () -> gateway.webSockets().openSockets(new WorkspaceId("quiet")) == 0);
-    List<String> errors = new ArrayList<>();
-    synchronized (logs) {
-      logs.list.subList(seen, logs.list.size()).stream().filter(e -> e.getLevel() == Level.ERROR)
-          .forEach(e -> errors.add(e.getLoggerName() + ": " + e.getFormattedMessage()));
-    }
+    List<String> errors = logs.since(seen).stream().filter(e -> e.getLevel() == Level.ERROR)
+        .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()).toList();
     assertThat(errors).as("ERROR lines while a WebSocket opened and closed normally").isEmpty();
   }
 
