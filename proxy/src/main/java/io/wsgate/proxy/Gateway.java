@@ -29,6 +29,7 @@ import io.wsgate.provider.Providers;
 import io.wsgate.provider.StopReason;
 import io.wsgate.provider.WorkspaceProvider;
 import io.wsgate.proxy.admin.AdminVerticle;
+import io.wsgate.proxy.edge.SecurityLayer;
 import io.wsgate.proxy.error.GatewayError;
 import io.wsgate.proxy.http.UpstreamFailureListener;
 import io.wsgate.proxy.routing.RouteCache;
@@ -153,6 +154,7 @@ public final class Gateway {
     RequestPath path = RequestPath.build(vertx, config,
         new HttpServerOptions().setHost(config.listenHost()).setPort(config.port()), store, events, launcher,
         activity, meters, clock, failures);
+    SecurityLayer.announce(config.security());
     cache.set(path.routes());
     relay = path.relay();
     events.onEvent(e -> {

@@ -83,11 +83,11 @@ final class Warmup {
       return Future.succeededFuture();
     }
     if (config.routeCacheTtl().compareTo(config.warmup().plusSeconds(5)) < 0) {
-      log.info("no warm-up: WSGATE_ROUTE_CACHE_TTL ({}) is shorter than WSGATE_WARMUP ({}) plus 5 s",
-          config.routeCacheTtl(), config.warmup());
+      log.info("no warm-up: WSGATE_ROUTE_CACHE_TTL ({} ms) is shorter than WSGATE_WARMUP ({} ms) plus 5 s",
+          config.routeCacheTtl().toMillis(), config.warmup().toMillis());
       return Future.succeededFuture();
     }
-    log.info("warming up for {} before listening (WSGATE_WARMUP; 0s turns it off)", config.warmup());
+    log.info("warming up for {} ms before listening (WSGATE_WARMUP; 0s turns it off)", config.warmup().toMillis());
     Warmup w = new Warmup(vertx, config);
     long started = System.nanoTime();
     return w.run(store, redis, launcher, clock)

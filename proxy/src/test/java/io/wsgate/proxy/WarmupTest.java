@@ -68,6 +68,16 @@ class WarmupTest {
     }
   }
 
+  @Test
+  void aRouteCacheTooShortToHoldTheWarmUpsRouteSkipsIt() throws Exception {
+    // its route could expire mid-way, and a request would then go to cold start: the warm-up would be launched
+    try (GatewayFixture f = new GatewayFixture(tmp, "WSGATE_WARMUP", "2s", "WSGATE_ROUTE_CACHE_TTL", "6s")) {
+      assertThat(logs.all()).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
+          "no warm-up: WSGATE_ROUTE_CACHE_TTL (6000 ms) is shorter than WSGATE_WARMUP (2000 ms) plus 5 s");
+      assertThat(f.http.get(f.host("carol"), "/").await().status()).isEqualTo(200);
+    }
+  }
+
   private void assertWarmedUpAndLeftNoTrace(GatewayFixture f) {
     List<String> lines = logs.all().stream().map(ILoggingEvent::getFormattedMessage)
         .filter(m -> m.startsWith("warmed up")).toList();

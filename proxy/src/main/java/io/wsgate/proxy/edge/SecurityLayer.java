@@ -53,13 +53,19 @@ public final class SecurityLayer {
     if (security.authEnabled()) {
       access = new Access(config, new LoginTokens(vertx, security.keys(), security.tokenMaxTtl(), security.tokenLeeway()),
           new SessionCookies(security.keys(), security.sessionTtl()), store, clock);
+    }
+    return new SecurityLayer(security, new EdgeFilter(clients, config.publicHttps()), access,
+        new LaunchGuard(config, access, store, clients, clock));
+  }
+
+  /** Says once, at start, whether the gateway authenticates. */
+  public static void announce(SecurityConfig security) {
+    if (security.authEnabled()) {
       log.info("auth on: workspaces need an LMS login token or a session (keys: {})", security.keys().all().size());
     } else {
       log.warn("WSGATE_AUTH=off: anyone who can reach this gateway can open and launch any workspace. "
           + "Never run like this where students or the internet can reach it.");
     }
-    return new SecurityLayer(security, new EdgeFilter(clients, config.publicHttps()), access,
-        new LaunchGuard(config, access, store, clients, clock));
   }
 
   /** Applies the edge limits to the gateway's server options: sizes, idle timeout, no h2c, no compression. */
