@@ -114,15 +114,14 @@ final class Warmup {
         new ActivityTracker(new ActivityStore(store), clock::millis),
         new Meters(Metrics.newRegistry(), config.admin().costPerTaskHour()), clock, (route, kind, cause) -> { });
     WorkspaceId id = new WorkspaceId("warmup-" + HexFormat.of().formatHex(randomBytes()));
-    GatewayVerticle[] verticle = new GatewayVerticle[1];
+    GatewayVerticle verticle = new GatewayVerticle(path.services());
     return origin.listen()
         .compose(o -> {
           path.routes().put(new Route(id, config.defaultProfile(), new Endpoint("127.0.0.1", o.actualPort()),
               "warmup", "warmup", clock.millis()));
-          verticle[0] = new GatewayVerticle(path.services());
-          return vertx.deployVerticle(verticle[0], new DeploymentOptions());
+          return vertx.deployVerticle(verticle, new DeploymentOptions());
         })
-        .compose(deployment -> load(id, verticle[0].actualPort(), clock)
+        .compose(deployment -> load(id, verticle.actualPort(), clock)
             .eventually(() -> vertx.undeploy(deployment)))
         .eventually(() -> {
           path.routes().invalidate(id);
