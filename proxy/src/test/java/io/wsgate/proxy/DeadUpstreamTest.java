@@ -60,7 +60,8 @@ class DeadUpstreamTest extends ProcessGatewayTest {
       seen.add(http.get("ws-exits.localhost", "/echo").await().status());
       return seen.get(seen.size() - 1) == 200;
     });
-    assertThat(seen.subList(0, seen.size() - 1)).as("answers before the relaunch").containsOnly(502);
+    // none at all when the exit reached the route before the first request
+    assertThat(seen.subList(0, seen.size() - 1)).as("answers before the relaunch").allMatch(status -> status == 502);
     assertThat(env.starts("exits")).isEqualTo(2);
   }
 }
