@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Where every request enters: the Host header picks the workspace, a cached route is forwarded at once
- * (HTTP through vertx-http-proxy, WebSocket through the byte tunnel), anything else goes to cold start.
+ * (HTTP through HttpForwarder, WebSocket through the byte tunnel), anything else goes to cold start.
  * One instance per event loop; all share the route cache and launcher.
  */
 public final class GatewayVerticle extends VerticleBase {

@@ -17,6 +17,8 @@ public enum GatewayError {
   UPSTREAM_REFUSED(502, "Your workspace is not answering", "upstream_refused"),
   UPSTREAM_RESET(502, "Your workspace closed the connection", "upstream_reset"),
   UPSTREAM_TIMEOUT(504, "Your workspace took too long to answer", "upstream_timeout"),
+  /** The workspace's response cannot be passed on as it is (a transfer coding other than chunked). */
+  UPSTREAM_BAD_RESPONSE(502, "Your workspace sent a response the gateway cannot pass on", "upstream_bad_response"),
   /** The client hung up before its response: nobody's fault, nothing is sent (499 as in nginx, for metrics). */
   CLIENT_CLOSED(499, "The client closed the connection", "client_closed"),
   REDIS_UNAVAILABLE(503, "The gateway cannot reach its state store", "redis_unavailable",

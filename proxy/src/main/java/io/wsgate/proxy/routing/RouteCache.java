@@ -1,7 +1,8 @@
 package io.wsgate.proxy.routing;
 
 import io.vertx.core.Future;
-import io.vertx.httpproxy.HttpProxy;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
 import io.wsgate.store.RedisStore;
 import io.wsgate.store.RouteEvent;
 import io.wsgate.store.RouteEvents;
@@ -21,16 +22,17 @@ import java.util.function.Function;
  */
 public final class RouteCache {
 
-  /** A cached route with its ready-made HTTP proxy, trusted until {@code expiresAtNanos} ({@link System#nanoTime}). */
-  public record LiveRoute(Route route, HttpProxy http, long expiresAtNanos) {
+  /** A cached route with its ready-made forward, trusted until {@code expiresAtNanos} ({@link System#nanoTime}). */
+  public record LiveRoute(Route route, Handler<HttpServerRequest> http, long expiresAtNanos) {
   }
 
   private final RedisStore store;
   private final long ttlNanos;
-  private final Function<Route, HttpProxy> proxyFactory;
+  private final Function<Route, Handler<HttpServerRequest>> proxyFactory;
   private final Map<WorkspaceId, LiveRoute> routes = new ConcurrentHashMap<>();
 
-  public RouteCache(RedisStore store, RouteEvents events, Duration ttl, Function<Route, HttpProxy> proxyFactory) {
+  public RouteCache(RedisStore store, RouteEvents events, Duration ttl,
+                    Function<Route, Handler<HttpServerRequest>> proxyFactory) {
     this.store = store;
     this.ttlNanos = ttl.toNanos();
     this.proxyFactory = proxyFactory;
@@ -58,8 +60,9 @@ public final class RouteCache {
 
   public LiveRoute put(Route route) {
     LiveRoute old = routes.get(route.id());
-    HttpProxy proxy = old != null && old.route().equals(route) ? old.http() : proxyFactory.apply(route);
-    LiveRoute live = new LiveRoute(route, proxy, System.nanoTime() + ttlNanos);
+    Handler<HttpServerRequest> forward = old != null && old.route().equals(route)
+        ? old.http() : proxyFactory.apply(route);
+    LiveRoute live = new LiveRoute(route, forward, System.nanoTime() + ttlNanos);
     routes.put(route.id(), live);
     return live;
   }

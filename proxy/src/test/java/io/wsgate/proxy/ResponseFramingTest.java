@@ -1,0 +1,143 @@
+package io.wsgate.proxy;
+
+import io.wsgate.testing.FixedEndpointProvider;
+import io.wsgate.testing.TestConfigs;
+import io.wsgate.workspace.Endpoint;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * How the workspace's response is framed for the client, against a workspace that writes exact bytes: a body of
+ * unknown length goes to an HTTP/1.1 client in chunks and to an HTTP/1.0 client with its length, a response without
+ * a body gets no chunked coding, every response has a Date, and a transfer coding the gateway cannot pass on is a
+ * clear 502, after which the gateway keeps serving.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ResponseFramingTest {
+
+  private static final String HOST = "ws-framing.localhost";
+
+  @TempDir
+  static Path tmp;
+  static GatewayFixture f;
+  static ServerSocket origin;
+  static Gateway gateway;
+
+  @BeforeAll
+  static void start() throws IOException {
+    f = new GatewayFixture(tmp);
+    origin = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread serving = new Thread(ResponseFramingTest::serve, "raw-origin");
+    serving.setDaemon(true);
+    serving.start();
+    gateway = f.start(TestConfigs.of(tmp.resolve("framing")),
+        new FixedEndpointProvider(new Endpoint("127.0.0.1", origin.getLocalPort())));
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    try {
+      gateway.stop(false).await();
+    } finally {
+      origin.close();
+      f.close();
+    }
+  }
+
+  @Test
+  void aBodyOfUnknownLengthReachesAnHttp11ClientInChunks() throws IOException {
+    String r = get("/chunked", "HTTP/1.1");
+    assertThat(r).startsWith("HTTP/1.1 200 ");
+    assertThat(head(r)).contains("transfer-encoding: chunked").doesNotContain("content-length");
+    assertThat(r).contains("hello ").contains("world").endsWith("0\r\n\r\n");
+  }
+
+  @Test
+  void aBodyOfUnknownLengthReachesAnHttp10ClientWithItsLength() throws IOException {
+    String r = get("/chunked", "HTTP/1.0");
+    assertThat(r).startsWith("HTTP/1.0 200 ");
+    assertThat(head(r)).contains("content-length: 11").doesNotContain("transfer-encoding");
+    assertThat(r).endsWith("\r\n\r\nhello world");
+  }
+
+  @Test
+  void aResponseWithoutBodyIsNotChunked() throws IOException {
+    String r = get("/no-content", "HTTP/1.1");
+    assertThat(r).startsWith("HTTP/1.1 204 ");
+    assertThat(head(r)).doesNotContain("transfer-encoding");
+  }
+
+  @Test
+  void everyResponseHasADateAndTheWorkspacesOwnIsKept() throws IOException {
+    assertThat(get("/chunked", "HTTP/1.1")).containsPattern(
+        "\r\n(?i:date): [A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT\r\n");
+    assertThat(get("/dated", "HTTP/1.1")).containsPattern("\r\n(?i:date): Sun, 06 Nov 1994 08:49:37 GMT\r\n");
+  }
+
+  @Test
+  void aTransferCodingTheGatewayCannotPassOnIsA502() throws IOException {
+    String r = get("/gzip-coded", "HTTP/1.1");
+    assertThat(r).startsWith("HTTP/1.1 502 ");
+    assertThat(r).doesNotContain("compressed bytes");
+    assertThat(get("/chunked", "HTTP/1.1")).startsWith("HTTP/1.1 200 ");
+  }
+
+  private static String get(String path, String version) throws IOException {
+    return RawHttp.exchange(gateway.port(), "GET " + path + " " + version + "\r\nHost: " + HOST + "\r\n"
+        + (version.equals("HTTP/1.0") ? "" : "Connection: close\r\n") + "\r\n", 10_000);
+  }
+
+  private static String head(String response) {
+    int end = response.indexOf("\r\n\r\n");
+    return (end < 0 ? response : response.substring(0, end + 2)).toLowerCase(Locale.ROOT);
+  }
+
+  /** The workspace: answers each request on its connection with exact bytes chosen by the path. */
+  private static void serve() {
+    while (!origin.isClosed()) {
+      try (Socket s = origin.accept()) {
+        BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+        OutputStream out = s.getOutputStream();
+        for (String line; (line = in.readLine()) != null; ) {
+          String path = line.split(" ")[1];
+          while (!(line = in.readLine()).isEmpty()) {
+            // the rest of the head
+          }
+          out.write(answer(path).getBytes(StandardCharsets.ISO_8859_1));
+          out.flush();
+        }
+      } catch (IOException | RuntimeException e) {
+        // the gateway closed the connection, or the test is over
+      }
+    }
+  }
+
+  private static String answer(String path) {
+    return switch (path) {
+      case "/chunked" -> "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+          + "6\r\nhello \r\n5\r\nworld\r\n0\r\n\r\n";
+      case "/dated" -> "HTTP/1.1 200 OK\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\nContent-Length: 2\r\n\r\nok";
+      case "/no-content" -> "HTTP/1.1 204 No Content\r\n\r\n";
+      case "/gzip-coded" -> "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
+          + "10\r\ncompressed bytes\r\n0\r\n\r\n";
+      default -> "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n";
+    };
+  }
+}
