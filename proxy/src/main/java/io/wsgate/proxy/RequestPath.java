@@ -3,10 +3,11 @@ package io.wsgate.proxy;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
 import io.wsgate.activity.ActivityTracker;
 import io.wsgate.config.GatewayConfig;
 import io.wsgate.config.Profile;
@@ -35,7 +36,7 @@ import java.util.function.Function;
  * classes, with meters, activity and routes of its own.
  */
 record RequestPath(GatewayVerticle.GatewayServices services, RouteCache routes, WebSocketRelay relay,
-                   PerEventLoop<HttpClient> httpClients, PerEventLoop<HttpClientAgent> upgradeClients) {
+                   PerEventLoop<HttpClient> httpClients, PerEventLoop<NetClient> upgradeClients) {
 
   /** Largest WebSocket frame or message relayed; code-server sends multi-megabyte messages. */
   static final int MAX_WEBSOCKET_FRAME = 16 * 1024 * 1024;
@@ -54,10 +55,9 @@ record RequestPath(GatewayVerticle.GatewayServices services, RouteCache routes, 
         config.upstreamResponseTimeout().toMillis(), failures, activity, policies, meters);
     RouteCache routes = new RouteCache(store, events, config.routeCacheTtl(), forwarder::proxyFor);
     SecurityLayer security = SecurityLayer.create(vertx, config, store, clock);
-    // each upgrade on a connection of its own, outside the pool (keep-alive: the client would otherwise replace the
-    // upgrade's Connection header with "close")
-    PerEventLoop<HttpClientAgent> upgrades = new PerEventLoop<>(() -> vertx.createHttpClient(new HttpClientOptions()
-        .setKeepAlive(true).setDecompressionSupported(false).setMaxHeaderSize(64 * 1024)));
+    // each upgrade on a TCP connection of its own (WorkspaceUpgrade speaks the handshake's HTTP itself)
+    PerEventLoop<NetClient> upgrades = new PerEventLoop<>(() -> vertx.createNetClient(new NetClientOptions()
+        .setConnectTimeout((int) config.upstreamConnectTimeout().toMillis())));
     WebSocketRelay relay = new WebSocketRelay(vertx, upgrades, config.upstreamConnectTimeout().toMillis(),
         config.security().webSocketMaxMessage(), failures, activity, policies, meters);
     // strict thread mode: connections write directly, with no cross-thread queue, so every response must be written

@@ -122,6 +122,13 @@ class WebSocketTunnelTest {
   }
 
   @Test
+  void framesInTheSamePacketAsThe101ReachTheClient() throws Exception {
+    try (Socket s = open("eager", "/send-with-head")) {
+      assertThat(readToEnd(s)).isEqualTo(RawWorkspace.SENT);
+    }
+  }
+
+  @Test
   void unmaskedFrameFromTheClientIsRefusedWith1002() throws Exception {
     try (Socket s = open("unmasked", "/record/unmasked")) {
       s.getOutputStream().write(concat(frame(true, WsFrames.TEXT, true, 4), frame(true, WsFrames.TEXT, false, 4)));
@@ -172,6 +179,20 @@ class WebSocketTunnelTest {
     assertThat(reply).startsWith("HTTP/1.1 403");
     assertThat(reply.toLowerCase(Locale.ROOT)).contains("x-why: test");
     assertThat(reply).endsWith("\r\n\r\nnope");
+  }
+
+  @Test
+  void aChunkedRefusalIsPassedOnWhole() throws Exception {
+    String reply = RawHttp.exchange(gateway.port(), head("refusechunks", "/refuse-chunked"), 30_000);
+    assertThat(reply).startsWith("HTTP/1.1 401");
+    assertThat(reply.toLowerCase(Locale.ROOT)).contains("x-why: chunks").doesNotContain("transfer-encoding");
+    assertThat(reply).endsWith("\r\n\r\nnot you");
+  }
+
+  @Test
+  void aWorkspaceThatNeverAnswersTheUpgradeGives504() throws Exception {
+    String reply = RawHttp.exchange(gateway.port(), head("silent", "/silent"), 60_000);
+    assertThat(reply).startsWith("HTTP/1.1 504");
   }
 
   @Test
@@ -289,7 +310,9 @@ class WebSocketTunnelTest {
    * A workspace speaking raw WebSocket bytes: answers plain requests with 200, accepts upgrades on any path and then,
    * by path: records what it receives ({@code /record/...}), sends {@link #SENT} and hangs up ({@code /send}), sends a
    * masked frame ({@code /masked}), hangs up at once ({@code /vanish}), or answers with an extension
-   * ({@code /deflate}), or refuses the upgrade with 403 ({@code /refuse}).
+   * ({@code /deflate}), or refuses the upgrade with 403 ({@code /refuse}) or with a chunked 401
+   * ({@code /refuse-chunked}), or never answers ({@code /silent}); {@code /send-with-head} sends {@link #SENT} in
+   * the same write as its 101.
    */
   static final class RawWorkspace {
     static final byte[] SENT;
@@ -391,6 +414,16 @@ class WebSocketTunnelTest {
         synchronized (this) {
           received.put(path, head[0].getBuffer(end + 4, head[0].length()));
         }
+        if (path.equals("/silent")) {
+          return; // reads the upgrade and never answers
+        }
+        if (path.equals("/refuse-chunked")) {
+          upgraded[0] = null;
+          head[0] = Buffer.buffer();
+          so.write("HTTP/1.1 401 Unauthorized\r\nx-why: chunks\r\ntransfer-encoding: chunked\r\n\r\n"
+              + "4\r\nnot \r\n3;ext=1\r\nyou\r\n0\r\n\r\n");
+          return;
+        }
         if (path.equals("/refuse")) {
           upgraded[0] = null;
           head[0] = Buffer.buffer();
@@ -398,12 +431,19 @@ class WebSocketTunnelTest {
           return;
         }
         String extra = path.equals("/deflate") ? "Sec-WebSocket-Extensions: permessage-deflate\r\n" : "";
+        String answer;
         try {
-          so.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-              + "Sec-WebSocket-Accept: " + WebSocketTunnelTest.accept(key) + "\r\n" + extra + "\r\n");
+          answer = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              + "Sec-WebSocket-Accept: " + WebSocketTunnelTest.accept(key) + "\r\n" + extra + "\r\n";
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }
+        if (path.equals("/send-with-head")) {
+          // the frames in the same write as the head: they reach the gateway with it
+          so.write(Buffer.buffer(answer).appendBytes(SENT)).onComplete(v -> so.close());
+          return;
+        }
+        so.write(answer);
         switch (path) {
           case "/send" -> so.write(Buffer.buffer(SENT)).onComplete(v -> so.close());
           case "/masked" -> so.write(Buffer.buffer(frame(true, WsFrames.TEXT, true, 4)));

@@ -57,18 +57,14 @@ final class Tunnel {
     this.fromWorkspace = new FrameScanner(false, maxMessage, new FromWorkspace());
   }
 
-  /** Starts relaying; {@code onClosed} runs once, when the client's connection has closed. */
-  void start(Runnable onClosed) {
+  /**
+   * Starts relaying, {@code early} first (what the workspace sent right after its 101, possibly nothing);
+   * {@code onClosed} runs once, when the client's connection has closed.
+   */
+  void start(Buffer early, Runnable onClosed) {
     this.onClosed = onClosed;
     client.handler(fromClient::scan);
-    upstream.handler(chunk -> {
-      fromWorkspace.scan(chunk);
-      if (pendingClose != null && fromWorkspace.atBoundary()) {
-        Buffer close = pendingClose;
-        pendingClose = null;
-        sendClient(close);
-      }
-    });
+    upstream.handler(this::workspaceSent);
     // back-pressure: a side whose peer cannot take more is paused until the peer drains
     client.drainHandler(v -> upstream.resume());
     upstream.drainHandler(v -> client.resume());
@@ -76,6 +72,18 @@ final class Tunnel {
     upstream.closeHandler(v -> workspaceGone());
     client.exceptionHandler(err -> log.debug("client websocket: {}", err.toString()));
     upstream.exceptionHandler(err -> log.debug("workspace websocket: {}", err.toString()));
+    if (early.length() > 0) {
+      workspaceSent(early);
+    }
+  }
+
+  private void workspaceSent(Buffer chunk) {
+    fromWorkspace.scan(chunk);
+    if (pendingClose != null && fromWorkspace.atBoundary()) {
+      Buffer close = pendingClose;
+      pendingClose = null;
+      sendClient(close);
+    }
   }
 
   /** Completes when the client's connection has closed. */

@@ -6,12 +6,8 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpConnectOptions;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import io.wsgate.activity.ActivityTracker;
 import io.wsgate.activity.WebSocketActivity;
@@ -61,7 +57,7 @@ public final class WebSocketRelay {
   private static final byte[] KEEPALIVE = "wsgate".getBytes(StandardCharsets.US_ASCII);
 
   private final Vertx vertx;
-  private final PerEventLoop<HttpClientAgent> clients;
+  private final PerEventLoop<NetClient> clients;
   private final long connectTimeoutMs;
   private final long maxMessage;
   private final UpstreamFailureListener failures;
@@ -75,10 +71,10 @@ public final class WebSocketRelay {
   static final int DRAIN_RATE_FLOOR = 100;
 
   /**
-   * @param clients    an HTTP client per event loop for the upgrades (each on a connection of its own)
+   * @param clients    a TCP client per event loop for the upgrades (each on a connection of its own)
    * @param maxMessage the largest message (and so frame) relayed either way; a larger one closes the socket with 1009
    */
-  public WebSocketRelay(Vertx vertx, PerEventLoop<HttpClientAgent> clients, long connectTimeoutMs, long maxMessage,
+  public WebSocketRelay(Vertx vertx, PerEventLoop<NetClient> clients, long connectTimeoutMs, long maxMessage,
                         UpstreamFailureListener failures, ActivityTracker activity,
                         Function<String, Profile.ActivityPolicy> policies, Meters meters) {
     this.meters = meters;
@@ -107,6 +103,33 @@ public final class WebSocketRelay {
       ErrorResponses.send(req, GatewayError.BAD_REQUEST, "A WebSocket upgrade needs a Sec-WebSocket-Key.", 0);
       return;
     }
+    String protocols = Handshake.protocols(req.headers().getAll("sec-websocket-protocol"));
+    Buffer head = upgradeHead(req, key, protocols);
+    req.pause();
+    // A connection of its own, outside any pool, with no HTTP client on it: the upgrade's head is written and its
+    // answer read by WorkspaceUpgrade, and after a 101 the socket is the tunnel's as it stands. The client of this
+    // event loop: both connections of the session then live on the same thread.
+    clients.get().connect(route.endpoint().port(), route.endpoint().host())
+        .compose(so -> WorkspaceUpgrade.ask(vertx, so, head, connectTimeoutMs))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            req.resume();
+            rejected(req, route, ar.cause());
+          } else if (ar.result().status() != 101) {
+            req.resume();
+            refused(req, ar.result());
+          } else {
+            accepted(req, route, ar.result(), key, protocols);
+          }
+        });
+  }
+
+  /**
+   * The upgrade request for the workspace: the client's method-less path (without a login token), its end-to-end
+   * headers but its credentials, the forwarded headers, and the client's own key and offered protocols, never its
+   * extensions: nothing may transform the frames the tunnel passes.
+   */
+  private static Buffer upgradeHead(HttpServerRequest req, String key, String protocols) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     for (var h : req.headers()) {
       String name = h.getKey().toLowerCase(Locale.ROOT);
@@ -117,46 +140,26 @@ public final class WebSocketRelay {
     HopByHop.strip(headers);
     ForwardedHeaders.apply(req, headers);
     Credentials.stripSessionCookie(headers);
-    headers.set("host", req.getHeader("host"));
-    // the client's own key and offered protocols, never its extensions: nothing may transform the frames we pass
-    headers.set("upgrade", "websocket").set("connection", "Upgrade").set("sec-websocket-version", "13")
-        .set("sec-websocket-key", key);
-    String protocols = Handshake.protocols(req.headers().getAll("sec-websocket-protocol"));
-    if (protocols != null) {
-      headers.set("sec-websocket-protocol", protocols);
+    Buffer head = Buffer.buffer(512).appendString("GET ").appendString(Credentials.withoutToken(req.uri()), "UTF-8")
+        .appendString(" HTTP/1.1\r\n");
+    WorkspaceUpgrade.header(head, "host", req.getHeader("host"));
+    for (var h : headers) {
+      WorkspaceUpgrade.header(head, h.getKey(), h.getValue());
     }
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET)
-        .setURI(Credentials.withoutToken(req.uri())).setHeaders(headers).setIdleTimeout(connectTimeoutMs);
-    req.pause();
-    // A connection of its own, outside any pool: a tunnelled socket keeps it until it closes (in a pool, every new
-    // upgrade would scan all the open ones for a free connection). The client of this event loop: both connections
-    // of the session then live on the same thread.
-    clients.get().connect(new HttpConnectOptions().setHost(route.endpoint().host()).setPort(route.endpoint().port())
-            .setConnectTimeout(connectTimeoutMs))
-        .compose(conn -> conn.request(options)
-            .compose(upgrade -> {
-              // after the 101 the tunnel owns the connection and hears its close; without a handler of its own the
-              // request would report that close again, as an ERROR line, for every WebSocket that ever closed
-              upgrade.exceptionHandler(err -> log.debug("workspace websocket request: {}", err.toString()));
-              return upgrade.connect();
-            })
-            .onFailure(err -> conn.close()))
-        .onComplete(ar -> {
-          if (ar.failed()) {
-            req.resume();
-            rejected(req, route, ar.cause());
-          } else if (ar.result().statusCode() != 101) {
-            req.resume();
-            refused(req, ar.result());
-          } else {
-            accepted(req, route, ar.result(), key, protocols);
-          }
-        });
+    WorkspaceUpgrade.header(head, "upgrade", "websocket");
+    WorkspaceUpgrade.header(head, "connection", "Upgrade");
+    WorkspaceUpgrade.header(head, "sec-websocket-version", "13");
+    WorkspaceUpgrade.header(head, "sec-websocket-key", key);
+    if (protocols != null) {
+      WorkspaceUpgrade.header(head, "sec-websocket-protocol", protocols);
+    }
+    return head.appendString("\r\n");
   }
 
   /** The workspace answered the upgrade with 101: check its answer, give the client its 101, join the two. */
-  private void accepted(HttpServerRequest req, Route route, HttpClientResponse resp, String key, String offered) {
-    NetSocket upstream = resp.netSocket();
+  private void accepted(HttpServerRequest req, Route route, WorkspaceUpgrade.Answer resp, String key,
+                        String offered) {
+    NetSocket upstream = resp.socket();
     String problem = Handshake.problem(resp.headers(), key, offered);
     if (problem != null) {
       log.warn("workspace {}: websocket upgrade answer refused ({})", route.id(), problem);
@@ -166,10 +169,9 @@ public final class WebSocketRelay {
       ErrorResponses.send(req, GatewayError.UPSTREAM_RESET, UpstreamErrors.detail(GatewayError.UPSTREAM_RESET), 0);
       return;
     }
-    upstream.pause();
     req.response().putHeader("upgrade", "websocket").putHeader("connection", "Upgrade")
         .putHeader("sec-websocket-accept", Handshake.accept(key));
-    String protocol = resp.getHeader("sec-websocket-protocol");
+    String protocol = resp.headers().get("sec-websocket-protocol");
     if (protocol != null) {
       req.response().putHeader("sec-websocket-protocol", protocol);
     }
@@ -184,23 +186,22 @@ public final class WebSocketRelay {
         return;
       }
       meters.webSocketSession("opened");
-      join(route, up.result(), upstream);
+      join(route, up.result(), upstream, resp.early());
     });
   }
 
   /** The workspace answered, it just said no: pass its answer on. */
-  private void refused(HttpServerRequest req, HttpClientResponse resp) {
+  private void refused(HttpServerRequest req, WorkspaceUpgrade.Answer resp) {
     meters.webSocketSession("rejected");
-    req.response().setStatusCode(resp.statusCode());
+    req.response().setStatusCode(resp.status());
     resp.headers().forEach(h -> {
-      if (!HopByHop.isHopByHop(h.getKey().toLowerCase(Locale.ROOT))) {
+      String name = h.getKey().toLowerCase(Locale.ROOT);
+      if (!HopByHop.isHopByHop(name) && !name.equals("content-length")) {
         req.response().headers().add(h.getKey(), h.getValue());
       }
     });
-    resp.body().onComplete(body -> {
-      resp.request().connection().close(); // the upgrade's own connection: never reused
-      req.response().end(body.succeeded() ? body.result() : Buffer.buffer());
-    });
+    // the upgrade's own connection is closed once the body is in: never reused
+    WorkspaceUpgrade.refusalBody(vertx, resp, connectTimeoutMs).onComplete(body -> req.response().end(body.result()));
   }
 
   private void rejected(HttpServerRequest req, Route route, Throwable err) {
@@ -212,7 +213,7 @@ public final class WebSocketRelay {
     ErrorResponses.send(req, kind, UpstreamErrors.detail(kind), 0);
   }
 
-  private void join(Route route, NetSocket client, NetSocket upstream) {
+  private void join(Route route, NetSocket client, NetSocket upstream, Buffer early) {
     WebSocketActivity counted = activity.webSocket(route.id(), policies.apply(route.profile()));
     Tunnel tunnel = new Tunnel(vertx, client, upstream, counted, meters, maxMessage, KEEPALIVE);
     meters.webSocketOpened();
@@ -220,7 +221,7 @@ public final class WebSocketRelay {
     Set<Tunnel> sockets = open.computeIfAbsent(route.id(), k -> ConcurrentHashMap.newKeySet());
     sockets.add(tunnel);
     keepalives.add(tunnel);
-    tunnel.start(() -> {
+    tunnel.start(early, () -> {
       meters.webSocketClosed(); // the client side closes exactly once, whoever started the close
       counted.closed();
       keepalives.remove(tunnel);

@@ -1,5 +1,7 @@
 package io.wsgate.proxy.ws;
 
+import io.vertx.core.buffer.Buffer;
+
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -54,7 +56,7 @@ class TunnelBoundaryTest {
         ActivityTracker activity = new ActivityTracker(null, System::currentTimeMillis);
         Tunnel t = new Tunnel(vertx, client, upstream, activity.webSocket(new WorkspaceId("edge"),
             Profile.ActivityPolicy.DEFAULT), Meters.noop(), 1 << 20, KEEPALIVE);
-        t.start(() -> { });
+        t.start(Buffer.buffer(), () -> { });
         client.resume();
         context = vertx.getOrCreateContext();
         made.complete(t);
