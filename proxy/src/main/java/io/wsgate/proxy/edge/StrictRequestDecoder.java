@@ -121,13 +121,14 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     if (!in.isReadable()) {
       return;
     }
-    armHeadDeadline(ctx);
     int end = headEnd(in);
     if (end == BARE_LF) {
       refuse(ctx, in, 400, "bare LF line ending");
       return;
     }
     if (end < 0) {
+      // only a head that does not come whole needs its deadline (most come in one read)
+      armHeadDeadline(ctx);
       int max = limits.maxRequestLine() + limits.maxHeaderSize() + 16;
       if (in.readableBytes() > max) {
         int firstLf = in.indexOf(in.readerIndex(), in.readerIndex() + limits.maxRequestLine() + 2, (byte) '\n');

@@ -91,6 +91,9 @@ public final class ReservedPaths {
 
   /** The optional steps that could change {@code raw}: the others need not be tried. */
   static int relevantSteps(String raw) {
+    if (plain(raw)) {
+      return raw.indexOf('.') >= 0 ? TRAILING_DOTS : 0;
+    }
     int steps = 0;
     String p = raw;
     if (p.indexOf('%') >= 0) {
@@ -121,6 +124,21 @@ public final class ReservedPaths {
       steps |= TRAILING_DOTS;
     }
     return steps;
+  }
+
+  /**
+   * Whether {@code raw} is printable ASCII without any character an optional step other than trailing dots looks at
+   * ({@code %}, {@code ;}, {@code #}, {@code ?}, backslash, space): such a path is its own NFKC form, and only
+   * {@link #TRAILING_DOTS} can change it. The common request's path is plain, and skips the Unicode normalizer.
+   */
+  private static boolean plain(String raw) {
+    for (int i = 0, n = raw.length(); i < n; i++) {
+      char c = raw.charAt(i);
+      if (c <= ' ' || c >= 0x7f || c == '%' || c == ';' || c == '#' || c == '?' || c == '\\') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The path as a stack doing the optional {@code steps} (and all the others) would route it, lower case. */
