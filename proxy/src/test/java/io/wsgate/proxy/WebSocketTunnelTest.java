@@ -190,6 +190,13 @@ class WebSocketTunnelTest {
   }
 
   @Test
+  void anAnswerThatIsNotHttpGives502() throws Exception {
+    String reply = RawHttp.exchange(gateway.port(), head("garbage", "/garbage"), 30_000);
+    assertThat(reply).startsWith("HTTP/1.1 502");
+    assertThat(reply).doesNotContain("SSH-2.0");
+  }
+
+  @Test
   void aWorkspaceThatNeverAnswersTheUpgradeGives504() throws Exception {
     String reply = RawHttp.exchange(gateway.port(), head("silent", "/silent"), 60_000);
     assertThat(reply).startsWith("HTTP/1.1 504");
@@ -311,7 +318,8 @@ class WebSocketTunnelTest {
    * by path: records what it receives ({@code /record/...}), sends {@link #SENT} and hangs up ({@code /send}), sends a
    * masked frame ({@code /masked}), hangs up at once ({@code /vanish}), or answers with an extension
    * ({@code /deflate}), or refuses the upgrade with 403 ({@code /refuse}) or with a chunked 401
-   * ({@code /refuse-chunked}), or never answers ({@code /silent}); {@code /send-with-head} sends {@link #SENT} in
+   * ({@code /refuse-chunked}), or never answers ({@code /silent}), or answers with something else than HTTP
+   * ({@code /garbage}); {@code /send-with-head} sends {@link #SENT} in
    * the same write as its 101.
    */
   static final class RawWorkspace {
@@ -413,6 +421,10 @@ class WebSocketTunnelTest {
         upgraded[0] = path;
         synchronized (this) {
           received.put(path, head[0].getBuffer(end + 4, head[0].length()));
+        }
+        if (path.equals("/garbage")) {
+          so.write("SSH-2.0-OpenSSH_9.2\r\nx: y\r\n\r\n");
+          return;
         }
         if (path.equals("/silent")) {
           return; // reads the upgrade and never answers

@@ -140,8 +140,8 @@ public final class WebSocketRelay {
     HopByHop.strip(headers);
     ForwardedHeaders.apply(req, headers);
     Credentials.stripSessionCookie(headers);
-    Buffer head = Buffer.buffer(512).appendString("GET ").appendString(Credentials.withoutToken(req.uri()), "UTF-8")
-        .appendString(" HTTP/1.1\r\n");
+    StringBuilder head = new StringBuilder(512).append("GET ").append(Credentials.withoutToken(req.uri()))
+        .append(" HTTP/1.1\r\n");
     WorkspaceUpgrade.header(head, "host", req.getHeader("host"));
     for (var h : headers) {
       WorkspaceUpgrade.header(head, h.getKey(), h.getValue());
@@ -153,7 +153,7 @@ public final class WebSocketRelay {
     if (protocols != null) {
       WorkspaceUpgrade.header(head, "sec-websocket-protocol", protocols);
     }
-    return head.appendString("\r\n");
+    return WorkspaceUpgrade.bytes(head.append("\r\n"));
   }
 
   /** The workspace answered the upgrade with 101: check its answer, give the client its 101, join the two. */

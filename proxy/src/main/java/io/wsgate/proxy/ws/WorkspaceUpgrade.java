@@ -46,8 +46,16 @@ final class WorkspaceUpgrade {
   }
 
   /** One request-head line: {@code name: value} and CRLF. */
-  static void header(Buffer head, String name, String value) {
-    head.appendString(name, "ISO-8859-1").appendString(": ").appendString(value, "ISO-8859-1").appendString("\r\n");
+  static void header(StringBuilder head, String name, String value) {
+    head.append(name).append(": ").append(value).append("\r\n");
+  }
+
+  /**
+   * The head's bytes. Netty read the client's head as ISO-8859-1 (one char per byte), so this gives back the very
+   * bytes it came with, obs-text in header values included; the request line is ASCII (the edge refuses any other).
+   */
+  static Buffer bytes(StringBuilder head) {
+    return Buffer.buffer(head.toString().getBytes(StandardCharsets.ISO_8859_1));
   }
 
   private Future<Answer> start(Buffer head) {
@@ -90,8 +98,8 @@ final class WorkspaceUpgrade {
   }
 
   private Answer parse(String head, Buffer early) {
-    String[] lines = head.split("\r\n", -1);
-    String status = lines[0];
+    int eol = head.indexOf("\r\n");
+    String status = eol < 0 ? head : head.substring(0, eol);
     if (!status.startsWith("HTTP/1.1 ") && !status.startsWith("HTTP/1.0 ") || status.length() < 12
         || status.length() > 12 && status.charAt(12) != ' ') {
       throw new IllegalArgumentException("the workspace's answer is not HTTP/1.x: " + abbreviated(status));
@@ -103,8 +111,9 @@ final class WorkspaceUpgrade {
       throw new IllegalArgumentException("the workspace's answer has no status: " + abbreviated(status));
     }
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    for (int i = 1; i < lines.length; i++) {
-      String line = lines[i];
+    for (int at = eol + 2; eol >= 0; at = eol + 2) {
+      eol = head.indexOf("\r\n", at);
+      String line = eol < 0 ? head.substring(at) : head.substring(at, eol);
       int colon = line.indexOf(':');
       if (colon <= 0 || line.charAt(0) == ' ' || line.charAt(0) == '\t' || line.charAt(colon - 1) == ' ') {
         throw new IllegalArgumentException("the workspace's answer has a malformed header line: "
