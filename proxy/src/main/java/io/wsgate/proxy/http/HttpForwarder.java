@@ -177,10 +177,20 @@ public final class HttpForwarder {
         activity.http(forward.mark, ActivitySource.HTTP_RESPONSE, contentLength(upHeaders), forward.policy);
       }
       HttpServerResponse out = in.response();
+      if (out.closed()) {
+        // the client left while the workspace was answering: nothing to pass on
+        resp.request().reset();
+        outcome = GatewayError.CLIENT_CLOSED.tag();
+        status = GatewayError.CLIENT_CLOSED.status();
+        meters.requestFinished(outcome, status);
+        return;
+      }
       String te = upHeaders.get("transfer-encoding");
       if (te != null && !"chunked".equals(te) || te != null && upHeaders.getAll("transfer-encoding").size() > 1) {
         // a coding this gateway cannot frame for the client; Vert.x's client has already decoded chunked
         resp.request().reset();
+        log.warn("workspace {}: {} {} -> {} (transfer-encoding: {})", forward.route.id(), in.method(), in.path(),
+            GatewayError.UPSTREAM_BAD_RESPONSE.tag(), te);
         failed(GatewayError.UPSTREAM_BAD_RESPONSE, "The workspace answered with a transfer coding ('" + te
             + "') the gateway cannot pass on.");
         return;
