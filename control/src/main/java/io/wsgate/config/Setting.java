@@ -22,7 +22,7 @@ public enum Setting {
       + "then 503 with Retry-After."),
   LAUNCH_RETRY_BACKOFF("5s", "Wait after a failed launch before the next try; doubles per failure up to 5 minutes."),
   UPSTREAM_CONNECT_TIMEOUT("5s", "Longest to connect to a workspace before 502."),
-  UPSTREAM_RESPONSE_TIMEOUT("60s", "Longest a workspace may stay silent while a response is due before 504."),
+  UPSTREAM_RESPONSE_TIMEOUT("60s", "Longest a workspace may take to begin its response (status and headers) before 504; a body under way stalls for IDLE_TIMEOUT at most."),
   ROUTE_CACHE_TTL("30s", "Longest a replica trusts a cached route without re-reading Redis "
       + "(changes arrive at once over pub/sub; this is the safety net)."),
   REDIS_TIMEOUT("2s", "Longest any Redis command may take."),

@@ -51,7 +51,7 @@ record RequestPath(GatewayVerticle.GatewayServices services, RouteCache routes, 
       Profile p = config.profiles().get(name);
       return p == null ? Profile.ActivityPolicy.DEFAULT : p.fleet().activity();
     };
-    HttpForwarder forwarder = new HttpForwarder(upstream, config.upstreamConnectTimeout().toMillis(),
+    HttpForwarder forwarder = new HttpForwarder(vertx, upstream, config.upstreamConnectTimeout().toMillis(),
         config.upstreamResponseTimeout().toMillis(), failures, activity, policies, meters);
     RouteCache routes = new RouteCache(store, events, config.routeCacheTtl(), forwarder::proxyFor);
     SecurityLayer security = SecurityLayer.create(vertx, config, store, clock);

@@ -3,6 +3,7 @@ package io.wsgate.proxy.http;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
@@ -47,6 +48,7 @@ public final class HttpForwarder {
   static final int MAX_BUFFERED_FOR_HTTP_1_0 = 16 * 1024 * 1024;
 
   private final PerEventLoop<HttpClient> clients;
+  private final PerEventLoop<ResponseDeadlines> deadlines;
   private final long connectTimeoutMs;
   private final long responseTimeoutMs;
   private final UpstreamFailureListener failures;
@@ -54,11 +56,12 @@ public final class HttpForwarder {
   private final Function<String, Profile.ActivityPolicy> policies;
   private final Meters meters;
 
-  public HttpForwarder(PerEventLoop<HttpClient> clients, long connectTimeoutMs, long responseTimeoutMs,
+  public HttpForwarder(Vertx vertx, PerEventLoop<HttpClient> clients, long connectTimeoutMs, long responseTimeoutMs,
                        UpstreamFailureListener failures, ActivityTracker activity,
                        Function<String, Profile.ActivityPolicy> policies, Meters meters) {
     this.meters = meters;
     this.clients = clients;
+    this.deadlines = new PerEventLoop<>(() -> new ResponseDeadlines(vertx, responseTimeoutMs));
     this.activity = activity;
     this.policies = policies;
     this.connectTimeoutMs = connectTimeoutMs;
@@ -83,7 +86,7 @@ public final class HttpForwarder {
       this.route = route;
       this.options = new RequestOptions()
           .setServer(SocketAddress.inetSocketAddress(route.endpoint().port(), route.endpoint().host()))
-          .setConnectTimeout(connectTimeoutMs).setIdleTimeout(responseTimeoutMs);
+          .setConnectTimeout(connectTimeoutMs);
       this.mark = activity.mark(route.id());
       this.policy = policies.apply(route.profile());
     }
@@ -95,14 +98,15 @@ public final class HttpForwarder {
   }
 
   /** One request on its way through: the client's request, the workspace's, and the timestamps of the meters. */
-  private final class Exchange implements Handler<AsyncResult<HttpClientRequest>> {
+  private final class Exchange extends ResponseDeadlines.Waiting implements Handler<AsyncResult<HttpClientRequest>> {
 
     private final Forward forward;
     private final HttpServerRequest in;
     private final long receivedNanos = System.nanoTime();
     private final boolean hasBody;
     private HttpClientRequest up;
-    private long sentNanos;
+    private ResponseDeadlines deadline;
+    private boolean timedOut;
     private long headNanos;
     private int status;
     private String outcome = Meters.OK;
@@ -130,8 +134,10 @@ public final class HttpForwarder {
         return;
       }
       up = ar.result();
-      sentNanos = System.nanoTime();
-      meters.overheadRequest(sentNanos - receivedNanos);
+      long sent = System.nanoTime();
+      meters.overheadRequest(sent - receivedNanos);
+      deadline = deadlines.get();
+      deadline.add(this, sent);
       // a failure also fails the response future, where it is classified and logged; without a handler here Vert.x
       // would log every reset (a client's broken body, say) as an ERROR of its own
       up.exceptionHandler(this::upstreamError);
@@ -164,7 +170,15 @@ public final class HttpForwarder {
       }
     }
 
+    /** The workspace sent no response head within the response timeout. */
+    @Override
+    void timedOut() {
+      timedOut = true;
+      up.reset(0, new ResponseTimeoutException("the workspace sent no response within " + responseTimeoutMs + " ms"));
+    }
+
     private void responded(AsyncResult<HttpClientResponse> ar) {
+      deadline.remove(this);
       if (ar.failed()) {
         failed(ar.cause());
         return;
@@ -265,7 +279,8 @@ public final class HttpForwarder {
       String bodyRefused = ClientFaults.bodyRefused(in);
       boolean clientGone = bodyRefused != null || in.response().closed();
       GatewayError kind = bodyRefused != null ? GatewayError.BAD_REQUEST
-          : clientGone ? GatewayError.CLIENT_CLOSED : UpstreamErrors.classify(err);
+          : clientGone ? GatewayError.CLIENT_CLOSED
+          : timedOut ? GatewayError.UPSTREAM_TIMEOUT : UpstreamErrors.classify(err);
       Route route = forward.route;
       if (bodyRefused != null) {
         log.debug("workspace {}: {} {}: the client's body was refused ({}); upstream request reset", route.id(),
@@ -293,6 +308,13 @@ public final class HttpForwarder {
       ErrorResponses.send(in, kind, detail, 0);
       meters.requestFinished(outcome, status);
       meters.httpBytes(in.bytesRead(), out.bytesWritten());
+    }
+  }
+
+  /** The workspace kept a request waiting for its response head longer than the response timeout. */
+  static final class ResponseTimeoutException extends java.util.concurrent.TimeoutException {
+    ResponseTimeoutException(String message) {
+      super(message);
     }
   }
 
