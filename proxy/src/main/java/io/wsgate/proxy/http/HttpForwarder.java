@@ -143,12 +143,7 @@ public final class HttpForwarder {
       up.exceptionHandler(this::upstreamError);
       in.response().exceptionHandler(this::clientError);
       up.setMethod(in.method()).setURI(Credentials.withoutToken(in.uri())).authority(in.authority());
-      MultiMap headers = up.headers();
-      headers.addAll(in.headers());
-      headers.remove("host");
-      HopByHop.strip(headers);
-      ForwardedHeaders.apply(in, headers);
-      Credentials.stripSessionCookie(headers);
+      WorkspaceHeaders.copy(in, up.headers());
       up.response().onComplete(this::responded);
       if (!hasBody) {
         up.end();

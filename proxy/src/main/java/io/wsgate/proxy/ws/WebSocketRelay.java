@@ -17,11 +17,11 @@ import io.wsgate.proxy.auth.Credentials;
 import io.wsgate.proxy.error.ErrorResponses;
 import io.wsgate.proxy.error.GatewayError;
 import io.wsgate.proxy.error.GatewayFailure;
-import io.wsgate.proxy.http.ForwardedHeaders;
 import io.wsgate.proxy.http.HopByHop;
 import io.wsgate.proxy.http.PerEventLoop;
 import io.wsgate.proxy.http.UpstreamErrors;
 import io.wsgate.proxy.http.UpstreamFailureListener;
+import io.wsgate.proxy.http.WorkspaceHeaders;
 import io.wsgate.workspace.Route;
 import io.wsgate.workspace.WorkspaceId;
 import org.slf4j.Logger;
@@ -131,15 +131,12 @@ public final class WebSocketRelay {
    */
   private static Buffer upgradeHead(HttpServerRequest req, String key, String protocols) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    for (var h : req.headers()) {
-      String name = h.getKey().toLowerCase(Locale.ROOT);
-      if (!HopByHop.isHopByHop(name) && !name.equals("host") && !name.startsWith("sec-websocket-")) {
-        headers.add(h.getKey(), h.getValue());
+    WorkspaceHeaders.copy(req, headers);
+    for (String name : headers.names()) {
+      if (name.toLowerCase(Locale.ROOT).startsWith("sec-websocket-")) {
+        headers.remove(name); // the handshake's own are set below
       }
     }
-    HopByHop.strip(headers);
-    ForwardedHeaders.apply(req, headers);
-    Credentials.stripSessionCookie(headers);
     StringBuilder head = new StringBuilder(512).append("GET ").append(Credentials.withoutToken(req.uri()))
         .append(" HTTP/1.1\r\n");
     WorkspaceUpgrade.header(head, "host", req.getHeader("host"));
