@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # How much of wsgate's cost per request is Vert.x's HTTP stack itself: GET / through nginx, through the least proxy
 # that can be built on Vert.x's HTTP server and client (bench/VertxFloor.java: copy headers, pipe bodies, nothing
-# else), and through wsgate (the shipped jar, auth on with a real session, as in bench/versus.sh), all to the same
-# origin, each alone on CPU 1, wrk on CPU 0.
+# else), and through wsgate (the shipped jar, auth on with a real session), all to the same origin, each alone on
+# CPU 1, wrk on CPU 0. nginx and wsgate are set up as in bench/versus.sh (bench/lib.sh).
 #
 #   bench/floor.sh [--rounds 3] [--seconds 5]
 #
@@ -39,40 +39,7 @@ declare -A port_of pids_of
 port_of[wsgate]=$gw_port
 pids_of[wsgate]=$gw_pid
 
-d=$bench_work/nginx
-mkdir -p "$d/tmp"
-port_of[nginx]=$(free_port)
-cat > "$d/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $d/nginx.pid;
-error_log $d/error.log warn;
-events { worker_connections 8192; }
-http {
-  access_log off;
-  client_body_temp_path $d/tmp/body;
-  proxy_temp_path $d/tmp/proxy;
-  fastcgi_temp_path $d/tmp/fastcgi;
-  uwsgi_temp_path $d/tmp/uwsgi;
-  scgi_temp_path $d/tmp/scgi;
-  upstream origin { server $origin_endpoint; keepalive 64; }
-  server {
-    listen 127.0.0.1:${port_of[nginx]};
-    location / {
-      proxy_pass http://origin;
-      proxy_http_version 1.1;
-      proxy_set_header Host \$host;
-      proxy_set_header Connection "";
-    }
-  }
-}
-CONF
-taskset -c "$BENCH_PROXY_CORE" "$nginx_bin" -p "$d" -c "$d/nginx.conf" -e "$d/error.log" > "$d/out.log" 2>&1 &
-nginx_master=$!
-started "$nginx_master"
-wait_port "${port_of[nginx]}" 20 || die "nginx did not start: $(cat "$d/out.log" "$d/error.log" 2>/dev/null)"
-sleep 0.5
-pids_of[nginx]=$(with_children "$nginx_master")
+start_nginx
 
 port_of[vertx]=$(free_port)
 taskset -c "$BENCH_PROXY_CORE" java -cp "$BENCH_JAR:$bench_work/classes" VertxFloor "${port_of[vertx]}" \

@@ -70,54 +70,6 @@ say "wsgate on 127.0.0.1:$gw_port (pid $gw_pid), its workspace (the origin) at $
 port_of[wsgate]=$gw_port
 pids_of[wsgate]=$gw_pid
 
-start_nginx() {
-  local d=$bench_work/nginx
-  mkdir -p "$d/tmp"
-  port_of[nginx]=$(free_port)
-  cat > "$d/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $d/nginx.pid;
-error_log $d/error.log warn;
-worker_rlimit_nofile 16384;
-events { worker_connections 8192; }
-http {
-  access_log off;
-  client_body_temp_path $d/tmp/body;
-  proxy_temp_path $d/tmp/proxy;
-  fastcgi_temp_path $d/tmp/fastcgi;
-  uwsgi_temp_path $d/tmp/uwsgi;
-  scgi_temp_path $d/tmp/scgi;
-  map \$http_upgrade \$connection_upgrade { default upgrade; '' ''; }
-  upstream origin { server $origin_endpoint; keepalive 64; }
-  server {
-    listen 127.0.0.1:${port_of[nginx]} default_server;
-    return 404;
-  }
-  server {
-    listen 127.0.0.1:${port_of[nginx]};
-    server_name ~^ws-[a-z0-9-]+\.localhost\$;
-    location / {
-      proxy_pass http://origin;
-      proxy_http_version 1.1;
-      proxy_set_header Host \$host;
-      proxy_set_header Upgrade \$http_upgrade;
-      proxy_set_header Connection \$connection_upgrade;
-      proxy_set_header X-Forwarded-For \$remote_addr;
-      proxy_set_header X-Forwarded-Proto \$scheme;
-      proxy_set_header X-Forwarded-Host \$host;
-      proxy_read_timeout 1h;
-    }
-  }
-}
-CONF
-  taskset -c "$BENCH_PROXY_CORE" "$nginx_bin" -p "$d" -c "$d/nginx.conf" -e "$d/error.log" > "$d/out.log" 2>&1 &
-  started $!
-  wait_port "${port_of[nginx]}" 20 || die "nginx did not start: $(cat "$d/out.log" "$d/error.log" 2>/dev/null)"
-  sleep 0.5
-  pids_of[nginx]=$(with_children $!)
-}
-
 start_haproxy() {
   local d=$bench_work/haproxy
   mkdir -p "$d"

@@ -132,16 +132,13 @@ public final class WebSocketRelay {
   private static Buffer upgradeHead(HttpServerRequest req, String key, String protocols) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     WorkspaceHeaders.copy(req, headers);
-    for (String name : headers.names()) {
-      if (name.toLowerCase(Locale.ROOT).startsWith("sec-websocket-")) {
-        headers.remove(name); // the handshake's own are set below
-      }
-    }
     StringBuilder head = new StringBuilder(512).append("GET ").append(Credentials.withoutToken(req.uri()))
         .append(" HTTP/1.1\r\n");
     WorkspaceUpgrade.header(head, "host", req.getHeader("host"));
     for (var h : headers) {
-      WorkspaceUpgrade.header(head, h.getKey(), h.getValue());
+      if (!h.getKey().regionMatches(true, 0, "sec-websocket-", 0, 14)) { // the handshake's own are set below
+        WorkspaceUpgrade.header(head, h.getKey(), h.getValue());
+      }
     }
     WorkspaceUpgrade.header(head, "upgrade", "websocket");
     WorkspaceUpgrade.header(head, "connection", "Upgrade");
