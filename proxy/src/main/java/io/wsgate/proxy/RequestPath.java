@@ -2,10 +2,7 @@ package io.wsgate.proxy;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.wsgate.activity.ActivityTracker;
@@ -36,23 +33,22 @@ import java.util.function.Function;
  * classes, with meters, activity and routes of its own.
  */
 record RequestPath(GatewayVerticle.GatewayServices services, RouteCache routes, WebSocketRelay relay,
-                   PerEventLoop<HttpClient> httpClients, PerEventLoop<NetClient> upgradeClients) {
+                   HttpForwarder forwarder, PerEventLoop<NetClient> upgradeClients) {
 
   /** Largest WebSocket frame or message relayed; code-server sends multi-megabyte messages. */
   static final int MAX_WEBSOCKET_FRAME = 16 * 1024 * 1024;
+  /** How long a connection to a workspace is kept idle for the next request. */
+  static final long UPSTREAM_KEEP_ALIVE_MS = 30_000;
 
   static RequestPath build(Vertx vertx, GatewayConfig config, HttpServerOptions listen, RedisStore store,
                            RouteEvents events, Launcher launcher, ActivityTracker activity, Meters meters,
                            Clock clock, UpstreamFailureListener failures) {
-    PerEventLoop<HttpClient> upstream = new PerEventLoop<>(() -> vertx.createHttpClient(new HttpClientOptions()
-            .setKeepAlive(true).setKeepAliveTimeout(30).setDecompressionSupported(false).setMaxHeaderSize(64 * 1024),
-        new PoolOptions().setHttp1MaxSize(64).setMaxWaitQueueSize(1024)));
     Function<String, Profile.ActivityPolicy> policies = name -> {
       Profile p = config.profiles().get(name);
       return p == null ? Profile.ActivityPolicy.DEFAULT : p.fleet().activity();
     };
-    HttpForwarder forwarder = new HttpForwarder(vertx, upstream, config.upstreamConnectTimeout().toMillis(),
-        config.upstreamResponseTimeout().toMillis(), failures, activity, policies, meters);
+    HttpForwarder forwarder = new HttpForwarder(vertx, config.upstreamConnectTimeout().toMillis(),
+        config.upstreamResponseTimeout().toMillis(), UPSTREAM_KEEP_ALIVE_MS, failures, activity, policies, meters);
     RouteCache routes = new RouteCache(store, events, config.routeCacheTtl(), forwarder::proxyFor);
     SecurityLayer security = SecurityLayer.create(vertx, config, store, clock);
     // each upgrade on a TCP connection of its own (WorkspaceUpgrade speaks the handshake's HTTP itself)
@@ -71,7 +67,7 @@ record RequestPath(GatewayVerticle.GatewayServices services, RouteCache routes, 
     var services = new GatewayVerticle.GatewayServices(config, serverOptions, new HostParser(config.baseDomain()),
         routes, new ColdStart(config, launcher, routes, store, clock, security.launchGuard(), meters), relay,
         reservedPaths(config), security);
-    return new RequestPath(services, routes, relay, upstream, upgrades);
+    return new RequestPath(services, routes, relay, forwarder, upgrades);
   }
 
   /** The assign hooks of all profiles (and the demo's) are the gateway's alone. */
@@ -84,7 +80,7 @@ record RequestPath(GatewayVerticle.GatewayServices services, RouteCache routes, 
   /** Closes the upstream clients; for a path whose verticles are gone (the warm-up's). */
   Future<Void> closeClients() {
     List<Future<Void>> closed = new ArrayList<>();
-    httpClients.all().forEach(c -> closed.add(c.close()));
+    closed.add(forwarder.close());
     upgradeClients.all().forEach(c -> closed.add(c.close()));
     return Future.join(closed).mapEmpty();
   }

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -26,8 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * How the workspace's response is framed for the client, against a workspace that writes exact bytes: a body of
  * unknown length goes to an HTTP/1.1 client in chunks and to an HTTP/1.0 client with its length, a response without
- * a body gets no chunked coding, every response has a Date, and a transfer coding the gateway cannot pass on is a
- * clear 502, after which the gateway keeps serving.
+ * a body gets no chunked coding, every response has a Date, chunk extensions and trailers are read past, a response
+ * that breaks HTTP/1.1 or uses a transfer coding the gateway cannot pass on is a clear 502, after which the gateway
+ * keeps serving, and a request the workspace drops on a kept-alive connection is sent again when that is safe.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ResponseFramingTest {
@@ -99,6 +102,47 @@ class ResponseFramingTest {
     assertThat(get("/chunked", "HTTP/1.1")).startsWith("HTTP/1.1 200 ");
   }
 
+  @Test
+  void chunkExtensionsAndTrailersAreReadPast() throws IOException {
+    String r = get("/extended", "HTTP/1.0");
+    assertThat(r).startsWith("HTTP/1.0 200 ");
+    assertThat(r).endsWith("\r\n\r\nhello world");
+    assertThat(head(r)).doesNotContain("x-trailer");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"/two-lengths", "/folded", "/not-http", "/bad-length", "/control-in-value"})
+  void aResponseThatBreaksHttpIsA502AndTheGatewayKeepsServing(String path) throws IOException {
+    String r = get(path, "HTTP/1.1");
+    assertThat(r).as(path).startsWith("HTTP/1.1 502 ").contains("upstream_bad_response").doesNotContain("smuggled");
+    assertThat(get("/chunked", "HTTP/1.1")).startsWith("HTTP/1.1 200 ");
+  }
+
+  @Test
+  void aBodyThatBreaksOffMidwayLeavesTheClientsResponseIncomplete() throws IOException {
+    String r = get("/bad-chunk", "HTTP/1.1");
+    assertThat(r).startsWith("HTTP/1.1 200 ").contains("hello").doesNotEndWith("0\r\n\r\n");
+    assertThat(get("/chunked", "HTTP/1.1")).startsWith("HTTP/1.1 200 ");
+  }
+
+  @Test
+  void aRequestWithoutBodyThatTheWorkspaceDroppedOnAKeptConnectionIsSentAgain() throws IOException {
+    // the workspace answers, keeps the connection, then closes it on the next request without answering (as a
+    // server does whose keep-alive timeout ran out just as that request was sent)
+    assertThat(get("/close-next", "HTTP/1.1")).startsWith("HTTP/1.1 200 ").endsWith("first");
+    assertThat(get("/chunked", "HTTP/1.1")).as("sent again on a new connection").startsWith("HTTP/1.1 200 ");
+  }
+
+  @Test
+  void aRequestWithABodyIsNotSentTwice() throws IOException {
+    assertThat(get("/close-next", "HTTP/1.1")).startsWith("HTTP/1.1 200 ");
+    String r = RawHttp.exchange(gateway.port(), "POST /upload HTTP/1.1\r\nHost: " + HOST
+        + "\r\nContent-Length: 4\r\nConnection: close\r\n\r\nbody", 10_000);
+    assertThat(r).as("the workspace may have seen it: not sent again").startsWith("HTTP/1.1 502 ")
+        .contains("upstream_reset");
+    assertThat(get("/chunked", "HTTP/1.1")).startsWith("HTTP/1.1 200 ");
+  }
+
   private static String get(String path, String version) throws IOException {
     return RawHttp.exchange(gateway.port(), "GET " + path + " " + version + "\r\nHost: " + HOST + "\r\n"
         + (version.equals("HTTP/1.0") ? "" : "Connection: close\r\n") + "\r\n", 10_000);
@@ -115,13 +159,22 @@ class ResponseFramingTest {
       try (Socket s = origin.accept()) {
         BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
         OutputStream out = s.getOutputStream();
+        boolean dropNext = false;
         for (String line; (line = in.readLine()) != null; ) {
-          String path = line.split(" ")[1];
-          while (!(line = in.readLine()).isEmpty()) {
-            // the rest of the head
+          if (dropNext) {
+            break;
           }
+          String path = line.split(" ")[1];
+          int length = 0;
+          while (!(line = in.readLine()).isEmpty()) {
+            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+              length = Integer.parseInt(line.substring(15).trim());
+            }
+          }
+          in.skip(length);
           out.write(answer(path).getBytes(StandardCharsets.ISO_8859_1));
           out.flush();
+          dropNext = path.equals("/close-next");
         }
       } catch (IOException | RuntimeException e) {
         // the gateway closed the connection, or the test is over
@@ -135,6 +188,15 @@ class ResponseFramingTest {
           + "6\r\nhello \r\n5\r\nworld\r\n0\r\n\r\n";
       case "/dated" -> "HTTP/1.1 200 OK\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\nContent-Length: 2\r\n\r\nok";
       case "/no-content" -> "HTTP/1.1 204 No Content\r\n\r\n";
+      case "/extended" -> "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+          + "6;name=value\r\nhello \r\n5 ; x\r\nworld\r\n0\r\nX-Trailer: t\r\n\r\n";
+      case "/close-next" -> "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst";
+      case "/two-lengths" -> "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 11\r\n\r\nok smuggled";
+      case "/folded" -> "HTTP/1.1 200 OK\r\nX-A: a\r\n b\r\nContent-Length: 2\r\n\r\nok";
+      case "/not-http" -> "SSH-2.0-OpenSSH_9.2\r\n\r\n";
+      case "/bad-length" -> "HTTP/1.1 200 OK\r\nContent-Length: 2x\r\n\r\nok";
+      case "/control-in-value" -> "HTTP/1.1 200 OK\r\nX-A: a\rsmuggled: b\r\nContent-Length: 2\r\n\r\nok";
+      case "/bad-chunk" -> "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\n";
       case "/gzip-coded" -> "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
           + "10\r\ncompressed bytes\r\n0\r\n\r\n";
       default -> "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n";

@@ -1,18 +1,16 @@
 package io.wsgate.proxy.http;
 
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.SocketAddress;
+import io.vertx.core.http.impl.headers.HeadersMultiMap;
 import io.wsgate.activity.ActivityMark;
 import io.wsgate.activity.ActivitySource;
 import io.wsgate.activity.ActivityTracker;
@@ -29,16 +27,21 @@ import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.function.Function;
 
 /**
- * Forwards plain HTTP requests to a workspace on the client of the request's event loop. Bodies stream both ways
- * through pipes with back-pressure; nothing is buffered (but a body of unknown length for an HTTP/1.0 client, which
- * cannot take chunks, up to {@link #MAX_BUFFERED_FOR_HTTP_1_0}). The client's Host is kept, hop-by-hop headers are
- * stripped both ways, forwarded headers are set, the session cookie and the login token stay with the gateway, and
- * upstream failures turn into clear 502/504 pages. One {@link Forward} per route, made when the route is cached, and
- * one {@link Exchange} per request: no interceptor chain, no copy of the headers beyond the one forwarding needs.
+ * Forwards plain HTTP requests to a workspace over the keep-alive connections of the request's event loop
+ * ({@link WorkspaceConnections}, HTTP/1.1 spoken by {@link WorkspaceConnection}). Bodies stream both ways with
+ * back-pressure; nothing is buffered (but a body of unknown length for an HTTP/1.0 client, which cannot take chunks,
+ * up to {@link #MAX_BUFFERED_FOR_HTTP_1_0}). The client's Host is kept, hop-by-hop headers are stripped both ways,
+ * forwarded headers are set, the session cookie and the login token stay with the gateway, and upstream failures
+ * turn into clear 502/504 pages. A request without a body that a reused connection lost before any answer (the
+ * workspace closed it as it was sent) is sent once more on a new connection. One {@link Forward} per route, made
+ * when the route is cached, and one {@link Exchange} per request.
  */
 public final class HttpForwarder {
 
@@ -47,24 +50,22 @@ public final class HttpForwarder {
   /** The most an upstream body of unknown length is buffered for an HTTP/1.0 client; beyond it both are reset. */
   static final int MAX_BUFFERED_FOR_HTTP_1_0 = 16 * 1024 * 1024;
 
-  private final PerEventLoop<HttpClient> clients;
+  private final PerEventLoop<WorkspaceConnections> connections;
   private final PerEventLoop<ResponseDeadlines> deadlines;
-  private final long connectTimeoutMs;
   private final long responseTimeoutMs;
   private final UpstreamFailureListener failures;
   private final ActivityTracker activity;
   private final Function<String, Profile.ActivityPolicy> policies;
   private final Meters meters;
 
-  public HttpForwarder(Vertx vertx, PerEventLoop<HttpClient> clients, long connectTimeoutMs, long responseTimeoutMs,
+  public HttpForwarder(Vertx vertx, long connectTimeoutMs, long responseTimeoutMs, long keepAliveMs,
                        UpstreamFailureListener failures, ActivityTracker activity,
                        Function<String, Profile.ActivityPolicy> policies, Meters meters) {
     this.meters = meters;
-    this.clients = clients;
+    this.connections = new PerEventLoop<>(() -> WorkspaceConnections.onThisLoop(vertx, connectTimeoutMs, keepAliveMs));
     this.deadlines = new PerEventLoop<>(() -> new ResponseDeadlines(vertx, responseTimeoutMs));
     this.activity = activity;
     this.policies = policies;
-    this.connectTimeoutMs = connectTimeoutMs;
     this.responseTimeoutMs = responseTimeoutMs;
     this.failures = failures;
   }
@@ -74,19 +75,22 @@ public final class HttpForwarder {
     return new Forward(route);
   }
 
-  /** One route's forwarding: its endpoint's request options (never changed once made), mark and policy. */
+  /** Closes every connection to the workspaces, on all event loops. */
+  public Future<Void> close() {
+    List<Future<Void>> closed = new ArrayList<>();
+    connections.all().forEach(c -> closed.add(c.close()));
+    return Future.join(closed).mapEmpty();
+  }
+
+  /** One route's forwarding: its endpoint, mark and policy. */
   private final class Forward implements Handler<HttpServerRequest> {
 
     private final Route route;
-    private final RequestOptions options;
     private final ActivityMark mark;
     private final Profile.ActivityPolicy policy;
 
     Forward(Route route) {
       this.route = route;
-      this.options = new RequestOptions()
-          .setServer(SocketAddress.inetSocketAddress(route.endpoint().port(), route.endpoint().host()))
-          .setConnectTimeout(connectTimeoutMs);
       this.mark = activity.mark(route.id());
       this.policy = policies.apply(route.profile());
     }
@@ -97,71 +101,103 @@ public final class HttpForwarder {
     }
   }
 
-  /** One request on its way through: the client's request, the workspace's, and the timestamps of the meters. */
-  private final class Exchange extends ResponseDeadlines.Waiting implements Handler<AsyncResult<HttpClientRequest>> {
+  /** One request on its way through: the client's request, the workspace connection, and the meters' timestamps. */
+  private final class Exchange extends ResponseDeadlines.Waiting
+      implements WorkspaceConnection.Exchange, Handler<AsyncResult<WorkspaceConnection>> {
 
     private final Forward forward;
     private final HttpServerRequest in;
     private final long receivedNanos = System.nanoTime();
     private final boolean hasBody;
-    private HttpClientRequest up;
+    private final boolean chunkedBody;
+    private WorkspaceConnection conn;
     private ResponseDeadlines deadline;
     private boolean timedOut;
+    private boolean retried;
+    private boolean responding;
     private long headNanos;
     private int status;
     private String outcome = Meters.OK;
+    /** The body for an HTTP/1.0 client, collected to be sent with its length; null otherwise. */
+    private Buffer collected;
 
     Exchange(Forward forward, HttpServerRequest in) {
       this.forward = forward;
       this.in = in;
-      this.hasBody = chunked(in.headers()) || contentLength(in.headers()) > 0;
+      this.chunkedBody = in.headers().contains("transfer-encoding");
+      this.hasBody = chunkedBody || contentLength(in.headers()) > 0;
     }
 
     void start() {
-      long length = contentLength(in.headers());
-      activity.http(forward.mark, ActivitySource.HTTP_REQUEST, length, forward.policy);
+      activity.http(forward.mark, ActivitySource.HTTP_REQUEST, contentLength(in.headers()), forward.policy);
       if (hasBody) {
         in.pause();
       }
-      clients.get().request(forward.options).onComplete(this);
+      in.response().exceptionHandler(this::clientError);
+      connections.get().acquire(forward.route.endpoint(), this);
     }
 
-    /** The workspace connection took the request, or none could be had. */
+    /** A workspace connection for this request, or none could be had. */
     @Override
-    public void handle(AsyncResult<HttpClientRequest> ar) {
+    public void handle(AsyncResult<WorkspaceConnection> ar) {
       if (ar.failed()) {
         failed(ar.cause());
         return;
       }
-      up = ar.result();
+      WorkspaceConnection c = ar.result();
+      if (in.response().closed()) {
+        // the client left while this request waited for a connection
+        c.giveBack();
+        finishedEarly(GatewayError.CLIENT_CLOSED);
+        return;
+      }
+      conn = c;
       long sent = System.nanoTime();
-      meters.overheadRequest(sent - receivedNanos);
+      if (!retried) {
+        meters.overheadRequest(sent - receivedNanos);
+      }
       deadline = deadlines.get();
       deadline.add(this, sent);
-      // a failure also fails the response future, where it is classified and logged; without a handler here Vert.x
-      // would log every reset (a client's broken body, say) as an ERROR of its own
-      up.exceptionHandler(this::upstreamError);
-      in.response().exceptionHandler(this::clientError);
-      up.setMethod(in.method()).setURI(Credentials.withoutToken(in.uri())).authority(in.authority());
-      WorkspaceHeaders.copy(in, up.headers());
-      up.response().onComplete(this::responded);
-      if (!hasBody) {
-        up.end();
-      } else {
-        if (chunked(in.headers())) {
-          up.setChunked(true);
-        }
-        in.pipe().endOnFailure(false).to(up).onFailure(err -> up.reset(0, err));
+      c.send(head(), hasBody, chunkedBody, in.method() == HttpMethod.HEAD, this);
+      if (hasBody) {
+        in.handler(this::bodyPart);
+        in.endHandler(v -> conn.end());
+        in.exceptionHandler(err -> conn.abort(this, err));
+        in.resume();
       }
     }
 
-    private void upstreamError(Throwable err) {
-      log.debug("upstream request to {}: {}", forward.route.endpoint(), err.toString());
+    /** The request head as the workspace gets it. */
+    private CharSequence head() {
+      MultiMap headers = HeadersMultiMap.httpHeaders();
+      WorkspaceHeaders.copy(in, headers);
+      StringBuilder head = new StringBuilder(512);
+      head.append(in.method().name()).append(' ').append(Credentials.withoutToken(in.uri())).append(" HTTP/1.1\r\n");
+      head.append("host: ").append(in.getHeader("host")).append("\r\n");
+      for (Map.Entry<String, String> h : headers) {
+        head.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
+      }
+      if (chunkedBody) {
+        head.append("transfer-encoding: chunked\r\n");
+      }
+      return head.append("\r\n");
+    }
+
+    private void bodyPart(Buffer data) {
+      conn.write(data);
+      if (!conn.writable()) {
+        in.pause();
+      }
+    }
+
+    @Override
+    public void writable() {
+      in.resume();
     }
 
     private void clientError(Throwable err) {
-      if (up != null) {
-        up.reset(0, err);
+      if (conn != null) {
+        conn.abort(this, err);
       }
     }
 
@@ -169,45 +205,36 @@ public final class HttpForwarder {
     @Override
     void timedOut() {
       timedOut = true;
-      up.reset(0, new ResponseTimeoutException("the workspace sent no response within " + responseTimeoutMs + " ms"));
+      conn.abort(this, new ResponseTimeoutException("the workspace sent no response within " + responseTimeoutMs
+          + " ms"));
     }
 
-    private void responded(AsyncResult<HttpClientResponse> ar) {
-      deadline.remove(this);
-      if (ar.failed()) {
-        failed(ar.cause());
-        return;
+    @Override
+    public void continued() {
+      if (in.version() == HttpVersion.HTTP_1_1 && "100-continue".equalsIgnoreCase(in.getHeader("expect"))) {
+        in.response().writeContinue();
       }
-      HttpClientResponse resp = ar.result();
+    }
+
+    @Override
+    public void head(int status, String reason, MultiMap upHeaders, boolean hasBody) {
+      deadline.remove(this);
       headNanos = System.nanoTime();
       meters.upstreamFirstByte(headNanos - sentNanos);
-      MultiMap upHeaders = resp.headers();
       if (forward.policy.bothDirections()) {
         activity.http(forward.mark, ActivitySource.HTTP_RESPONSE, contentLength(upHeaders), forward.policy);
       }
       HttpServerResponse out = in.response();
       if (out.closed()) {
         // the client left while the workspace was answering: nothing to pass on
-        resp.request().reset();
-        outcome = GatewayError.CLIENT_CLOSED.tag();
-        status = GatewayError.CLIENT_CLOSED.status();
-        meters.requestFinished(outcome, status);
+        conn.close(this);
+        finishedEarly(GatewayError.CLIENT_CLOSED);
         return;
       }
-      String te = upHeaders.get("transfer-encoding");
-      if (te != null && !"chunked".equals(te) || te != null && upHeaders.getAll("transfer-encoding").size() > 1) {
-        // a coding this gateway cannot frame for the client; Vert.x's client has already decoded chunked
-        resp.request().reset();
-        log.warn("workspace {}: {} {} -> {} (transfer-encoding: {})", forward.route.id(), in.method(), in.path(),
-            GatewayError.UPSTREAM_BAD_RESPONSE.tag(), te);
-        failed(GatewayError.UPSTREAM_BAD_RESPONSE, "The workspace answered with a transfer coding ('" + te
-            + "') the gateway cannot pass on.");
-        return;
-      }
-      status = resp.statusCode();
+      responding = true;
+      this.status = status;
       out.setStatusCode(status);
-      String reason = resp.statusMessage();
-      if (reason != null) {
+      if (!reason.isEmpty()) {
         out.setStatusMessage(reason);
       }
       MultiMap outHeaders = out.headers();
@@ -217,54 +244,93 @@ public final class HttpForwarder {
         outHeaders.set("date", HttpDate.now());
       }
       out.headersEndHandler(this::headWritten);
-      if (!outHeaders.contains("content-length") && mayHaveBody(status)) {
+      if (hasBody && !outHeaders.contains("content-length")) {
         if (in.version() == HttpVersion.HTTP_1_0) {
-          bufferForHttp10(resp, out);
-          return;
+          // an HTTP/1.0 client cannot take chunks: the body is collected, up to a bound, and sent with its length
+          collected = Buffer.buffer();
+        } else {
+          out.setChunked(true);
         }
-        out.setChunked(true);
       }
-      resp.pipe().endOnFailure(false).to(out).onComplete(this::finished);
     }
 
-    /** An HTTP/1.0 client cannot take chunks: the body is collected, up to a bound, and sent with its length. */
-    private void bufferForHttp10(HttpClientResponse resp, HttpServerResponse out) {
-      Buffer body = Buffer.buffer();
-      resp.handler(chunk -> {
-        if (body.length() + chunk.length() > MAX_BUFFERED_FOR_HTTP_1_0) {
-          resp.handler(null);
-          resp.request().reset();
+    @Override
+    public void body(Buffer data) {
+      HttpServerResponse out = in.response();
+      if (collected != null) {
+        if (collected.length() + data.length() > MAX_BUFFERED_FOR_HTTP_1_0) {
+          conn.close(this);
           out.reset();
-          finished(io.vertx.core.Future.failedFuture("body too large for an HTTP/1.0 client"));
+          finished(false);
           return;
         }
-        body.appendBuffer(chunk);
-      });
-      resp.exceptionHandler(err -> {
-        out.reset();
-        finished(io.vertx.core.Future.failedFuture(err));
-      });
-      resp.endHandler(v -> out.end(body).onComplete(this::finished));
+        collected.appendBuffer(data);
+        return;
+      }
+      out.write(data);
+      if (out.writeQueueFull()) {
+        WorkspaceConnection c = conn;
+        c.pauseReading();
+        out.drainHandler(v -> c.resumeReading());
+      }
     }
 
-    /** Whether a response with {@code status} to this request carries a body (RFC 9110 section 6.4.1). */
-    private boolean mayHaveBody(int status) {
-      return status >= 200 && status != 204 && status != 304 && in.method() != io.vertx.core.http.HttpMethod.HEAD;
+    @Override
+    public void end(Buffer last) {
+      HttpServerResponse out = in.response();
+      if (collected != null) {
+        if (last != null) {
+          collected.appendBuffer(last);
+        }
+        out.end(collected);
+      } else if (last != null) {
+        out.end(last);
+      } else {
+        out.end();
+      }
+      finished(true);
     }
 
     private void headWritten(Void v) {
       meters.overheadResponse(System.nanoTime() - headNanos);
     }
 
-    private void finished(AsyncResult<Void> ar) {
-      if (ar.failed()) {
-        if (up != null) {
-          up.reset();
-        }
+    private void finished(boolean ok) {
+      if (!ok) {
         in.response().reset();
       }
       meters.requestFinished(outcome, status);
       meters.httpBytes(in.bytesRead(), in.response().bytesWritten());
+    }
+
+    /** Nothing reached the client, and nothing will. */
+    private void finishedEarly(GatewayError kind) {
+      outcome = kind.tag();
+      status = kind.status();
+      meters.requestFinished(outcome, status);
+    }
+
+    @Override
+    public void failed(Throwable err, boolean beforeResponse) {
+      if (deadline != null) {
+        deadline.remove(this);
+      }
+      if (responding) {
+        // the workspace broke off in the middle of its body: the client's response cannot be completed
+        log.debug("workspace {}: {} {}: the response broke off: {}", forward.route.id(), in.method(), in.path(),
+            err.toString());
+        finished(false);
+        return;
+      }
+      if (beforeResponse && !hasBody && !timedOut && !retried && conn.reused() && idempotent(in.method())
+          && !(err instanceof WorkspaceConnection.BadResponseException) && !in.response().closed()) {
+        // the workspace closed an idle keep-alive connection just as this request was sent on it
+        retried = true;
+        conn = null;
+        connections.get().fresh(forward.route.endpoint(), this);
+        return;
+      }
+      failed(err);
     }
 
     /** The workspace could not be reached or broke off before its response head. */
@@ -283,12 +349,17 @@ public final class HttpForwarder {
       } else if (clientGone) {
         log.debug("workspace {}: {} {}: the client closed the connection before the response",
             route.id(), in.method(), in.path());
+      } else if (kind == GatewayError.UPSTREAM_BAD_RESPONSE) {
+        log.warn("workspace {}: {} {} -> {} ({})", route.id(), in.method(), in.path(), kind.tag(), err.getMessage());
       } else {
         log.warn("workspace {}: {} {} -> {} ({}: {})", route.id(), in.method(), in.path(), kind.tag(),
             route.endpoint(), err.toString());
         failures.failed(route, kind, err);
       }
-      failed(kind, UpstreamErrors.detail(kind));
+      String detail = err instanceof WorkspaceConnection.UnpassableCodingException coding
+          ? "The workspace answered with a transfer coding ('" + coding.coding + "') the gateway cannot pass on."
+          : UpstreamErrors.detail(kind);
+      failed(kind, detail);
     }
 
     private void failed(GatewayError kind, String detail) {
@@ -306,15 +377,15 @@ public final class HttpForwarder {
     }
   }
 
+  private static boolean idempotent(HttpMethod method) {
+    return method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS;
+  }
+
   /** The workspace kept a request waiting for its response head longer than the response timeout. */
   static final class ResponseTimeoutException extends java.util.concurrent.TimeoutException {
     ResponseTimeoutException(String message) {
       super(message);
     }
-  }
-
-  private static boolean chunked(MultiMap headers) {
-    return headers.contains("transfer-encoding");
   }
 
   /** The declared body length, or -1 if none is declared (or it is not a number). */

@@ -16,6 +16,13 @@ public final class UpstreamErrors {
 
   public static GatewayError classify(Throwable err) {
     for (Throwable t = err; t != null; t = t.getCause()) {
+      if (t instanceof WorkspaceConnection.BadResponseException) {
+        return GatewayError.UPSTREAM_BAD_RESPONSE;
+      }
+      if (t instanceof WorkspaceConnections.PoolFullException) {
+        // more requests than its connections can carry wait for this workspace: it is too slow to answer them
+        return GatewayError.UPSTREAM_TIMEOUT;
+      }
       if (t instanceof ConnectTimeoutException || t instanceof TimeoutException) {
         return GatewayError.UPSTREAM_TIMEOUT;
       }
@@ -38,6 +45,8 @@ public final class UpstreamErrors {
     return switch (kind) {
       case UPSTREAM_REFUSED -> "Your workspace is not accepting connections. It will be started again on your next request.";
       case UPSTREAM_TIMEOUT -> "Your workspace did not answer in time. Try again in a moment.";
+      case UPSTREAM_BAD_RESPONSE -> "Your workspace sent an answer that is not valid HTTP, so the gateway did not "
+          + "pass it on.";
       default -> "The connection to your workspace broke off. Try again; if it keeps happening it will be restarted.";
     };
   }

@@ -1,0 +1,673 @@
+package io.wsgate.proxy.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.impl.headers.HeadersMultiMap;
+import io.vertx.core.internal.buffer.BufferInternal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One HTTP/1.1 connection to a workspace, on a Netty channel of the event loop that uses it: it writes a request
+ * (the head as given, the body as it comes, in chunks if the client sent chunks) and reads the response, framed by
+ * RFC 9112 section 6.3 (no body for HEAD, 1xx, 204 and 304; then chunked; then Content-Length; else until the
+ * workspace closes), handing the head and the body's bytes to the request's {@link Exchange}. A connection whose
+ * request and response both ended cleanly goes back to its {@link WorkspaceConnections.Pool}; any doubt about where
+ * a message ends (a response cut short, bytes beyond it, a body read until close, {@code Connection: close}) closes
+ * it instead. Everything happens on the channel's event loop.
+ */
+final class WorkspaceConnection extends ChannelInboundHandlerAdapter {
+
+  /** The largest response head read from a workspace, as for the upgrade's answer. */
+  static final int MAX_HEAD = 64 * 1024;
+  /** The longest chunk-size line (with its extensions). */
+  private static final int MAX_CHUNK_LINE = 4096;
+
+  /** What a request being answered on this connection hears. All calls come on the event loop. */
+  interface Exchange {
+    /** A 100 (Continue) came before the final response. */
+    void continued();
+
+    /** The final response's head; its body follows unless {@code hasBody} is false. */
+    void head(int status, String reason, MultiMap headers, boolean hasBody);
+
+    /** Part of the body, decoded (no chunk framing). */
+    void body(Buffer data);
+
+    /** The response ended, with {@code last} its last bytes (or null); the connection is no longer this one's. */
+    void end(Buffer last);
+
+    /**
+     * The connection failed before the response ended. {@code beforeResponse} is true when not one byte of a
+     * response had arrived (a request on a reused connection may then be sent again on a new one).
+     */
+    void failed(Throwable err, boolean beforeResponse);
+
+    /** The connection can take more of the request body. */
+    void writable();
+  }
+
+  private enum State { IDLE, HEAD, LENGTH, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UNTIL_CLOSE, DONE }
+
+  private final WorkspaceConnections.Pool pool;
+  private Channel channel;
+  private Exchange exchange;
+  private State state = State.IDLE;
+  private boolean headRequest;
+  private boolean chunkedRequest;
+  private boolean requestDone;
+  private boolean keepAlive;
+  private boolean responseStarted;
+  /** Requests this connection has carried, the current one included. */
+  private int requests;
+  private long remaining;
+  private int lineLength;
+  private ByteBuf partial;
+  long idleSinceNanos;
+
+  WorkspaceConnection(WorkspaceConnections.Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Whether this connection carried a request before the current one (it may have been closed meanwhile). */
+  boolean reused() {
+    return requests > 1;
+  }
+
+  boolean isOpen() {
+    return channel != null && channel.isActive();
+  }
+
+  /**
+   * Sends a request: {@code head} (request line, headers and blank line; released here) now, the body through
+   * {@link #write} and {@link #end}, unless {@code hasBody} is false. {@code headRequest}: the answer has no body
+   * whatever it declares.
+   */
+  void send(CharSequence head, boolean hasBody, boolean chunked, boolean headRequest, Exchange exchange) {
+    this.exchange = exchange;
+    this.headRequest = headRequest;
+    this.chunkedRequest = chunked;
+    this.requestDone = !hasBody;
+    this.responseStarted = false;
+    this.keepAlive = true;
+    this.state = State.HEAD;
+    requests++;
+    // Netty read the client's head as ISO-8859-1, one char per byte: this writes back the very bytes
+    ByteBuf bytes = channel.alloc().buffer(head.length());
+    ByteBufUtil.writeAscii(bytes, head);
+    channel.writeAndFlush(bytes, channel.voidPromise());
+  }
+
+  /** Part of the request body. */
+  void write(Buffer data) {
+    if (requestDone || exchange == null || data.length() == 0) {
+      return;
+    }
+    ByteBuf bytes = ((BufferInternal) data).getByteBuf();
+    if (chunkedRequest) {
+      ByteBuf size = channel.alloc().buffer(10);
+      size.writeCharSequence(Integer.toHexString(bytes.readableBytes()) + "\r\n", StandardCharsets.US_ASCII);
+      channel.write(size, channel.voidPromise());
+      channel.write(bytes.retain(), channel.voidPromise());
+      channel.writeAndFlush(channel.alloc().buffer(2).writeByte('\r').writeByte('\n'), channel.voidPromise());
+    } else {
+      channel.writeAndFlush(bytes.retain(), channel.voidPromise());
+    }
+  }
+
+  /** The request body is complete. */
+  void end() {
+    if (requestDone || exchange == null) {
+      return;
+    }
+    requestDone = true;
+    if (chunkedRequest) {
+      channel.writeAndFlush(channel.alloc().buffer(5).writeBytes(LAST_CHUNK), channel.voidPromise());
+    }
+  }
+
+  private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+  boolean writable() {
+    return channel.isWritable();
+  }
+
+  /**
+   * {@code owner} gives up on its request: if it is still this connection's, the connection is closed and
+   * {@code owner} told, with {@code err}.
+   */
+  void abort(Exchange owner, Throwable err) {
+    if (exchange != owner || owner == null) {
+      return;
+    }
+    exchange = null;
+    keepAlive = false;
+    channel.close();
+    if (state != State.DONE) {
+      owner.failed(err, !responseStarted);
+    }
+  }
+
+  /** {@code owner} no longer wants its response: if it is still this connection's, the connection is closed. */
+  void close(Exchange owner) {
+    if (exchange == owner && owner != null) {
+      exchange = null;
+      keepAlive = false;
+      channel.close();
+    }
+  }
+
+  /** A connection lent to a request that no longer needs it, before anything was sent. */
+  void giveBack() {
+    if (exchange == null && state == State.IDLE && channel.isActive()) {
+      pool.release(this);
+    } else {
+      channel.close();
+    }
+  }
+
+  /** An idle connection kept too long. */
+  void closeIdle() {
+    channel.close();
+  }
+
+  /** Stops reading the response while the client cannot take more. */
+  void pauseReading() {
+    channel.config().setAutoRead(false);
+  }
+
+  void resumeReading() {
+    channel.config().setAutoRead(true);
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    channel = ctx.channel();
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    channel = ctx.channel();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (channel.isWritable() && exchange != null && !requestDone) {
+      exchange.writable();
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    ByteBuf in = (ByteBuf) msg;
+    try {
+      if (exchange == null || state == State.IDLE || state == State.DONE) {
+        // bytes nobody asked for: where the next response would start is no longer known
+        channel.close();
+        return;
+      }
+      responseStarted = true;
+      if (partial != null) {
+        in = partial.writeBytes(in);
+        ReferenceCountUtil.release(msg);
+        msg = in;
+        partial = null;
+      }
+      read(in);
+      if (in.isReadable() && state == State.HEAD && exchange != null) {
+        if (in.readableBytes() > MAX_HEAD) {
+          fail(new BadResponseException("the response head is larger than " + MAX_HEAD + " bytes"));
+          return;
+        }
+        partial = ctx.alloc().buffer(Math.max(256, in.readableBytes() * 2)).writeBytes(in);
+      }
+    } catch (BadResponseException e) {
+      fail(e);
+    } finally {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  /** Reads what {@code in} holds of the response, leaving an incomplete head unread. */
+  private void read(ByteBuf in) throws BadResponseException {
+    while (in.isReadable() && exchange != null) {
+      switch (state) {
+        case HEAD -> {
+          if (!readHead(in)) {
+            return;
+          }
+        }
+        case LENGTH -> {
+          int n = (int) Math.min(in.readableBytes(), remaining);
+          remaining -= n;
+          if (remaining == 0) {
+            bodyEnds(in, n);
+          } else {
+            exchange.body(BufferInternal.safeBuffer(in.readRetainedSlice(n)));
+          }
+        }
+        case UNTIL_CLOSE -> exchange.body(BufferInternal.safeBuffer(in.readRetainedSlice(in.readableBytes())));
+        case CHUNK_SIZE -> readChunkSize(in);
+        case CHUNK_DATA -> {
+          int n = (int) Math.min(in.readableBytes(), remaining);
+          remaining -= n;
+          exchange.body(BufferInternal.safeBuffer(in.readRetainedSlice(n)));
+          if (remaining == 0) {
+            state = State.CHUNK_END;
+            lineLength = 0;
+          }
+        }
+        case CHUNK_END -> {
+          byte b = in.readByte();
+          if (b == '\n') {
+            chunkLine();
+          } else if (b != '\r' || lineLength++ > 0) {
+            throw new BadResponseException("a chunk is not followed by CRLF");
+          }
+        }
+        case TRAILERS -> readTrailers(in);
+        case IDLE, DONE -> {
+          // more than the response: nothing can be reused of this connection
+          keepAlive = false;
+          in.skipBytes(in.readableBytes());
+          return;
+        }
+        default -> throw new IllegalStateException(state.name());
+      }
+    }
+  }
+
+  /** The last {@code n} bytes of a body with a length: passed on with the end, in one write where possible. */
+  private void bodyEnds(ByteBuf in, int n) {
+    responseEnds(in, n == 0 ? null : BufferInternal.safeBuffer(in.readRetainedSlice(n)));
+  }
+
+  private void responseEnds(ByteBuf in) {
+    responseEnds(in, null);
+  }
+
+  private void responseEnds(ByteBuf in, Buffer last) {
+    state = State.DONE;
+    if (in.isReadable()) {
+      // more than the response: where the next one would start is not known
+      keepAlive = false;
+      in.skipBytes(in.readableBytes());
+    }
+    if (!requestDone) {
+      // the workspace answered before the request body was all sent: its end is not worth waiting for
+      keepAlive = false;
+    }
+    Exchange e = exchange;
+    exchange = null;
+    e.end(last);
+    finish();
+  }
+
+  /** Both the request and the response are over: back to the pool, or closed. */
+  private void finish() {
+    if (keepAlive && requestDone && channel.isActive()) {
+      state = State.IDLE;
+      pool.release(this);
+    } else {
+      channel.close();
+    }
+  }
+
+  /** Parses the head if {@code in} holds all of it; false if more is needed. */
+  private boolean readHead(ByteBuf in) throws BadResponseException {
+    int start = in.readerIndex();
+    int end = headEnd(in, start);
+    if (end < 0) {
+      return false;
+    }
+    if (end - start > MAX_HEAD) {
+      throw new BadResponseException("the response head is larger than " + MAX_HEAD + " bytes");
+    }
+    ResponseHead head = ResponseHead.parse(in, start, end);
+    in.readerIndex(end);
+    if (head.status() < 200) {
+      if (head.status() == 101) {
+        throw new BadResponseException("101 (Switching Protocols) to a request that asked for no upgrade");
+      }
+      if (head.status() == 100) {
+        exchange.continued();
+      }
+      return true;
+    }
+    keepAlive = head.keepAlive();
+    boolean hasBody = !headRequest && head.status() != 204 && head.status() != 304;
+    if (!hasBody) {
+      state = State.DONE;
+    } else if (head.chunked()) {
+      chunkLine();
+    } else if (head.contentLength() >= 0) {
+      state = State.LENGTH;
+      remaining = head.contentLength();
+      hasBody = remaining > 0;
+    } else {
+      state = State.UNTIL_CLOSE;
+      keepAlive = false;
+    }
+    exchange.head(head.status(), head.reason(), head.headers(), hasBody);
+    if (exchange != null && (state == State.DONE || state == State.LENGTH && remaining == 0)) {
+      responseEnds(in);
+    }
+    return true;
+  }
+
+  /** The index just past the head's blank line, or -1 if it has not all arrived. */
+  private static int headEnd(ByteBuf in, int from) {
+    int end = in.writerIndex();
+    int i = in.indexOf(from, end, (byte) '\n');
+    while (i >= 0) {
+      // a blank line: LF right after the previous LF, or CR LF after it
+      if (i + 1 < end && in.getByte(i + 1) == '\n') {
+        return i + 2;
+      }
+      if (i + 2 < end && in.getByte(i + 1) == '\r' && in.getByte(i + 2) == '\n') {
+        return i + 3;
+      }
+      if (i + 2 >= end) {
+        return -1;
+      }
+      i = in.indexOf(i + 1, end, (byte) '\n');
+    }
+    return -1;
+  }
+
+  private void readChunkSize(ByteBuf in) throws BadResponseException {
+    while (in.isReadable()) {
+      byte b = in.readByte();
+      if (++lineLength > MAX_CHUNK_LINE) {
+        throw new BadResponseException("a chunk-size line is longer than " + MAX_CHUNK_LINE + " bytes");
+      }
+      if (b == '\n') {
+        if (sizeDigits == 0) {
+          throw new BadResponseException("a chunk has no size");
+        }
+        if (remaining == 0) {
+          state = State.TRAILERS;
+          lineLength = 0;
+          trailerLine = 0;
+        } else {
+          state = State.CHUNK_DATA;
+        }
+        return;
+      }
+      if (extension) {
+        continue;
+      }
+      int digit = Character.digit(b, 16);
+      if (digit >= 0 && !sizeEnded) {
+        if (++sizeDigits > 15) {
+          throw new BadResponseException("a chunk size does not fit");
+        }
+        remaining = remaining << 4 | digit;
+      } else if (b == ';') {
+        extension = true;
+      } else if (b == '\r' || b == ' ' || b == '\t') {
+        sizeEnded = true;
+      } else {
+        throw new BadResponseException("a chunk-size line has '" + ResponseHead.printable(String.valueOf((char) b))
+            + "'");
+      }
+    }
+  }
+
+  /** Before a chunk-size line. */
+  private void chunkLine() {
+    state = State.CHUNK_SIZE;
+    remaining = 0;
+    lineLength = 0;
+    sizeDigits = 0;
+    extension = false;
+    sizeEnded = false;
+  }
+
+  private int sizeDigits;
+  private boolean extension;
+  private boolean sizeEnded;
+  private int trailerLine;
+
+  private void readTrailers(ByteBuf in) throws BadResponseException {
+    while (in.isReadable()) {
+      byte b = in.readByte();
+      if (++lineLength > MAX_HEAD) {
+        throw new BadResponseException("the trailers are larger than " + MAX_HEAD + " bytes");
+      }
+      if (b == '\n') {
+        if (trailerLine == 0) {
+          responseEnds(in);
+          return;
+        }
+        trailerLine = 0;
+      } else if (b != '\r') {
+        trailerLine++;
+      }
+    }
+  }
+
+  /** The workspace's answer cannot be read: the exchange hears why, and the connection is closed. */
+  private void fail(Throwable err) {
+    if (exchange == null) {
+      channel.close();
+    } else {
+      abort(exchange, err);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (partial != null) {
+      partial.release();
+      partial = null;
+    }
+    pool.closed(this);
+    Exchange e = exchange;
+    if (e == null) {
+      return;
+    }
+    exchange = null;
+    if (state == State.UNTIL_CLOSE) {
+      state = State.DONE;
+      e.end(null);
+    } else if (state != State.DONE) {
+      e.failed(new ClosedException(responseStarted
+          ? "the workspace closed the connection in the middle of its response"
+          : "the workspace closed the connection before it answered"), !responseStarted);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    Exchange e = exchange;
+    exchange = null;
+    ctx.close();
+    if (e != null && state != State.DONE) {
+      e.failed(cause, !responseStarted);
+    }
+  }
+
+  /** The workspace's response breaks HTTP/1.1: a 502. */
+  static class BadResponseException extends Exception {
+    BadResponseException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** The workspace closed the connection before the response ended. */
+  static final class ClosedException extends IOException {
+    ClosedException(String message) {
+      super(message);
+    }
+  }
+
+  /** A response head: status, reason, end-to-end headers as received, and what frames its body. */
+  record ResponseHead(int status, String reason, MultiMap headers, boolean chunked, long contentLength,
+                      boolean keepAlive) {
+
+    /** Parses the head in {@code buf} from {@code start} to {@code end} (past its blank line). */
+    static ResponseHead parse(ByteBuf buf, int start, int end) throws BadResponseException {
+      int eol = buf.indexOf(start, end, (byte) '\n');
+      String line = text(buf, start, eol > start && buf.getByte(eol - 1) == '\r' ? eol - 1 : eol);
+      if (line.length() < 12 || !line.startsWith("HTTP/1.") || line.charAt(8) != ' '
+          || (line.charAt(7) != '1' && line.charAt(7) != '0') || line.length() > 12 && line.charAt(12) != ' ') {
+        throw new BadResponseException("the status line is not HTTP/1.x: " + printable(line));
+      }
+      int status = 0;
+      for (int i = 9; i < 12; i++) {
+        char c = line.charAt(i);
+        if (c < '0' || c > '9') {
+          throw new BadResponseException("the status code is not 3 digits: " + printable(line));
+        }
+        status = status * 10 + (c - '0');
+      }
+      if (status < 100) {
+        throw new BadResponseException("status " + status);
+      }
+      String reason = line.length() > 13 ? line.substring(13) : "";
+      checkValue(reason);
+      boolean http10 = line.charAt(7) == '0';
+      MultiMap headers = HeadersMultiMap.httpHeaders();
+      String te = null;
+      int teCount = 0;
+      long length = -1;
+      boolean close = http10;
+      int from = eol + 1;
+      while (true) {
+        eol = buf.indexOf(from, end, (byte) '\n');
+        int lineEnd = eol > from && buf.getByte(eol - 1) == '\r' ? eol - 1 : eol;
+        if (lineEnd == from) {
+          break;
+        }
+        byte first = buf.getByte(from);
+        if (first == ' ' || first == '\t') {
+          throw new BadResponseException("a header line is folded (obs-fold)");
+        }
+        int colon = buf.indexOf(from, lineEnd, (byte) ':');
+        if (colon <= from) {
+          throw new BadResponseException("a header line has no name: " + printable(text(buf, from, lineEnd)));
+        }
+        String name = text(buf, from, colon);
+        checkName(name);
+        int v = colon + 1;
+        int ve = lineEnd;
+        while (v < ve && isWhite(buf.getByte(v))) {
+          v++;
+        }
+        while (ve > v && isWhite(buf.getByte(ve - 1))) {
+          ve--;
+        }
+        String value = text(buf, v, ve);
+        checkValue(value);
+        headers.add(name, value);
+        if (name.length() == 17 && name.equalsIgnoreCase("transfer-encoding")) {
+          te = value;
+          teCount++;
+        } else if (name.length() == 14 && name.equalsIgnoreCase("content-length")) {
+          length = contentLength(value, length);
+        } else if (name.length() == 10 && name.equalsIgnoreCase("connection")) {
+          for (String option : value.split(",")) {
+            String o = option.trim();
+            if (o.equalsIgnoreCase("close")) {
+              close = true;
+            } else if (http10 && o.equalsIgnoreCase("keep-alive")) {
+              close = false;
+            }
+          }
+        }
+        from = eol + 1;
+      }
+      boolean chunked = false;
+      if (te != null) {
+        if (teCount > 1 || !te.equalsIgnoreCase("chunked")) {
+          throw new UnpassableCodingException(te);
+        }
+        chunked = true;
+        // with both, the length is not to be trusted (RFC 9112 section 6.3), nor the connection after it
+        if (length >= 0) {
+          headers.remove("content-length");
+          length = -1;
+          close = true;
+        }
+      }
+      return new ResponseHead(status, reason, headers, chunked, length, !close);
+    }
+
+    /** A Content-Length value (a list of the same number, as some servers send, counts as that number). */
+    private static long contentLength(String value, long before) throws BadResponseException {
+      for (String part : value.split(",", -1)) {
+        String digits = part.trim();
+        if (digits.isEmpty() || digits.length() > 18) {
+          throw new BadResponseException("Content-Length is not a number: " + printable(value));
+        }
+        long n = 0;
+        for (int i = 0; i < digits.length(); i++) {
+          char c = digits.charAt(i);
+          if (c < '0' || c > '9') {
+            throw new BadResponseException("Content-Length is not a number: " + printable(value));
+          }
+          n = n * 10 + (c - '0');
+        }
+        if (before >= 0 && before != n) {
+          throw new BadResponseException("two different Content-Lengths");
+        }
+        before = n;
+      }
+      return before;
+    }
+
+    private static boolean isWhite(byte b) {
+      return b == ' ' || b == '\t';
+    }
+
+    private static String text(ByteBuf buf, int from, int to) {
+      return buf.toString(from, to - from, StandardCharsets.ISO_8859_1);
+    }
+
+    private static void checkName(String name) throws BadResponseException {
+      for (int i = 0; i < name.length(); i++) {
+        char c = name.charAt(i);
+        if (c <= ' ' || c >= 127 || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0) {
+          throw new BadResponseException("a header name has '" + printable(String.valueOf(c)) + "'");
+        }
+      }
+    }
+
+    private static void checkValue(String value) throws BadResponseException {
+      for (int i = 0; i < value.length(); i++) {
+        char c = value.charAt(i);
+        if (c < ' ' && c != '\t' || c == 127) {
+          throw new BadResponseException("a header value or the reason has a control character");
+        }
+      }
+    }
+
+    static String printable(String s) {
+      StringBuilder b = new StringBuilder(Math.min(s.length(), 80));
+      for (int i = 0; i < s.length() && i < 80; i++) {
+        char c = s.charAt(i);
+        b.append(c >= ' ' && c < 127 ? c : '?');
+      }
+      return b.toString();
+    }
+  }
+
+  /** A transfer coding other than chunked, which this gateway cannot frame for the client. */
+  static final class UnpassableCodingException extends BadResponseException {
+    final String coding;
+
+    UnpassableCodingException(String coding) {
+      super("transfer-encoding: " + coding);
+      this.coding = coding;
+    }
+  }
+}
