@@ -23,8 +23,9 @@ public final class RedisReachability {
 
   private static final Logger log = LoggerFactory.getLogger(RedisReachability.class);
   /** Commands that never write. */
-  private static final Set<String> READS = Set.of("GET", "MGET", "HGET", "HMGET", "HGETALL", "HVALS", "SMEMBERS",
-      "SISMEMBER", "SCARD", "ZRANGE", "ZRANGEBYSCORE", "ZSCORE", "ZCARD", "EXISTS", "TTL", "PTTL", "PING", "INFO",
+  private static final Set<String> READS = Set.of("GET", "MGET", "HGET", "HMGET", "HGETALL", "HVALS", "HKEYS", "HLEN",
+      "HEXISTS", "SMEMBERS", "SISMEMBER", "SCARD", "ZRANGE", "ZRANGEBYSCORE", "ZREVRANGE", "ZSCORE", "ZMSCORE",
+      "ZCARD", "ZCOUNT", "ZRANK", "LRANGE", "LLEN", "LINDEX", "EXISTS", "TYPE", "TTL", "PTTL", "PING", "INFO",
       "SCAN", "TIME");
   /**
    * Writes that Redis runs even at {@code maxmemory}: those that free memory, and scripts (refused only if they call
