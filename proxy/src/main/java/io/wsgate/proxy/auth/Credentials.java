@@ -37,32 +37,30 @@ public final class Credentials {
     return out;
   }
 
-  /** Removes the session cookie from {@code headers}, in place; drops a Cookie header left empty. */
-  public static void stripSessionCookie(MultiMap headers) {
-    List<String> kept = new ArrayList<>();
+  /**
+   * One Cookie header's value without the session cookie: the value itself when it has none, else the other pairs
+   * joined by {@code "; "} (empty if there are none).
+   */
+  public static String withoutSessionCookie(String header) {
+    if (!header.contains(SessionCookies.NAME)) {
+      return header;
+    }
+    StringBuilder b = new StringBuilder();
     boolean changed = false;
-    for (String header : headers.getAll("cookie")) {
-      StringBuilder b = new StringBuilder();
-      for (String pair : header.split(";")) {
-        int eq = pair.indexOf('=');
-        String name = (eq < 0 ? pair : pair.substring(0, eq)).trim();
-        if (name.equals(SessionCookies.NAME)) {
-          changed = true;
-          continue;
-        }
-        if (!pair.isBlank()) {
-          b.append(b.length() == 0 ? "" : "; ").append(pair.trim());
-        }
+    for (String pair : header.split(";")) {
+      int eq = pair.indexOf('=');
+      String name = (eq < 0 ? pair : pair.substring(0, eq)).trim();
+      if (name.equals(SessionCookies.NAME)) {
+        changed = true;
+        continue;
       }
-      if (b.length() > 0) {
-        kept.add(b.toString());
+      if (!pair.isBlank()) {
+        b.append(b.length() == 0 ? "" : "; ").append(pair.trim());
       }
     }
-    if (changed) {
-      headers.remove("cookie");
-      kept.forEach(v -> headers.add("cookie", v));
-    }
+    return changed ? b.toString() : header;
   }
+
 
   /** {@code uri} without any {@code wsgate_token} parameter (the rest of the query keeps its order and bytes). */
   public static String withoutToken(String uri) {

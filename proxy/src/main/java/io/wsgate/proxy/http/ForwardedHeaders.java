@@ -1,6 +1,5 @@
 package io.wsgate.proxy.http;
 
-import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 
@@ -15,21 +14,34 @@ public final class ForwardedHeaders {
   private ForwardedHeaders() {
   }
 
-  public static void apply(HttpServerRequest req, MultiMap headers) {
-    headers.remove("forwarded");
+  private static final String[] REPLACED = {"forwarded", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host",
+      "x-forwarded-port", "x-forwarded-prefix"};
+
+  /** Whether {@code name} (any case) is one of the headers replaced or removed here, never passed as sent. */
+  static boolean isReplaced(String name) {
+    if (name.length() < 9 || (name.charAt(0) | 0x20) != (name.length() == 9 ? 'f' : 'x')) {
+      return false;
+    }
+    for (String r : REPLACED) {
+      if (r.length() == name.length() && r.equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Appends the forwarded headers for {@code req} to a request head. */
+  static void append(HttpServerRequest req, StringBuilder head) {
     SocketAddress peer = req.remoteAddress();
     String hop = peer == null || peer.hostAddress() == null ? "unknown" : peer.hostAddress();
-    String chain = String.join(", ", req.headers().getAll("x-forwarded-for"));
-    headers.set("x-forwarded-for", chain.isBlank() ? hop : chain + ", " + hop);
+    String chain = req.headers().contains("x-forwarded-for")
+        ? String.join(", ", req.headers().getAll("x-forwarded-for")) : "";
+    WorkspaceHeaders.line(head, "x-forwarded-for", chain.isBlank() ? hop : chain + ", " + hop);
     String proto = req.getHeader("x-forwarded-proto");
-    headers.set("x-forwarded-proto", proto != null ? proto : req.isSSL() ? "https" : "http");
+    WorkspaceHeaders.line(head, "x-forwarded-proto", proto != null ? proto : req.isSSL() ? "https" : "http");
     String host = req.getHeader("host");
     if (host != null) {
-      headers.set("x-forwarded-host", host);
-    } else {
-      headers.remove("x-forwarded-host");
+      WorkspaceHeaders.line(head, "x-forwarded-host", host);
     }
-    headers.remove("x-forwarded-port");
-    headers.remove("x-forwarded-prefix");
   }
 }

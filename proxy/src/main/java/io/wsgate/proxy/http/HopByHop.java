@@ -2,7 +2,8 @@ package io.wsgate.proxy.http;
 
 import io.vertx.core.MultiMap;
 
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -17,34 +18,40 @@ public final class HopByHop {
   private HopByHop() {
   }
 
-  /** Removes the hop-by-hop headers from {@code headers}, in place. */
-  public static void strip(MultiMap headers) {
-    // one pass to find whether there is anything to remove: most requests and responses carry none of them
-    boolean any = false;
-    for (Map.Entry<String, String> h : headers) {
-      if (isHopByHopName(h.getKey())) {
-        any = true;
-        break;
-      }
-    }
-    if (!any) {
-      return;
-    }
+  /**
+   * The header names {@code headers}' {@code Connection} header(s) name beyond the fixed set and {@code close}, or
+   * null if there are none (a browser's {@code Connection: keep-alive}).
+   */
+  static List<String> connectionNamed(MultiMap headers) {
+    List<String> named = null;
     for (String connection : headers.getAll("connection")) {
-      for (String name : connection.split(",")) {
-        String n = name.trim();
-        if (!n.isEmpty()) {
-          headers.remove(n);
+      for (String option : connection.split(",")) {
+        String n = option.trim();
+        if (!n.isEmpty() && !n.equalsIgnoreCase("close") && !isHopByHopName(n)) {
+          if (named == null) {
+            named = new ArrayList<>(2);
+          }
+          named.add(n);
         }
       }
     }
-    for (String name : FIXED) {
-      headers.remove(name);
+    return named;
+  }
+
+  /** Whether {@code name} is in {@code named} (any case); false for null. */
+  static boolean isIn(String name, List<String> named) {
+    if (named != null) {
+      for (String n : named) {
+        if (n.equalsIgnoreCase(name)) {
+          return true;
+        }
+      }
     }
+    return false;
   }
 
   /** {@link #isHopByHop} for a name in any case, without lower-casing it. */
-  private static boolean isHopByHopName(String name) {
+  static boolean isHopByHopName(String name) {
     for (String h : FIXED) {
       if (h.length() == name.length() && h.equalsIgnoreCase(name)) {
         return true;

@@ -10,7 +10,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.impl.headers.HeadersMultiMap;
 import io.wsgate.activity.ActivityMark;
 import io.wsgate.activity.ActivitySource;
 import io.wsgate.activity.ActivityTracker;
@@ -29,7 +28,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
 import java.util.function.Function;
 
@@ -118,6 +116,8 @@ public final class HttpForwarder {
     private long headNanos;
     private int status;
     private String outcome = Meters.OK;
+    /** Headers the gateway put on the response before forwarding (a refreshed session cookie); null for none. */
+    private MultiMap gatewayHeaders;
     /** The body for an HTTP/1.0 client, collected to be sent with its length; null otherwise. */
     private Buffer collected;
 
@@ -133,7 +133,11 @@ public final class HttpForwarder {
       if (hasBody) {
         in.pause();
       }
-      in.response().exceptionHandler(this::clientError);
+      HttpServerResponse out = in.response();
+      if (!out.headers().isEmpty()) {
+        gatewayHeaders = MultiMap.caseInsensitiveMultiMap().addAll(out.headers());
+      }
+      out.exceptionHandler(this::clientError);
       connections.get().acquire(forward.route.endpoint(), this);
     }
 
@@ -169,14 +173,9 @@ public final class HttpForwarder {
 
     /** The request head as the workspace gets it. */
     private CharSequence head() {
-      MultiMap headers = HeadersMultiMap.httpHeaders();
-      WorkspaceHeaders.copy(in, headers);
       StringBuilder head = new StringBuilder(512);
       head.append(in.method().name()).append(' ').append(Credentials.withoutToken(in.uri())).append(" HTTP/1.1\r\n");
-      head.append("host: ").append(in.getHeader("host")).append("\r\n");
-      for (Map.Entry<String, String> h : headers) {
-        head.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
-      }
+      WorkspaceHeaders.append(in, head, false);
       if (chunkedBody) {
         head.append("transfer-encoding: chunked\r\n");
       }
@@ -217,12 +216,17 @@ public final class HttpForwarder {
     }
 
     @Override
-    public void head(int status, String reason, MultiMap upHeaders, boolean hasBody) {
+    public MultiMap responseHeaders() {
+      return in.response().headers();
+    }
+
+    @Override
+    public void head(ResponseHead head, boolean hasBody) {
       deadline.remove(this);
       headNanos = System.nanoTime();
       meters.upstreamFirstByte(headNanos - sentNanos);
       if (forward.policy.bothDirections()) {
-        activity.http(forward.mark, ActivitySource.HTTP_RESPONSE, contentLength(upHeaders), forward.policy);
+        activity.http(forward.mark, ActivitySource.HTTP_RESPONSE, head.contentLength(), forward.policy);
       }
       HttpServerResponse out = in.response();
       if (out.closed()) {
@@ -232,19 +236,16 @@ public final class HttpForwarder {
         return;
       }
       responding = true;
-      this.status = status;
+      status = head.status();
       out.setStatusCode(status);
-      if (!reason.isEmpty()) {
-        out.setStatusMessage(reason);
+      if (!head.reason().isEmpty()) {
+        out.setStatusMessage(head.reason());
       }
-      MultiMap outHeaders = out.headers();
-      outHeaders.addAll(upHeaders);
-      HopByHop.strip(outHeaders);
-      if (!outHeaders.contains("date")) {
-        outHeaders.set("date", HttpDate.now());
+      if (!head.dated()) {
+        out.headers().set("date", HttpDate.now());
       }
       out.headersEndHandler(this::headWritten);
-      if (hasBody && !outHeaders.contains("content-length")) {
+      if (hasBody && head.contentLength() < 0) {
         if (in.version() == HttpVersion.HTTP_1_0) {
           // an HTTP/1.0 client cannot take chunks: the body is collected, up to a bound, and sent with its length
           collected = Buffer.buffer();
@@ -367,6 +368,11 @@ public final class HttpForwarder {
       status = kind.status();
       in.resume();
       HttpServerResponse out = in.response();
+      // whatever a broken answer's head put there is not this page's; the gateway's own (a session cookie) stay
+      out.headers().clear();
+      if (gatewayHeaders != null) {
+        out.headers().addAll(gatewayHeaders);
+      }
       if (out.closed()) {
         meters.requestFinished(outcome, status);
         return;

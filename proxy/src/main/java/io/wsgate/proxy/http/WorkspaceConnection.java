@@ -8,7 +8,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.impl.headers.HeadersMultiMap;
 import io.vertx.core.internal.buffer.BufferInternal;
 
 import java.io.IOException;
@@ -35,8 +34,11 @@ final class WorkspaceConnection extends ChannelInboundHandlerAdapter {
     /** A 100 (Continue) came before the final response. */
     void continued();
 
-    /** The final response's head; its body follows unless {@code hasBody} is false. */
-    void head(int status, String reason, MultiMap headers, boolean hasBody);
+    /** Where the final response's end-to-end headers go as they are read: the client's response's. */
+    MultiMap responseHeaders();
+
+    /** The final response's head (its headers are in {@link #responseHeaders}); its body follows if {@code hasBody}. */
+    void head(ResponseHead head, boolean hasBody);
 
     /** Part of the body, decoded (no chunk framing). */
     void body(Buffer data);
@@ -331,7 +333,7 @@ final class WorkspaceConnection extends ChannelInboundHandlerAdapter {
     if (end - start > MAX_HEAD) {
       throw new BadResponseException("the response head is larger than " + MAX_HEAD + " bytes");
     }
-    ResponseHead head = ResponseHead.parse(in, start, end);
+    ResponseHead head = ResponseHead.parse(in, start, end, exchange.responseHeaders());
     in.readerIndex(end);
     if (head.status() < 200) {
       if (head.status() == 101) {
@@ -356,7 +358,7 @@ final class WorkspaceConnection extends ChannelInboundHandlerAdapter {
       state = State.UNTIL_CLOSE;
       keepAlive = false;
     }
-    exchange.head(head.status(), head.reason(), head.headers(), hasBody);
+    exchange.head(head, hasBody);
     if (exchange != null && (state == State.DONE || state == State.LENGTH && remaining == 0)) {
       responseEnds(in);
     }
@@ -507,157 +509,6 @@ final class WorkspaceConnection extends ChannelInboundHandlerAdapter {
   static final class ClosedException extends IOException {
     ClosedException(String message) {
       super(message);
-    }
-  }
-
-  /** A response head: status, reason, end-to-end headers as received, and what frames its body. */
-  record ResponseHead(int status, String reason, MultiMap headers, boolean chunked, long contentLength,
-                      boolean keepAlive) {
-
-    /** Parses the head in {@code buf} from {@code start} to {@code end} (past its blank line). */
-    static ResponseHead parse(ByteBuf buf, int start, int end) throws BadResponseException {
-      int eol = buf.indexOf(start, end, (byte) '\n');
-      String line = text(buf, start, eol > start && buf.getByte(eol - 1) == '\r' ? eol - 1 : eol);
-      if (line.length() < 12 || !line.startsWith("HTTP/1.") || line.charAt(8) != ' '
-          || (line.charAt(7) != '1' && line.charAt(7) != '0') || line.length() > 12 && line.charAt(12) != ' ') {
-        throw new BadResponseException("the status line is not HTTP/1.x: " + printable(line));
-      }
-      int status = 0;
-      for (int i = 9; i < 12; i++) {
-        char c = line.charAt(i);
-        if (c < '0' || c > '9') {
-          throw new BadResponseException("the status code is not 3 digits: " + printable(line));
-        }
-        status = status * 10 + (c - '0');
-      }
-      if (status < 100) {
-        throw new BadResponseException("status " + status);
-      }
-      String reason = line.length() > 13 ? line.substring(13) : "";
-      checkValue(reason);
-      boolean http10 = line.charAt(7) == '0';
-      MultiMap headers = HeadersMultiMap.httpHeaders();
-      String te = null;
-      int teCount = 0;
-      long length = -1;
-      boolean close = http10;
-      int from = eol + 1;
-      while (true) {
-        eol = buf.indexOf(from, end, (byte) '\n');
-        int lineEnd = eol > from && buf.getByte(eol - 1) == '\r' ? eol - 1 : eol;
-        if (lineEnd == from) {
-          break;
-        }
-        byte first = buf.getByte(from);
-        if (first == ' ' || first == '\t') {
-          throw new BadResponseException("a header line is folded (obs-fold)");
-        }
-        int colon = buf.indexOf(from, lineEnd, (byte) ':');
-        if (colon <= from) {
-          throw new BadResponseException("a header line has no name: " + printable(text(buf, from, lineEnd)));
-        }
-        String name = text(buf, from, colon);
-        checkName(name);
-        int v = colon + 1;
-        int ve = lineEnd;
-        while (v < ve && isWhite(buf.getByte(v))) {
-          v++;
-        }
-        while (ve > v && isWhite(buf.getByte(ve - 1))) {
-          ve--;
-        }
-        String value = text(buf, v, ve);
-        checkValue(value);
-        headers.add(name, value);
-        if (name.length() == 17 && name.equalsIgnoreCase("transfer-encoding")) {
-          te = value;
-          teCount++;
-        } else if (name.length() == 14 && name.equalsIgnoreCase("content-length")) {
-          length = contentLength(value, length);
-        } else if (name.length() == 10 && name.equalsIgnoreCase("connection")) {
-          for (String option : value.split(",")) {
-            String o = option.trim();
-            if (o.equalsIgnoreCase("close")) {
-              close = true;
-            } else if (http10 && o.equalsIgnoreCase("keep-alive")) {
-              close = false;
-            }
-          }
-        }
-        from = eol + 1;
-      }
-      boolean chunked = false;
-      if (te != null) {
-        if (teCount > 1 || !te.equalsIgnoreCase("chunked")) {
-          throw new UnpassableCodingException(te);
-        }
-        chunked = true;
-        // with both, the length is not to be trusted (RFC 9112 section 6.3), nor the connection after it
-        if (length >= 0) {
-          headers.remove("content-length");
-          length = -1;
-          close = true;
-        }
-      }
-      return new ResponseHead(status, reason, headers, chunked, length, !close);
-    }
-
-    /** A Content-Length value (a list of the same number, as some servers send, counts as that number). */
-    private static long contentLength(String value, long before) throws BadResponseException {
-      for (String part : value.split(",", -1)) {
-        String digits = part.trim();
-        if (digits.isEmpty() || digits.length() > 18) {
-          throw new BadResponseException("Content-Length is not a number: " + printable(value));
-        }
-        long n = 0;
-        for (int i = 0; i < digits.length(); i++) {
-          char c = digits.charAt(i);
-          if (c < '0' || c > '9') {
-            throw new BadResponseException("Content-Length is not a number: " + printable(value));
-          }
-          n = n * 10 + (c - '0');
-        }
-        if (before >= 0 && before != n) {
-          throw new BadResponseException("two different Content-Lengths");
-        }
-        before = n;
-      }
-      return before;
-    }
-
-    private static boolean isWhite(byte b) {
-      return b == ' ' || b == '\t';
-    }
-
-    private static String text(ByteBuf buf, int from, int to) {
-      return buf.toString(from, to - from, StandardCharsets.ISO_8859_1);
-    }
-
-    private static void checkName(String name) throws BadResponseException {
-      for (int i = 0; i < name.length(); i++) {
-        char c = name.charAt(i);
-        if (c <= ' ' || c >= 127 || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0) {
-          throw new BadResponseException("a header name has '" + printable(String.valueOf(c)) + "'");
-        }
-      }
-    }
-
-    private static void checkValue(String value) throws BadResponseException {
-      for (int i = 0; i < value.length(); i++) {
-        char c = value.charAt(i);
-        if (c < ' ' && c != '\t' || c == 127) {
-          throw new BadResponseException("a header value or the reason has a control character");
-        }
-      }
-    }
-
-    static String printable(String s) {
-      StringBuilder b = new StringBuilder(Math.min(s.length(), 80));
-      for (int i = 0; i < s.length() && i < 80; i++) {
-        char c = s.charAt(i);
-        b.append(c >= ' ' && c < 127 ? c : '?');
-      }
-      return b.toString();
     }
   }
 

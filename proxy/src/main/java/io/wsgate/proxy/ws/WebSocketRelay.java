@@ -2,7 +2,6 @@ package io.wsgate.proxy.ws;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -130,22 +129,15 @@ public final class WebSocketRelay {
    * extensions: nothing may transform the frames the tunnel passes.
    */
   private static Buffer upgradeHead(HttpServerRequest req, String key, String protocols) {
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    WorkspaceHeaders.copy(req, headers);
     StringBuilder head = new StringBuilder(512).append("GET ").append(Credentials.withoutToken(req.uri()))
         .append(" HTTP/1.1\r\n");
-    WorkspaceUpgrade.header(head, "host", req.getHeader("host"));
-    for (var h : headers) {
-      if (!h.getKey().regionMatches(true, 0, "sec-websocket-", 0, 14)) { // the handshake's own are set below
-        WorkspaceUpgrade.header(head, h.getKey(), h.getValue());
-      }
-    }
-    WorkspaceUpgrade.header(head, "upgrade", "websocket");
-    WorkspaceUpgrade.header(head, "connection", "Upgrade");
-    WorkspaceUpgrade.header(head, "sec-websocket-version", "13");
-    WorkspaceUpgrade.header(head, "sec-websocket-key", key);
+    WorkspaceHeaders.append(req, head, true); // the handshake's own Sec-WebSocket-* are set below
+    WorkspaceHeaders.line(head, "upgrade", "websocket");
+    WorkspaceHeaders.line(head, "connection", "Upgrade");
+    WorkspaceHeaders.line(head, "sec-websocket-version", "13");
+    WorkspaceHeaders.line(head, "sec-websocket-key", key);
     if (protocols != null) {
-      WorkspaceUpgrade.header(head, "sec-websocket-protocol", protocols);
+      WorkspaceHeaders.line(head, "sec-websocket-protocol", protocols);
     }
     return WorkspaceUpgrade.bytes(head.append("\r\n"));
   }

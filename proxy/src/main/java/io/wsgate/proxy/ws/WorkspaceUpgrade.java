@@ -45,11 +45,6 @@ final class WorkspaceUpgrade {
     return new WorkspaceUpgrade(vertx, socket, timeoutMs).start(head);
   }
 
-  /** One request-head line: {@code name: value} and CRLF. */
-  static void header(StringBuilder head, String name, String value) {
-    head.append(name).append(": ").append(value).append("\r\n");
-  }
-
   /**
    * The head's bytes. Netty read the client's head as ISO-8859-1 (one char per byte), so this gives back the very
    * bytes it came with, obs-text in header values included; the request line is ASCII (the edge refuses any other).
