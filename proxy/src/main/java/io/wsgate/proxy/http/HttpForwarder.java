@@ -1,5 +1,6 @@
 package io.wsgate.proxy.http;
 
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -10,6 +11,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.wsgate.activity.ActivityMark;
 import io.wsgate.activity.ActivitySource;
 import io.wsgate.activity.ActivityTracker;
@@ -256,19 +258,13 @@ public final class HttpForwarder {
     }
 
     @Override
-    public void body(Buffer data) {
+    public void body(ByteBuf data) {
       HttpServerResponse out = in.response();
       if (collected != null) {
-        if (collected.length() + data.length() > MAX_BUFFERED_FOR_HTTP_1_0) {
-          conn.close(this);
-          out.reset();
-          finished(false);
-          return;
-        }
-        collected.appendBuffer(data);
+        collect(data);
         return;
       }
-      out.write(data);
+      write(out, data, false);
       if (out.writeQueueFull()) {
         WorkspaceConnection c = conn;
         c.pauseReading();
@@ -277,19 +273,50 @@ public final class HttpForwarder {
     }
 
     @Override
-    public void end(Buffer last) {
+    public void end(ByteBuf last) {
       HttpServerResponse out = in.response();
       if (collected != null) {
-        if (last != null) {
-          collected.appendBuffer(last);
+        if (last != null && !collect(last)) {
+          return;
         }
         out.end(collected);
       } else if (last != null) {
-        out.end(last);
+        write(out, last, true);
       } else {
         out.end();
       }
       finished(true);
+    }
+
+    /**
+     * Writes (or ends with) bytes the workspace connection read, as they are: Vert.x sends them without a copy and
+     * does not release them, so they are released once written.
+     */
+    private void write(HttpServerResponse out, ByteBuf data, boolean last) {
+      Future<Void> written;
+      try {
+        written = last ? out.end(BufferInternal.buffer(data)) : out.write(BufferInternal.buffer(data));
+      } catch (RuntimeException e) {
+        data.release();
+        throw e;
+      }
+      written.onComplete(ar -> data.release());
+    }
+
+    /** Adds to the body kept for an HTTP/1.0 client; false (and both sides reset) beyond the bound. */
+    private boolean collect(ByteBuf data) {
+      try {
+        if (collected.length() + data.readableBytes() > MAX_BUFFERED_FOR_HTTP_1_0) {
+          conn.close(this);
+          in.response().reset();
+          finished(false);
+          return false;
+        }
+        collected.appendBuffer(BufferInternal.buffer(data));
+        return true;
+      } finally {
+        data.release();
+      }
     }
 
     private void headWritten(Void v) {

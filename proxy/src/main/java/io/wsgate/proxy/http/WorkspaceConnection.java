@@ -26,8 +26,6 @@ final class WorkspaceConnection extends ChannelInboundHandlerAdapter {
 
   /** The largest response head read from a workspace, as for the upgrade's answer. */
   static final int MAX_HEAD = 64 * 1024;
-  /** The longest chunk-size line (with its extensions). */
-  private static final int MAX_CHUNK_LINE = 4096;
 
   /** What a request being answered on this connection hears. All calls come on the event loop. */
   interface Exchange {
@@ -40,11 +38,17 @@ final class WorkspaceConnection extends ChannelInboundHandlerAdapter {
     /** The final response's head (its headers are in {@link #responseHeaders}); its body follows if {@code hasBody}. */
     void head(ResponseHead head, boolean hasBody);
 
-    /** Part of the body, decoded (no chunk framing). */
-    void body(Buffer data);
+    /**
+     * Part of the body, decoded (no chunk framing): a retained slice of the bytes read, which the exchange releases
+     * once it has written it (no copy on the way through).
+     */
+    void body(ByteBuf data);
 
-    /** The response ended, with {@code last} its last bytes (or null); the connection is no longer this one's. */
-    void end(Buffer last);
+    /**
+     * The response ended, with {@code last} its last bytes (or null; released by the exchange as in {@link #body});
+     * the connection is no longer this one's.
+     */
+    void end(ByteBuf last);
 
     /**
      * The connection failed before the response ended. {@code beforeResponse} is true when not one byte of a
@@ -56,7 +60,7 @@ final class WorkspaceConnection extends ChannelInboundHandlerAdapter {
     void writable();
   }
 
-  private enum State { IDLE, HEAD, LENGTH, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UNTIL_CLOSE, DONE }
+  private enum State { IDLE, HEAD, LENGTH, CHUNKED, UNTIL_CLOSE, DONE }
 
   private final WorkspaceConnections.Pool pool;
   private Channel channel;
@@ -69,8 +73,9 @@ final class WorkspaceConnection extends ChannelInboundHandlerAdapter {
   private boolean responseStarted;
   /** Requests this connection has carried, the current one included. */
   private int requests;
+  /** What is left of a body with a length. */
   private long remaining;
-  private int lineLength;
+  private ChunkedBody chunks;
   private ByteBuf partial;
   long idleSinceNanos;
 
@@ -253,29 +258,20 @@ final class WorkspaceConnection extends ChannelInboundHandlerAdapter {
           if (remaining == 0) {
             bodyEnds(in, n);
           } else {
-            exchange.body(BufferInternal.safeBuffer(in.readRetainedSlice(n)));
+            exchange.body(in.readRetainedSlice(n));
           }
         }
-        case UNTIL_CLOSE -> exchange.body(BufferInternal.safeBuffer(in.readRetainedSlice(in.readableBytes())));
-        case CHUNK_SIZE -> readChunkSize(in);
-        case CHUNK_DATA -> {
-          int n = (int) Math.min(in.readableBytes(), remaining);
-          remaining -= n;
-          exchange.body(BufferInternal.safeBuffer(in.readRetainedSlice(n)));
-          if (remaining == 0) {
-            state = State.CHUNK_END;
-            lineLength = 0;
+        case UNTIL_CLOSE -> exchange.body(in.readRetainedSlice(in.readableBytes()));
+        case CHUNKED -> {
+          long next = chunks.next(in);
+          if (next < 0) {
+            responseEnds(in);
+          } else if (next > 0 && in.isReadable()) {
+            int n = (int) Math.min(in.readableBytes(), next);
+            chunks.took(n);
+            exchange.body(in.readRetainedSlice(n));
           }
         }
-        case CHUNK_END -> {
-          byte b = in.readByte();
-          if (b == '\n') {
-            chunkLine();
-          } else if (b != '\r' || lineLength++ > 0) {
-            throw new BadResponseException("a chunk is not followed by CRLF");
-          }
-        }
-        case TRAILERS -> readTrailers(in);
         case IDLE, DONE -> {
           // more than the response: nothing can be reused of this connection
           keepAlive = false;
@@ -289,14 +285,14 @@ final class WorkspaceConnection extends ChannelInboundHandlerAdapter {
 
   /** The last {@code n} bytes of a body with a length: passed on with the end, in one write where possible. */
   private void bodyEnds(ByteBuf in, int n) {
-    responseEnds(in, n == 0 ? null : BufferInternal.safeBuffer(in.readRetainedSlice(n)));
+    responseEnds(in, n == 0 ? null : in.readRetainedSlice(n));
   }
 
   private void responseEnds(ByteBuf in) {
     responseEnds(in, null);
   }
 
-  private void responseEnds(ByteBuf in, Buffer last) {
+  private void responseEnds(ByteBuf in, ByteBuf last) {
     state = State.DONE;
     if (in.isReadable()) {
       // more than the response: where the next one would start is not known
@@ -349,7 +345,8 @@ final class WorkspaceConnection extends ChannelInboundHandlerAdapter {
     if (!hasBody) {
       state = State.DONE;
     } else if (head.chunked()) {
-      chunkLine();
+      state = State.CHUNKED;
+      chunks = new ChunkedBody();
     } else if (head.contentLength() >= 0) {
       state = State.LENGTH;
       remaining = head.contentLength();
@@ -383,78 +380,6 @@ final class WorkspaceConnection extends ChannelInboundHandlerAdapter {
       i = in.indexOf(i + 1, end, (byte) '\n');
     }
     return -1;
-  }
-
-  private void readChunkSize(ByteBuf in) throws BadResponseException {
-    while (in.isReadable()) {
-      byte b = in.readByte();
-      if (++lineLength > MAX_CHUNK_LINE) {
-        throw new BadResponseException("a chunk-size line is longer than " + MAX_CHUNK_LINE + " bytes");
-      }
-      if (b == '\n') {
-        if (sizeDigits == 0) {
-          throw new BadResponseException("a chunk has no size");
-        }
-        if (remaining == 0) {
-          state = State.TRAILERS;
-          lineLength = 0;
-          trailerLine = 0;
-        } else {
-          state = State.CHUNK_DATA;
-        }
-        return;
-      }
-      if (extension) {
-        continue;
-      }
-      int digit = Character.digit(b, 16);
-      if (digit >= 0 && !sizeEnded) {
-        if (++sizeDigits > 15) {
-          throw new BadResponseException("a chunk size does not fit");
-        }
-        remaining = remaining << 4 | digit;
-      } else if (b == ';') {
-        extension = true;
-      } else if (b == '\r' || b == ' ' || b == '\t') {
-        sizeEnded = true;
-      } else {
-        throw new BadResponseException("a chunk-size line has '" + ResponseHead.printable(String.valueOf((char) b))
-            + "'");
-      }
-    }
-  }
-
-  /** Before a chunk-size line. */
-  private void chunkLine() {
-    state = State.CHUNK_SIZE;
-    remaining = 0;
-    lineLength = 0;
-    sizeDigits = 0;
-    extension = false;
-    sizeEnded = false;
-  }
-
-  private int sizeDigits;
-  private boolean extension;
-  private boolean sizeEnded;
-  private int trailerLine;
-
-  private void readTrailers(ByteBuf in) throws BadResponseException {
-    while (in.isReadable()) {
-      byte b = in.readByte();
-      if (++lineLength > MAX_HEAD) {
-        throw new BadResponseException("the trailers are larger than " + MAX_HEAD + " bytes");
-      }
-      if (b == '\n') {
-        if (trailerLine == 0) {
-          responseEnds(in);
-          return;
-        }
-        trailerLine = 0;
-      } else if (b != '\r') {
-        trailerLine++;
-      }
-    }
   }
 
   /** The workspace's answer cannot be read: the exchange hears why, and the connection is closed. */

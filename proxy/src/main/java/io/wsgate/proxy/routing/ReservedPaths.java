@@ -69,6 +69,11 @@ public final class ReservedPaths {
       return false;
     }
     int relevant = relevantSteps(rawPath);
+    if (relevant == 0 && rawPath.startsWith("/") && rawPath.indexOf("//") < 0 && rawPath.indexOf('.') < 0) {
+      // plain ASCII without dot or empty segments (most requests): normalizing only lower-cases it (and drops a
+      // trailing '/', which covers the same paths)
+      return covered(rawPath.toLowerCase(Locale.ROOT));
+    }
     // every subset of the relevant steps, the empty one included
     for (int steps = relevant; ; steps = (steps - 1) & relevant) {
       if (covered(normalize(rawPath, steps))) {
@@ -82,7 +87,8 @@ public final class ReservedPaths {
 
   private boolean covered(String path) {
     for (String r : paths) {
-      if (path.equals(r) || path.startsWith(r + "/") || path.startsWith(r + ".")) {
+      if (path.startsWith(r) && (path.length() == r.length() || path.charAt(r.length()) == '/'
+          || path.charAt(r.length()) == '.')) {
         return true;
       }
     }
