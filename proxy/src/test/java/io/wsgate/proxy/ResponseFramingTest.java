@@ -103,6 +103,28 @@ class ResponseFramingTest {
   }
 
   @Test
+  void aBodyThatEndsWithTheConnectionReachesTheClientWhole() throws IOException {
+    String r = get("/until-close", "HTTP/1.1");
+    assertThat(r).startsWith("HTTP/1.1 200 ");
+    assertThat(head(r)).contains("transfer-encoding: chunked");
+    assertThat(r).contains("all of it, until the workspace closes").endsWith("0\r\n\r\n");
+  }
+
+  @Test
+  void theAnswerToAHeadOrA304HasNoBodyWhateverItsLengthSays() throws IOException {
+    // were the declared 5 bytes awaited, the next answer on the same workspace connection would be taken for them
+    for (String request : new String[] {"HEAD /declares-five", "GET /not-modified"}) {
+      String r = RawHttp.exchange(gateway.port(), request + " HTTP/1.1\r\nHost: " + HOST
+          + "\r\nConnection: close\r\n\r\n", 10_000);
+      assertThat(r).as(request).matches("(?s)HTTP/1.1 (200|304) .*\r\n\r\n");
+      if (request.startsWith("HEAD")) {
+        assertThat(head(r)).as("the length a GET would have").contains("content-length: 5");
+      }
+      assertThat(get("/dated", "HTTP/1.1")).as("after " + request).startsWith("HTTP/1.1 200 ").endsWith("ok");
+    }
+  }
+
+  @Test
   void chunkExtensionsAndTrailersAreReadPast() throws IOException {
     String r = get("/extended", "HTTP/1.0");
     assertThat(r).startsWith("HTTP/1.0 200 ");
@@ -174,6 +196,9 @@ class ResponseFramingTest {
           in.skip(length);
           out.write(answer(path).getBytes(StandardCharsets.ISO_8859_1));
           out.flush();
+          if (path.equals("/until-close")) {
+            break;
+          }
           dropNext = path.equals("/close-next");
         }
       } catch (IOException | RuntimeException e) {
@@ -190,6 +215,9 @@ class ResponseFramingTest {
       case "/no-content" -> "HTTP/1.1 204 No Content\r\n\r\n";
       case "/extended" -> "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
           + "6;name=value\r\nhello \r\n5 ; x\r\nworld\r\n0\r\nX-Trailer: t\r\n\r\n";
+      case "/until-close" -> "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nall of it, until the workspace closes";
+      case "/declares-five" -> "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n";
+      case "/not-modified" -> "HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n\r\n";
       case "/close-next" -> "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst";
       case "/two-lengths" -> "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 11\r\n\r\nok smuggled";
       case "/folded" -> "HTTP/1.1 200 OK\r\nX-A: a\r\n b\r\nContent-Length: 2\r\n\r\nok";

@@ -1,7 +1,6 @@
 package io.wsgate.proxy.http;
 
 import io.netty.buffer.ByteBuf;
-import io.wsgate.proxy.http.WorkspaceConnection.BadResponseException;
 
 /**
  * The framing of a chunked response body (RFC 9112 section 7.1) as its bytes arrive: each chunk-size line (hex

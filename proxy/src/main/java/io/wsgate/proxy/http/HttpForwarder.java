@@ -25,12 +25,8 @@ import io.wsgate.workspace.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Function;
 
 /**
@@ -351,7 +347,7 @@ public final class HttpForwarder {
         return;
       }
       if (beforeResponse && !hasBody && !timedOut && !retried && conn.reused() && idempotent(in.method())
-          && !(err instanceof WorkspaceConnection.BadResponseException) && !in.response().closed()) {
+          && !(err instanceof BadResponseException) && !in.response().closed()) {
         // the workspace closed an idle keep-alive connection just as this request was sent on it
         retried = true;
         conn = null;
@@ -384,7 +380,7 @@ public final class HttpForwarder {
             route.endpoint(), err.toString());
         failures.failed(route, kind, err);
       }
-      String detail = err instanceof WorkspaceConnection.UnpassableCodingException coding
+      String detail = err instanceof BadResponseException.UnpassableCoding coding
           ? "The workspace answered with a transfer coding ('" + coding.coding + "') the gateway cannot pass on."
           : UpstreamErrors.detail(kind);
       failed(kind, detail);
@@ -431,31 +427,6 @@ public final class HttpForwarder {
       return Long.parseLong(value);
     } catch (NumberFormatException e) {
       return -1;
-    }
-  }
-
-  /** The Date header for responses whose workspace sent none, formatted at most once a second. */
-  static final class HttpDate {
-
-    private static final DateTimeFormatter IMF_FIXDATE =
-        DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
-
-    private record Formatted(long second, String text) {
-    }
-
-    private static volatile Formatted last = new Formatted(-1, "");
-
-    private HttpDate() {
-    }
-
-    static String now() {
-      long ms = System.currentTimeMillis();
-      Formatted f = last;
-      if (f.second() != ms / 1000) {
-        f = new Formatted(ms / 1000, IMF_FIXDATE.format(Instant.ofEpochMilli(ms)));
-        last = f;
-      }
-      return f.text();
     }
   }
 }

@@ -3,8 +3,6 @@ package io.wsgate.proxy.http;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.impl.headers.HeadersMultiMap;
-import io.wsgate.proxy.http.WorkspaceConnection.BadResponseException;
-import io.wsgate.proxy.http.WorkspaceConnection.UnpassableCodingException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,6 +17,25 @@ import java.util.List;
 record ResponseHead(int status, String reason, MultiMap headers, boolean chunked, long contentLength,
                     boolean keepAlive, boolean dated) {
 
+  /** The index just past the head's blank line, or -1 if it has not all arrived. */
+  static int end(ByteBuf in, int from) {
+    int end = in.writerIndex();
+    int i = in.indexOf(from, end, (byte) '\n');
+    while (i >= 0) {
+      // a blank line: LF right after the previous LF, or CR LF after it
+      if (i + 1 < end && in.getByte(i + 1) == '\n') {
+        return i + 2;
+      }
+      if (i + 2 < end && in.getByte(i + 1) == '\r' && in.getByte(i + 2) == '\n') {
+        return i + 3;
+      }
+      if (i + 2 >= end) {
+        return -1;
+      }
+      i = in.indexOf(i + 1, end, (byte) '\n');
+    }
+    return -1;
+  }
   /**
    * Parses the head in {@code buf} from {@code start} to {@code end} (past its blank line); a final response's
    * headers go to {@code target} as they are read (an interim one's to a map of their own).
@@ -106,7 +123,7 @@ record ResponseHead(int status, String reason, MultiMap headers, boolean chunked
     boolean chunked = false;
     if (te != null) {
       if (teCount > 1 || !te.equalsIgnoreCase("chunked")) {
-        throw new UnpassableCodingException(te);
+        throw new BadResponseException.UnpassableCoding(te);
       }
       chunked = true;
       // with both, the length is not to be trusted (RFC 9112 section 6.3), nor the connection after it

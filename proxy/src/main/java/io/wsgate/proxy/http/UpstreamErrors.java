@@ -16,7 +16,7 @@ public final class UpstreamErrors {
 
   public static GatewayError classify(Throwable err) {
     for (Throwable t = err; t != null; t = t.getCause()) {
-      if (t instanceof WorkspaceConnection.BadResponseException) {
+      if (t instanceof BadResponseException) {
         return GatewayError.UPSTREAM_BAD_RESPONSE;
       }
       if (t instanceof WorkspaceConnections.PoolFullException) {

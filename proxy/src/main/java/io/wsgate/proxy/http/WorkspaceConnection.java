@@ -322,7 +322,7 @@ final class WorkspaceConnection extends ChannelInboundHandlerAdapter {
   /** Parses the head if {@code in} holds all of it; false if more is needed. */
   private boolean readHead(ByteBuf in) throws BadResponseException {
     int start = in.readerIndex();
-    int end = headEnd(in, start);
+    int end = ResponseHead.end(in, start);
     if (end < 0) {
       return false;
     }
@@ -360,26 +360,6 @@ final class WorkspaceConnection extends ChannelInboundHandlerAdapter {
       responseEnds(in);
     }
     return true;
-  }
-
-  /** The index just past the head's blank line, or -1 if it has not all arrived. */
-  private static int headEnd(ByteBuf in, int from) {
-    int end = in.writerIndex();
-    int i = in.indexOf(from, end, (byte) '\n');
-    while (i >= 0) {
-      // a blank line: LF right after the previous LF, or CR LF after it
-      if (i + 1 < end && in.getByte(i + 1) == '\n') {
-        return i + 2;
-      }
-      if (i + 2 < end && in.getByte(i + 1) == '\r' && in.getByte(i + 2) == '\n') {
-        return i + 3;
-      }
-      if (i + 2 >= end) {
-        return -1;
-      }
-      i = in.indexOf(i + 1, end, (byte) '\n');
-    }
-    return -1;
   }
 
   /** The workspace's answer cannot be read: the exchange hears why, and the connection is closed. */
@@ -423,27 +403,10 @@ final class WorkspaceConnection extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** The workspace's response breaks HTTP/1.1: a 502. */
-  static class BadResponseException extends Exception {
-    BadResponseException(String message) {
-      super(message, null, false, false);
-    }
-  }
-
   /** The workspace closed the connection before the response ended. */
   static final class ClosedException extends IOException {
     ClosedException(String message) {
       super(message);
-    }
-  }
-
-  /** A transfer coding other than chunked, which this gateway cannot frame for the client. */
-  static final class UnpassableCodingException extends BadResponseException {
-    final String coding;
-
-    UnpassableCodingException(String coding) {
-      super("transfer-encoding: " + coding);
-      this.coding = coding;
     }
   }
 }
