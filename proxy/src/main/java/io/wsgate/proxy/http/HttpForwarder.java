@@ -99,7 +99,7 @@ public final class HttpForwarder {
 
   /** One request on its way through: the client's request, the workspace connection, and the meters' timestamps. */
   private final class Exchange extends ResponseDeadlines.Waiting
-      implements WorkspaceConnection.Exchange, Handler<AsyncResult<WorkspaceConnection>> {
+      implements UpstreamExchange, Handler<AsyncResult<WorkspaceConnection>> {
 
     private final Forward forward;
     private final HttpServerRequest in;

@@ -6,7 +6,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 
@@ -17,54 +16,21 @@ import java.nio.charset.StandardCharsets;
  * One HTTP/1.1 connection to a workspace, on a Netty channel of the event loop that uses it: it writes a request
  * (the head as given, the body as it comes, in chunks if the client sent chunks) and reads the response, framed by
  * RFC 9112 section 6.3 (no body for HEAD, 1xx, 204 and 304; then chunked; then Content-Length; else until the
- * workspace closes), handing the head and the body's bytes to the request's {@link Exchange}. A connection whose
- * request and response both ended cleanly goes back to its {@link WorkspaceConnections.Pool}; any doubt about where
- * a message ends (a response cut short, bytes beyond it, a body read until close, {@code Connection: close}) closes
- * it instead. Everything happens on the channel's event loop.
+ * workspace closes), handing the head and the body's bytes to the request's {@link UpstreamExchange}. A connection
+ * whose request and response both ended cleanly goes back to its {@link WorkspaceConnections.Pool}; any doubt about
+ * where a message ends (a response cut short, bytes beyond it, a body read until close, {@code Connection: close})
+ * closes it instead. Everything happens on the channel's event loop.
  */
 final class WorkspaceConnection extends ChannelInboundHandlerAdapter {
 
   /** The largest response head read from a workspace, as for the upgrade's answer. */
   static final int MAX_HEAD = 64 * 1024;
 
-  /** What a request being answered on this connection hears. All calls come on the event loop. */
-  interface Exchange {
-    /** A 100 (Continue) came before the final response. */
-    void continued();
-
-    /** Where the final response's end-to-end headers go as they are read: the client's response's. */
-    MultiMap responseHeaders();
-
-    /** The final response's head (its headers are in {@link #responseHeaders}); its body follows if {@code hasBody}. */
-    void head(ResponseHead head, boolean hasBody);
-
-    /**
-     * Part of the body, decoded (no chunk framing): a retained slice of the bytes read, which the exchange releases
-     * once it has written it (no copy on the way through).
-     */
-    void body(ByteBuf data);
-
-    /**
-     * The response ended, with {@code last} its last bytes (or null; released by the exchange as in {@link #body});
-     * the connection is no longer this one's.
-     */
-    void end(ByteBuf last);
-
-    /**
-     * The connection failed before the response ended. {@code beforeResponse} is true when not one byte of a
-     * response had arrived (a request on a reused connection may then be sent again on a new one).
-     */
-    void failed(Throwable err, boolean beforeResponse);
-
-    /** The connection can take more of the request body. */
-    void writable();
-  }
-
   private enum State { IDLE, HEAD, LENGTH, CHUNKED, UNTIL_CLOSE, DONE }
 
   private final WorkspaceConnections.Pool pool;
   private Channel channel;
-  private Exchange exchange;
+  private UpstreamExchange exchange;
   private State state = State.IDLE;
   private boolean headRequest;
   private boolean chunkedRequest;
@@ -97,7 +63,7 @@ final class WorkspaceConnection extends ChannelInboundHandlerAdapter {
    * {@link #write} and {@link #end}, unless {@code hasBody} is false. {@code headRequest}: the answer has no body
    * whatever it declares.
    */
-  void send(CharSequence head, boolean hasBody, boolean chunked, boolean headRequest, Exchange exchange) {
+  void send(CharSequence head, boolean hasBody, boolean chunked, boolean headRequest, UpstreamExchange exchange) {
     this.exchange = exchange;
     this.headRequest = headRequest;
     this.chunkedRequest = chunked;
@@ -150,7 +116,7 @@ final class WorkspaceConnection extends ChannelInboundHandlerAdapter {
    * {@code owner} gives up on its request: if it is still this connection's, the connection is closed and
    * {@code owner} told, with {@code err}.
    */
-  void abort(Exchange owner, Throwable err) {
+  void abort(UpstreamExchange owner, Throwable err) {
     if (exchange != owner || owner == null) {
       return;
     }
@@ -163,7 +129,7 @@ final class WorkspaceConnection extends ChannelInboundHandlerAdapter {
   }
 
   /** {@code owner} no longer wants its response: if it is still this connection's, the connection is closed. */
-  void close(Exchange owner) {
+  void close(UpstreamExchange owner) {
     if (exchange == owner && owner != null) {
       exchange = null;
       keepAlive = false;
@@ -303,7 +269,7 @@ final class WorkspaceConnection extends ChannelInboundHandlerAdapter {
       // the workspace answered before the request body was all sent: its end is not worth waiting for
       keepAlive = false;
     }
-    Exchange e = exchange;
+    UpstreamExchange e = exchange;
     exchange = null;
     e.end(last);
     finish();
@@ -378,7 +344,7 @@ final class WorkspaceConnection extends ChannelInboundHandlerAdapter {
       partial = null;
     }
     pool.closed(this);
-    Exchange e = exchange;
+    UpstreamExchange e = exchange;
     if (e == null) {
       return;
     }
@@ -395,7 +361,7 @@ final class WorkspaceConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    Exchange e = exchange;
+    UpstreamExchange e = exchange;
     exchange = null;
     ctx.close();
     if (e != null && state != State.DONE) {
