@@ -12,18 +12,22 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 /**
  * How the workspace's response is framed for the client, against a workspace that writes exact bytes: a body of
@@ -125,6 +129,37 @@ class ResponseFramingTest {
   }
 
   @Test
+  void aBodyTheWorkspaceAnsweredBeforeIsReadAndDroppedNotHeldBack() throws Exception {
+    // the workspace answers 413 without reading the upload; the client keeps sending (32 MiB, more than the socket
+    // buffers hold), so it finishes only if the gateway goes on reading the body and drops it
+    int size = 32 * 1024 * 1024;
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
+      s.setSoTimeout(30_000);
+      CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+        try {
+          OutputStream out = s.getOutputStream();
+          out.write(("POST /early HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: " + size + "\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
+          byte[] chunk = new byte[64 * 1024];
+          for (int sent = 0; sent < size; sent += chunk.length) {
+            out.write(chunk);
+          }
+          out.flush();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      ByteArrayOutputStream got = new ByteArrayOutputStream();
+      RawHttp.readInto(s, got, r -> r.contains("\r\n\r\n"));
+      assertThat(got.toString(StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 413 ");
+      assertThatCode(() -> sending.handle((v, e) -> v).get(30, TimeUnit.SECONDS))
+          .as("the client could send the rest of its body").doesNotThrowAnyException();
+      assertThat(sending).as("sent whole, on a connection still open").isCompleted().isNotCompletedExceptionally();
+    }
+    assertThat(get("/chunked", "HTTP/1.1")).startsWith("HTTP/1.1 200 ");
+  }
+
+  @Test
   void chunkExtensionsAndTrailersAreReadPast() throws IOException {
     String r = get("/extended", "HTTP/1.0");
     assertThat(r).startsWith("HTTP/1.0 200 ");
@@ -193,9 +228,15 @@ class ResponseFramingTest {
               length = Integer.parseInt(line.substring(15).trim());
             }
           }
-          in.skip(length);
+          if (!path.equals("/early")) {
+            in.skip(length);
+          }
           out.write(answer(path).getBytes(StandardCharsets.ISO_8859_1));
           out.flush();
+          if (path.equals("/early")) {
+            in.skip(length); // only now, after the answer; the gateway closes the connection at that answer
+            break;
+          }
           if (path.equals("/until-close")) {
             break;
           }
@@ -215,6 +256,7 @@ class ResponseFramingTest {
       case "/no-content" -> "HTTP/1.1 204 No Content\r\n\r\n";
       case "/extended" -> "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
           + "6;name=value\r\nhello \r\n5 ; x\r\nworld\r\n0\r\nX-Trailer: t\r\n\r\n";
+      case "/early" -> "HTTP/1.1 413 Payload Too Large\r\nContent-Length: 0\r\n\r\n";
       case "/until-close" -> "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nall of it, until the workspace closes";
       case "/declares-five" -> "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n";
       case "/not-modified" -> "HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n\r\n";

@@ -163,7 +163,7 @@ public final class HttpForwarder {
       c.send(head(), hasBody, chunkedBody, in.method() == HttpMethod.HEAD, this);
       if (hasBody) {
         in.handler(this::bodyPart);
-        in.endHandler(v -> conn.end());
+        in.endHandler(v -> conn.end(this));
         in.exceptionHandler(err -> conn.abort(this, err));
         in.resume();
       }
@@ -181,8 +181,8 @@ public final class HttpForwarder {
     }
 
     private void bodyPart(Buffer data) {
-      conn.write(data);
-      if (!conn.writable()) {
+      // once the connection no longer takes this body (the workspace answered first), the rest is read and dropped
+      if (conn.write(this, data) && !conn.writable()) {
         in.pause();
       }
     }
@@ -282,6 +282,10 @@ public final class HttpForwarder {
         out.end();
       }
       finished(true);
+      if (hasBody) {
+        // a body the workspace did not wait for: what is left of it is read and dropped, not held back
+        in.resume();
+      }
     }
 
     /**

@@ -78,10 +78,16 @@ final class WorkspaceConnection extends ChannelInboundHandlerAdapter {
     channel.writeAndFlush(bytes, channel.voidPromise());
   }
 
-  /** Part of the request body. */
-  void write(Buffer data) {
-    if (requestDone || exchange == null || data.length() == 0) {
-      return;
+  /**
+   * Part of {@code owner}'s request body. False if this connection no longer carries that body (its response ended
+   * first, or the connection failed): the caller then drops the rest.
+   */
+  boolean write(UpstreamExchange owner, Buffer data) {
+    if (requestDone || exchange != owner || owner == null) {
+      return false;
+    }
+    if (data.length() == 0) {
+      return true;
     }
     ByteBuf bytes = ((BufferInternal) data).getByteBuf();
     if (chunkedRequest) {
@@ -93,11 +99,12 @@ final class WorkspaceConnection extends ChannelInboundHandlerAdapter {
     } else {
       channel.writeAndFlush(bytes.retain(), channel.voidPromise());
     }
+    return true;
   }
 
-  /** The request body is complete. */
-  void end() {
-    if (requestDone || exchange == null) {
+  /** {@code owner}'s request body is complete. */
+  void end(UpstreamExchange owner) {
+    if (requestDone || exchange != owner || owner == null) {
       return;
     }
     requestDone = true;
