@@ -59,7 +59,7 @@ final class WorkspaceConnection extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Sends a request: {@code head} (request line, headers and blank line; released here) now, the body through
+   * Sends a request: {@code head} (request line, headers and blank line) now, the body through
    * {@link #write} and {@link #end}, unless {@code hasBody} is false. {@code headRequest}: the answer has no body
    * whatever it declares.
    */
@@ -164,7 +164,9 @@ final class WorkspaceConnection extends ChannelInboundHandlerAdapter {
   }
 
   void resumeReading() {
-    channel.config().setAutoRead(true);
+    if (!channel.config().isAutoRead()) {
+      channel.config().setAutoRead(true);
+    }
   }
 
   @Override
@@ -286,6 +288,8 @@ final class WorkspaceConnection extends ChannelInboundHandlerAdapter {
   private void finish() {
     if (keepAlive && requestDone && channel.isActive()) {
       state = State.IDLE;
+      // the last bytes may have come in the read that filled a slow client's queue: the next request must be read
+      resumeReading();
       pool.release(this);
     } else {
       channel.close();
