@@ -160,6 +160,18 @@ class ResponseFramingTest {
   }
 
   @Test
+  void aContinueReachesAClientThatAskedForIt() throws IOException {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(("POST /continue HTTP/1.1\r\nHost: " + HOST + "\r\nExpect: 100-continue\r\n"
+          + "Content-Length: 4\r\nConnection: close\r\n\r\nbody").getBytes(StandardCharsets.ISO_8859_1));
+      ByteArrayOutputStream got = new ByteArrayOutputStream();
+      RawHttp.readInto(s, got, r -> r.endsWith("\r\n\r\nok"));
+      assertThat(got.toString(StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 ");
+    }
+  }
+
+  @Test
   void chunkExtensionsAndTrailersAreReadPast() throws IOException {
     String r = get("/extended", "HTTP/1.0");
     assertThat(r).startsWith("HTTP/1.0 200 ");
@@ -256,6 +268,7 @@ class ResponseFramingTest {
       case "/no-content" -> "HTTP/1.1 204 No Content\r\n\r\n";
       case "/extended" -> "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
           + "6;name=value\r\nhello \r\n5 ; x\r\nworld\r\n0\r\nX-Trailer: t\r\n\r\n";
+      case "/continue" -> "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
       case "/early" -> "HTTP/1.1 413 Payload Too Large\r\nContent-Length: 0\r\n\r\n";
       case "/until-close" -> "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nall of it, until the workspace closes";
       case "/declares-five" -> "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n";
