@@ -106,6 +106,8 @@ public final class HttpForwarder {
     private final long receivedNanos = System.nanoTime();
     private final boolean hasBody;
     private final boolean chunkedBody;
+    /** The request's Content-Length, or -1. */
+    private final long declaredLength;
     private WorkspaceConnection conn;
     private ResponseDeadlines deadline;
     private boolean timedOut;
@@ -123,11 +125,12 @@ public final class HttpForwarder {
       this.forward = forward;
       this.in = in;
       this.chunkedBody = in.headers().contains("transfer-encoding");
-      this.hasBody = chunkedBody || contentLength(in.headers()) > 0;
+      this.declaredLength = contentLength(in.headers());
+      this.hasBody = chunkedBody || declaredLength > 0;
     }
 
     void start() {
-      activity.http(forward.mark, ActivitySource.HTTP_REQUEST, contentLength(in.headers()), forward.policy);
+      activity.http(forward.mark, ActivitySource.HTTP_REQUEST, declaredLength, forward.policy);
       if (hasBody) {
         in.pause();
       }

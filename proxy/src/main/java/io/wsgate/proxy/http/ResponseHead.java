@@ -9,13 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A workspace's response head, checked as RFC 9112 asks of a recipient: the status, the reason, its end-to-end headers
- * (hop-by-hop ones, and those its {@code Connection} header names, are read but not kept), and what frames the body:
- * chunked, a length (-1 for none), and whether the connection may carry another request after it.
- * {@code dated}: it has a {@code Date} header.
+ * A workspace's response head, checked as RFC 9112 asks of a recipient: the status, the reason, and what frames the
+ * body: chunked, a length (-1 for none), and whether the connection may carry another request after it. Its
+ * end-to-end headers go to the map the parser is given (hop-by-hop ones, and those its {@code Connection} header
+ * names, are read but not kept); {@code dated}: it has a {@code Date} header.
  */
-record ResponseHead(int status, String reason, MultiMap headers, boolean chunked, long contentLength,
-                    boolean keepAlive, boolean dated) {
+record ResponseHead(int status, String reason, boolean chunked, long contentLength, boolean keepAlive,
+                    boolean dated) {
 
   /** The index just past the head's blank line, or -1 if it has not all arrived. */
   static int end(ByteBuf in, int from) {
@@ -140,7 +140,7 @@ record ResponseHead(int status, String reason, MultiMap headers, boolean chunked
         headers.remove(n);
       }
     }
-    return new ResponseHead(status, reason, headers, chunked, length, !close, dated);
+    return new ResponseHead(status, reason, chunked, length, !close, dated);
   }
 
   /** A Content-Length value (a list of the same number, as some servers send, counts as that number). */

@@ -79,11 +79,6 @@ final class WorkspaceConnections {
     return closed.future();
   }
 
-  /** Open connections, for tests. */
-  int open() {
-    return all.size();
-  }
-
   private void armSweep() {
     if (!sweepArmed) {
       sweepArmed = true;
