@@ -405,9 +405,9 @@ public final class WsLoad {
     double secs = (w.endNanos - w.startNanos) / 1e9;
     long ops = latencies.count();
     System.out.printf(Locale.ROOT, "result ops=%d seconds=%.2f rate=%.1f p50_ms=%.3f p99_ms=%.3f max_ms=%.3f "
-            + "errors=%d cpu_ticks=%d core_ticks=%d load_ticks=%d%s%n", ops, secs, ops / secs,
+            + "errors=%d cpu_ticks=%d sys_ticks=%d core_ticks=%d load_ticks=%d%s%n", ops, secs, ops / secs,
         latencies.percentile(50) / 1e6, latencies.percentile(99) / 1e6, latencies.percentile(100) / 1e6, errors,
-        w.cpuTicks(), w.coreTicks(), w.selfTicks(),
+        w.cpuTicks(), w.sysTicks(), w.coreTicks(), w.selfTicks(),
         firstError == null ? "" : " first_error=" + quote(firstError));
   }
 
@@ -465,9 +465,11 @@ public final class WsLoad {
     private final List<Long> loadPids = new ArrayList<>(List.of(ProcessHandle.current().pid()));
     private final String core;
     private final long cpuStart;
+    private final long sysStart;
     private final long coreStart;
     private final long selfStart;
     private long cpuEnd;
+    private long sysEnd;
     private long coreEnd;
     private long selfEnd;
 
@@ -483,21 +485,28 @@ public final class WsLoad {
         }
       }
       core = opts.get("core");
-      cpuStart = processTicks(pids);
+      cpuStart = processTicks(pids, false);
+      sysStart = processTicks(pids, true);
       coreStart = coreBusyTicks();
-      selfStart = processTicks(loadPids);
+      selfStart = processTicks(loadPids, false);
       startNanos = System.nanoTime();
     }
 
     void end() {
       endNanos = System.nanoTime();
-      cpuEnd = processTicks(pids);
+      cpuEnd = processTicks(pids, false);
+      sysEnd = processTicks(pids, true);
       coreEnd = coreBusyTicks();
-      selfEnd = processTicks(loadPids);
+      selfEnd = processTicks(loadPids, false);
     }
 
     long cpuTicks() {
       return cpuEnd - cpuStart;
+    }
+
+    /** The part of {@link #cpuTicks} spent in the kernel (stime). */
+    long sysTicks() {
+      return sysEnd - sysStart;
     }
 
     long coreTicks() {
@@ -508,14 +517,17 @@ public final class WsLoad {
       return selfEnd - selfStart;
     }
 
-    /** utime + stime of each process (all its threads), fields 14 and 15 of /proc/PID/stat. */
-    private static long processTicks(List<Long> pids) {
+    /**
+     * utime + stime of each process (all its threads), fields 14 and 15 of /proc/PID/stat; only stime if
+     * {@code systemOnly}.
+     */
+    private static long processTicks(List<Long> pids, boolean systemOnly) {
       long sum = 0;
       for (long pid : pids) {
         try {
           String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
           String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+          sum += (systemOnly ? 0 : Long.parseLong(f[11])) + Long.parseLong(f[12]);
         } catch (IOException e) {
           throw new IllegalStateException("cannot read the CPU time of pid " + pid + ": " + e);
         }

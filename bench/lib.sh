@@ -154,6 +154,17 @@ cpu_ticks() {
   echo "$sum"
 }
 
+# stime alone (clock ticks) of the given pids: the part of cpu_ticks the kernel spent in their system calls.
+sys_ticks() {
+  local pid sum=0 f
+  for pid in "$@"; do
+    f=$(sed 's/.*) //' "/proc/$pid/stat") || die "pid $pid is gone"
+    set -- $f
+    sum=$(( sum + ${13} ))
+  done
+  echo "$sum"
+}
+
 # Busy ticks of one CPU (all but idle and iowait).
 core_ticks() { awk -v c="cpu$1" '$1 == c { print $2+$3+$4+$7+$8+$9 }' /proc/stat; }
 

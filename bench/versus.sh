@@ -15,7 +15,8 @@
 #   WebSocket message: 100 sockets ping-pong, 32 B text     WebSocket handshake: open + close, 16 at a time
 #
 # CPU time per operation = the proxy processes' utime+stime (/proc/<pid>/stat) over the measured window / the
-# operations completed in it: the figure that holds when the load side saturates or the machine is shared. Also
+# operations completed in it: the figure that holds when the load side saturates or the machine is shared; and
+# its kernel part (stime: the proxy's system calls) beside what is left to the proxy's own code. Also
 # req/s and p50/p99 for GET /, RSS idle (after the checks) and peak (VmHWM), and wsgate's first 10 s of traffic
 # after its start against its warm figure. Prints the median of the rounds as a markdown table, the ratio to nginx
 # and the issue's goal next to each row.
@@ -153,10 +154,13 @@ wrk_ms() { # percentile file -> milliseconds
 }
 
 # measure WHO OP SECONDS -> one line: who op us_per_op rate p50_ms p99_ms errors ops other_pct load_us_per_op
+#   sys_us_per_op
 # (other_pct: how busy the proxy core was with anything else, in % of the window; load_us_per_op: CPU time of the
-# load side per operation: the origin, plus the WebSocket load generator (wrk's own is not counted))
+# load side per operation: the origin, plus the WebSocket load generator (wrk's own is not counted); sys_us_per_op:
+# the part of us_per_op the kernel spent in the proxy's system calls (system time))
 measure() {
-  local who=$1 op=$2 s=$3 port=${port_of[$1]} out t0 t1 c0 c1 l0 l1 ops rate p50 p99 errors ticks core load line window
+  local who=$1 op=$2 s=$3 port=${port_of[$1]} out t0 t1 c0 c1 l0 l1 s0 s1 ops rate p50 p99 errors ticks core load sys
+  local line window
   local pids=${pids_of[$1]}
   out=$bench_work/out.$who.$op.$(date +%s%N)
   case "$op" in
@@ -164,16 +168,16 @@ measure() {
       local path=/
       [ "$op" = get16k ] && path=/16k
       # shellcheck disable=SC2086
-      t0=$(cpu_ticks $pids); c0=$(core_ticks "$BENCH_PROXY_CORE"); l0=$(cpu_ticks "$origin_pid")
+      t0=$(cpu_ticks $pids); s0=$(sys_ticks $pids); c0=$(core_ticks "$BENCH_PROXY_CORE"); l0=$(cpu_ticks "$origin_pid")
       taskset -c "$BENCH_LOAD_CORE" wrk -t1 -c64 -d"${s}s" --latency -H "Host: $BENCH_HOST" -H "Cookie: $gw_cookie" \
         "http://127.0.0.1:$port$path" > "$out" 2>&1
       # shellcheck disable=SC2086
-      t1=$(cpu_ticks $pids); c1=$(core_ticks "$BENCH_PROXY_CORE"); l1=$(cpu_ticks "$origin_pid")
+      t1=$(cpu_ticks $pids); s1=$(sys_ticks $pids); c1=$(core_ticks "$BENCH_PROXY_CORE"); l1=$(cpu_ticks "$origin_pid")
       ops=$(awk '/requests in/ { print $1 }' "$out")
       rate=$(awk '/^Requests\/sec/ { print $2 }' "$out")
       p50=$(wrk_ms 50% "$out"); p99=$(wrk_ms 99% "$out")
       errors=$(awk '/Non-2xx/ { n += $NF } /Socket errors/ { gsub(/[^0-9 ]/, ""); n += $1 + $2 + $3 + $4 } END { print n + 0 }' "$out")
-      ticks=$(( t1 - t0 )); core=$(( c1 - c0 )); load=$(( l1 - l0 )); window=$s
+      ticks=$(( t1 - t0 )); sys=$(( s1 - s0 )); core=$(( c1 - c0 )); load=$(( l1 - l0 )); window=$s
       ;;
     wsmsg|wshs)
       local mode=echo extra=(--sockets 100 --size 32)
@@ -185,7 +189,8 @@ measure() {
         --warmup 2 --seconds "$s" --pids "${pids// /,}" --core "$BENCH_PROXY_CORE" --load-pids "$origin_pid" 2>&1 | tee "$out" | grep '^result' || true)
       [ -n "$line" ] || die "$who $op: WsLoad printed no result: $(tail -5 "$out")"
       ops=$(field ops "$line"); rate=$(field rate "$line"); p50=$(field p50_ms "$line"); p99=$(field p99_ms "$line")
-      errors=$(field errors "$line"); ticks=$(field cpu_ticks "$line"); core=$(field core_ticks "$line")
+      errors=$(field errors "$line"); ticks=$(field cpu_ticks "$line"); sys=$(field sys_ticks "$line")
+      core=$(field core_ticks "$line")
       load=$(field load_ticks "$line"); window=$(field seconds "$line")
       ;;
   esac
@@ -194,10 +199,10 @@ measure() {
     return 3
   fi
   awk -v who="$who" -v op="$op" -v t="$ticks" -v hz="$CLK_TCK" -v n="$ops" -v r="$rate" -v a="$p50" -v b="$p99" \
-    -v e="$errors" -v c="$core" -v w="$window" -v l="$load" 'BEGIN {
+    -v e="$errors" -v c="$core" -v w="$window" -v l="$load" -v k="$sys" 'BEGIN {
       other = c - t; if (other < 0) other = 0
-      printf "%s %s %.1f %s %s %s %s %s %.0f %.1f\n", who, op, t * 1e6 / hz / n, r, a, b, e, n, 100 * other / (w * hz),
-        l * 1e6 / hz / n }'
+      printf "%s %s %.1f %s %s %s %s %s %.0f %.1f %.1f\n", who, op, t * 1e6 / hz / n, r, a, b, e, n,
+        100 * other / (w * hz), l * 1e6 / hz / n, k * 1e6 / hz / n }'
 }
 
 run_measurement() { # who op round seconds; appends "round " and the line of measure
@@ -215,7 +220,7 @@ run_measurement() { # who op round seconds; appends "round " and the line of mea
     return 0
   fi
   echo "$3 $line" >> "$results"
-  echo "$3 $line" | awk -v core="$BENCH_PROXY_CORE" '{ printf "#   round %s  %-8s %-7s %7s us/op %9s op/s  p50 %7s ms  p99 %8s ms  errors %s  other load on CPU %s %s%%  load side %s us/op\n", $1, $2, $3, $4, $5, $6, $7, $8, core, $10, $11 }'
+  echo "$3 $line" | awk -v core="$BENCH_PROXY_CORE" '{ printf "#   round %s  %-8s %-7s %7s us/op (kernel %s) %9s op/s  p50 %7s ms  p99 %8s ms  errors %s  other load on CPU %s %s%%  load side %s us/op\n", $1, $2, $3, $4, $12, $5, $6, $7, $8, core, $10, $11 }'
 }
 
 say "wsgate's first ${secs} s of traffic after its start (GET /, fresh JVM)"
@@ -290,6 +295,21 @@ for op in "${ops[@]}"; do
   echo "| ${label[$op]} | $(us "$n") | $(us "$h") | $(us "$w") | $(ratio "$w" "$n") | at most ${goal[$op]}x nginx: $(verdict "$w" "$n" "${goal[$op]}") |"
 done
 echo "| RSS idle / peak | $(mib "${idle_rss[nginx]}") / $(mib "${peak_rss[nginx]}") MiB | $(mib "${idle_rss[haproxy]}") / $(mib "${peak_rss[haproxy]}") MiB | $(mib "${idle_rss[wsgate]}") / $(mib "${peak_rss[wsgate]}") MiB | | |"
+echo
+echo "Of each figure above, the kernel's part (system time: the proxy's reads, writes, accepts, connects and closes," \
+  "and the loopback TCP work they cause) and the proxy's own (user time), medians as above:"
+echo
+echo "| per operation | nginx kernel + own | HAProxy kernel + own | wsgate kernel + own |" \
+  "wsgate's kernel part / nginx's whole |"
+echo "|---|---:|---:|---:|---:|"
+kernel_own() { # who op -> "kernel + own us"
+  awk -v a="$(median "$1" "$2" 4)" -v k="$(median "$1" "$2" 12)" 'BEGIN {
+    if (a !~ /^[0-9.]+$/ || k !~ /^[0-9.]+$/) print "n/a"; else printf "%.1f + %.1f us", k, a - k }'
+}
+for op in "${ops[@]}"; do
+  echo "| ${label[$op]} | $(kernel_own nginx "$op") | $(kernel_own haproxy "$op") | $(kernel_own wsgate "$op") |" \
+    "$(ratio "$(median wsgate "$op" 12)" "$(median nginx "$op" 4)") |"
+done
 echo
 echo "| GET /, 64 connections | nginx | HAProxy | wsgate | wsgate / nginx | goal |"
 echo "|---|---:|---:|---:|---:|---|"
