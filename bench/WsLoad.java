@@ -485,19 +485,21 @@ public final class WsLoad {
         }
       }
       core = opts.get("core");
-      cpuStart = processTicks(pids, false);
-      sysStart = processTicks(pids, true);
+      long[] proxy = processTicks(pids);
+      cpuStart = proxy[0];
+      sysStart = proxy[1];
       coreStart = coreBusyTicks();
-      selfStart = processTicks(loadPids, false);
+      selfStart = processTicks(loadPids)[0];
       startNanos = System.nanoTime();
     }
 
     void end() {
       endNanos = System.nanoTime();
-      cpuEnd = processTicks(pids, false);
-      sysEnd = processTicks(pids, true);
+      long[] proxy = processTicks(pids);
+      cpuEnd = proxy[0];
+      sysEnd = proxy[1];
       coreEnd = coreBusyTicks();
-      selfEnd = processTicks(loadPids, false);
+      selfEnd = processTicks(loadPids)[0];
     }
 
     long cpuTicks() {
@@ -518,21 +520,23 @@ public final class WsLoad {
     }
 
     /**
-     * utime + stime of each process (all its threads), fields 14 and 15 of /proc/PID/stat; only stime if
-     * {@code systemOnly}.
+     * utime + stime, and stime alone, summed over the processes (all their threads): fields 14 and 15 of
+     * /proc/PID/stat.
      */
-    private static long processTicks(List<Long> pids, boolean systemOnly) {
-      long sum = 0;
+    private static long[] processTicks(List<Long> pids) {
+      long all = 0;
+      long system = 0;
       for (long pid : pids) {
         try {
           String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
           String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          sum += (systemOnly ? 0 : Long.parseLong(f[11])) + Long.parseLong(f[12]);
+          system += Long.parseLong(f[12]);
+          all += Long.parseLong(f[11]) + Long.parseLong(f[12]);
         } catch (IOException e) {
           throw new IllegalStateException("cannot read the CPU time of pid " + pid + ": " + e);
         }
       }
-      return sum;
+      return new long[] {all, system};
     }
 
     /** All but idle and iowait of the CPU's line in /proc/stat. */

@@ -43,8 +43,8 @@ start_nginx
 
 port_of[vertx]=$(free_port)
 # the same JVM options as the gateway's (bench/lib.sh), so that the two JVMs differ only in the code they run
-# shellcheck disable=SC2086
-taskset -c "$BENCH_PROXY_CORE" java ${BENCH_JAVA_OPTS-${gateway_jvm_options[*]}} -cp "$BENCH_JAR:$bench_work/classes" \
+# shellcheck disable=SC2046
+taskset -c "$BENCH_PROXY_CORE" java $(gateway_java_options) -cp "$BENCH_JAR:$bench_work/classes" \
   VertxFloor "${port_of[vertx]}" \
   "${origin_endpoint##*:}" > "$bench_work/vertx-floor.log" 2>&1 &
 pids_of[vertx]=$!

@@ -144,23 +144,22 @@ wait_quiet() {
 }
 
 # utime + stime (clock ticks) of the given pids, all their threads.
-cpu_ticks() {
-  local pid sum=0 f
-  for pid in "$@"; do
-    f=$(sed 's/.*) //' "/proc/$pid/stat") || die "pid $pid is gone"
-    set -- $f
-    sum=$(( sum + ${12} + ${13} ))
-  done
-  echo "$sum"
-}
+cpu_ticks() { stat_ticks 12 "$@"; }
 
 # stime alone (clock ticks) of the given pids: the part of cpu_ticks the kernel spent in their system calls.
-sys_ticks() {
-  local pid sum=0 f
+sys_ticks() { stat_ticks 13 "$@"; }
+
+# Fields FROM..13 (utime 12, stime 13, counted after "pid (comm) ") of /proc/<pid>/stat, summed over the pids.
+stat_ticks() {
+  local from=$1 pid sum=0 f i
+  shift
   for pid in "$@"; do
     f=$(sed 's/.*) //' "/proc/$pid/stat") || die "pid $pid is gone"
+    # shellcheck disable=SC2086 # split into fields on purpose
     set -- $f
-    sum=$(( sum + ${13} ))
+    for (( i = from; i <= 13; i++ )); do
+      sum=$(( sum + ${!i} ))
+    done
   done
   echo "$sum"
 }
@@ -186,6 +185,8 @@ with_children() { echo "$1" $(pgrep -P "$1" | tr '\n' ' '); }
 # container's heap sizing; GatewayImageTest keeps the two in step): the gateway is measured as it ships.
 # Transparent huge pages for the heap: 9 to 15 % less CPU per operation on every row of bench/versus.sh.
 gateway_jvm_options=(-XX:+UseTransparentHugePages)
+# What the gateway's JVM runs with here: BENCH_JAVA_OPTS if set (set but empty: no option, for an A/B), else those.
+gateway_java_options() { echo "${BENCH_JAVA_OPTS-${gateway_jvm_options[*]}}"; }
 
 # The gateway: the shipped jar pinned to the proxy core, auth on, the local provider with one profile, "bench",
 # whose workspace is bench/Origin.java (pinned to the load core). Sets gw_pid, gw_port, gw_admin, gw_env.
@@ -197,9 +198,9 @@ start_wsgate() {
     WSGATE_PROFILES=bench WSGATE_DEFAULT_PROFILE=bench
     WSGATE_PROFILE_BENCH_COMMAND="taskset -c $BENCH_LOAD_CORE {java} -Xmx768m -XX:+UseSerialGC -cp '{classpath}:$bench_work/classes' Origin {port}"
     WSGATE_PROFILE_BENCH_IDLE_TIMEOUT=12h)
-  # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of JVM options; set but empty: none
+  # shellcheck disable=SC2046 # a list of JVM options
   env "${gw_env[@]}" ${BENCH_GATEWAY_ENV:-} taskset -c "$BENCH_PROXY_CORE" \
-    java ${BENCH_JAVA_OPTS-${gateway_jvm_options[*]}} -jar "$BENCH_JAR" \
+    java $(gateway_java_options) -jar "$BENCH_JAR" \
     > "$bench_work/wsgate.log" 2>&1 &
   gw_pid=$!
   started "$gw_pid"
