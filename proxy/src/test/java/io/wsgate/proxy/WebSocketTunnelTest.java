@@ -166,6 +166,31 @@ class WebSocketTunnelTest {
     }
   }
 
+  /**
+   * After refusing a client, the gateway shuts its side down (the client reads the close frame, then the end) and
+   * drops what the client still sends, for a while: a client that never stops is cut off.
+   */
+  @Test
+  void aClientThatGoesOnSendingAfterItsRefusalIsCutOff() throws Exception {
+    try (Socket s = open("talker", "/record/talker")) {
+      s.getOutputStream().write(frame(true, WsFrames.TEXT, false, 4)); // unmasked: refused with 1002
+      byte[] got = readToEnd(s);
+      assertThat(closeCode(got, false)).isEqualTo(1002);
+      byte[] more = new byte[1024];
+      long writes = 0;
+      try {
+        while (writes < 60_000) { // 60 s at most, paced: the gateway cuts it off after Tunnel.LINGER_MS
+          s.getOutputStream().write(more);
+          writes++;
+          Thread.sleep(1);
+        }
+      } catch (java.io.IOException cutOff) {
+        assertThat(cutOff).hasMessageMatching("(?i).*(reset|broken pipe).*");
+      }
+      assertThat(writes).as("writes before the gateway cut the client off").isLessThan(60_000);
+    }
+  }
+
   @Test
   void extensionTheClientDidNotGetIsRefused() throws Exception {
     String reply = RawHttp.exchange(gateway.port(), head("deflate", "/deflate"), 30_000);

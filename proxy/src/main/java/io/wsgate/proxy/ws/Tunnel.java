@@ -1,9 +1,11 @@
 package io.wsgate.proxy.ws;
 
+import io.netty.channel.socket.DuplexChannel;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import io.wsgate.activity.WebSocketActivity;
 import io.wsgate.metrics.Meters;
@@ -27,6 +29,8 @@ final class Tunnel {
   private static final Logger log = LoggerFactory.getLogger(Tunnel.class);
   /** How long a close handshake the gateway started may take before the connections are closed anyway. */
   static final long CLOSING_TIMEOUT_MS = 10_000;
+  /** How long a client whose connection the gateway closes may go on sending (dropped) before it is cut off. */
+  static final long LINGER_MS = 5_000;
 
   private final Vertx vertx;
   private final NetSocket client;
@@ -43,6 +47,9 @@ final class Tunnel {
   /** A close the gateway wants to send the client once the workspace's frame under way has passed. */
   private Buffer pendingClose;
   private long closingTimer = -1;
+  /** The write of the close frame to the client, once sent: the client's output is shut down after it. */
+  private Future<Void> closeFrameToClient;
+  private boolean clientClosing;
   private Runnable onClosed;
 
   Tunnel(Vertx vertx, NetSocket client, NetSocket upstream, WebSocketActivity counted, Meters meters,
@@ -131,10 +138,40 @@ final class Tunnel {
     }
     closeToClient = true;
     fromWorkspace.stop(); // nothing after a close
-    client.write(closeFrame);
+    closeFrameToClient = client.write(closeFrame);
     if (closeFromClient) {
       client.close();
     }
+  }
+
+  /**
+   * Closes the client's connection without losing what went to it (nginx calls this a lingering close): the
+   * gateway's side is shut down once the close frame is written (the client reads the frame, then the end of the
+   * stream), and what the client still sends is read and dropped until it closes its side, for {@link #LINGER_MS}
+   * at most. Closing with the client's bytes unread would reset the connection instead, and a reset can destroy the
+   * close frame before the client reads it.
+   */
+  private void closeClient() {
+    if (clientClosing) {
+      return;
+    }
+    clientClosing = true;
+    fromClient.stop();
+    Future<Void> written = closeFrameToClient == null ? Future.succeededFuture() : closeFrameToClient;
+    written.onComplete(ar -> {
+      if (client instanceof NetSocketInternal internal
+          && internal.channelHandlerContext().channel() instanceof DuplexChannel duplex && duplex.isActive()) {
+        client.resume(); // read on (a paused client would never see its own close), dropping what comes
+        duplex.shutdownOutput();
+        long timer = vertx.setTimer(LINGER_MS, t -> client.close());
+        client.closeHandler(v -> {
+          vertx.cancelTimer(timer);
+          clientGone();
+        });
+      } else {
+        client.close();
+      }
+    });
   }
 
   private void sendWorkspace(Buffer closeFrame) {
@@ -163,9 +200,9 @@ final class Tunnel {
     fromWorkspace.stop();
     if (!closeToClient && fromWorkspace.atBoundary()) {
       closeToClient = true;
-      client.write(closeFrame((short) 1001, "workspace went away", false));
+      closeFrameToClient = client.write(closeFrame((short) 1001, "workspace went away", false));
     }
-    client.close();
+    closeClient();
   }
 
   private void forward(NetSocket from, NetSocket to, Buffer bytes) {
@@ -214,7 +251,7 @@ final class Tunnel {
     public void violation(short closeCode, String reason) {
       log.debug("client broke the WebSocket protocol ({}): closing with {}", reason, closeCode);
       sendClient(closeFrame(closeCode, reason, false));
-      client.close();
+      closeClient();
       if (!closeToWorkspace) {
         closeToWorkspace = true;
         upstream.write(closeFrame((short) 1001, "client went away", true));
@@ -257,7 +294,7 @@ final class Tunnel {
       }
       upstream.close();
       sendClient(closeFrame((short) 1001, "workspace went away", false));
-      client.close();
+      closeClient();
     }
   }
 
