@@ -64,7 +64,8 @@ public final class Main {
       log.info("started embedded redis on {} (data in {})", redisUrl, config.stateDir().resolve("redis"));
     }
     PrometheusMeterRegistry registry = Metrics.newRegistry();
-    Vertx vertx = Metrics.vertx(new VertxOptions(), registry);
+    Vertx vertx = Metrics.vertx(new VertxOptions(), registry, config.transport().transport());
+    log.info("network transport: {}", config.transport().description());
     EmbeddedRedis redisToStop = embedded;
     Clock clock = Clock.systemUTC(); // calendar time: sessions, tokens, idle times (see io.wsgate.time)
     Gateway gateway;
@@ -102,6 +103,7 @@ public final class Main {
         + "  Provider:             " + config.provider().name().toLowerCase() + " (profiles: "
         + String.join(", ", config.profiles().keySet()) + ")\n"
         + "  Redis:                " + redis + "\n"
+        + "  Network transport:    " + config.transport().description() + "\n"
         + "  Status and metrics:   http://" + config.admin().host() + ":" + adminPort + "/status\n"
         + "  Stop with Ctrl-C.\n";
   }

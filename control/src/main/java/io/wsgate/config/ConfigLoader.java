@@ -1,5 +1,7 @@
 package io.wsgate.config;
 
+import io.vertx.core.transport.Transport;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -134,6 +136,7 @@ public final class ConfigLoader {
     boolean stopWorkspacesOnExit = onOff(Setting.STOP_WORKSPACES_ON_EXIT);
     int eventLoops = intIn(Setting.EVENT_LOOPS, 0, 256);
     Duration warmup = nonNegative(Setting.WARMUP);
+    NetTransport transport = transport();
     Path stateDir = path(Setting.STATE_DIR);
     Path dataDir = path(Setting.DATA_DIR);
     GatewayConfig.Ecs ecs = ecs(provider);
@@ -146,8 +149,20 @@ public final class ConfigLoader {
     return new GatewayConfig(listenHost, port, baseDomain, publicUrl,
         redis.isEmpty() ? Optional.empty() : Optional.of(redis), provider, profiles, defaultProfile,
         launchTimeout, holdTimeout, backoff, connect, response, cacheTtl, redisTimeout, stateDir, dataDir,
-        stopGrace, stopWorkspacesOnExit, eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : eventLoops, warmup, fleet, ecs, admin,
+        stopGrace, stopWorkspacesOnExit, eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : eventLoops, warmup, transport, fleet, ecs, admin,
         security);
+  }
+
+  private NetTransport transport() {
+    NetTransport.Choice choice = enumValue(Setting.TRANSPORT, NetTransport.Choice.class);
+    Throwable epollCause = choice == NetTransport.Choice.NIO ? null : NetTransport.epollUnavailability();
+    NetTransport t = NetTransport.resolve(choice, Transport.EPOLL, epollCause);
+    if (t == null) {
+      problems.add(describe(Setting.TRANSPORT) + ": epoll cannot be used here (" + NetTransport.reason(epollCause)
+          + "); set auto to fall back to nio, or nio");
+      return NetTransport.NIO;
+    }
+    return t;
   }
 
   private GatewayConfig.FleetControl fleetControl() {

@@ -34,6 +34,7 @@ public record GatewayConfig(
     boolean stopWorkspacesOnExit,
     int eventLoops,
     Duration warmup,
+    NetTransport transport,
     FleetControl fleet,
     Ecs ecs,
     Admin admin,
@@ -91,7 +92,7 @@ public record GatewayConfig(
   public GatewayConfig withPort(int newPort) {
     return new GatewayConfig(listenHost, newPort, baseDomain, publicUrl, redisUrl, provider, profiles,
         defaultProfile, launchTimeout, holdTimeout, launchRetryBackoff, upstreamConnectTimeout,
-        upstreamResponseTimeout, routeCacheTtl, redisTimeout, stateDir, dataDir, stopGrace, stopWorkspacesOnExit, eventLoops, warmup, fleet, ecs, admin,
+        upstreamResponseTimeout, routeCacheTtl, redisTimeout, stateDir, dataDir, stopGrace, stopWorkspacesOnExit, eventLoops, warmup, transport, fleet, ecs, admin,
         security);
   }
 }

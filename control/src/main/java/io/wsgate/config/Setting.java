@@ -37,6 +37,9 @@ public enum Setting {
       + "handshakes and messages) through a private copy of its request path to an origin inside it, so the JIT has "
       + "compiled the hot path before the first student's request; its meters, activity and routes are private, "
       + "nothing reaches Redis; 0s: off."),
+  TRANSPORT("auto", "Network I/O of the event loops: auto (Linux's epoll, through Netty's native transport, where it "
+      + "loads; else Java NIO; the start log and the banner say which, and why not epoll), epoll (the start fails "
+      + "without it, saying why) or nio."),
   MAX_RUNNING("0", "Most workspaces running at once (assigned, starting and warm), all profiles together; 0 = no cap."),
   POOL_TIME_ZONE("UTC", "Time zone of the warm pool schedules, e.g. Europe/Berlin."),
   LEADER_LEASE("10s", "Lease of the control leader in Redis; a dead leader is replaced within this time."),

@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -56,8 +57,9 @@ public final class Metrics {
     return new VertxOptions(options).setMetricsOptions(metricsOptions());
   }
 
-  /** A Vert.x instance whose own meters land in {@code registry}. */
-  public static Vertx vertx(VertxOptions options, PrometheusMeterRegistry registry) {
-    return Vertx.builder().with(vertxOptions(options)).withMetrics(new MicrometerMetricsFactory(registry)).build();
+  /** A Vert.x instance on {@code transport} whose own meters land in {@code registry}. */
+  public static Vertx vertx(VertxOptions options, PrometheusMeterRegistry registry, Transport transport) {
+    return Vertx.builder().with(vertxOptions(options)).withMetrics(new MicrometerMetricsFactory(registry))
+        .withTransport(transport).build();
   }
 }

@@ -9,13 +9,14 @@ import io.wsgate.testing.RedisFixture;
 import io.wsgate.testing.TestBackend;
 import io.wsgate.testing.TestConfigs;
 import io.wsgate.workspace.Endpoint;
+import io.wsgate.testing.TestVertx;
 
 import java.nio.file.Path;
 
 /** A gateway in front of an in-process {@link TestBackend}, with its own Redis: for proxying tests. */
 final class GatewayFixture implements AutoCloseable {
 
-  final Vertx vertx = Vertx.vertx();
+  final Vertx vertx = TestVertx.create();
   final RedisFixture redis = RedisFixture.start();
   final TestBackend backend;
   final Gateway gateway;

@@ -12,6 +12,7 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.wsgate.config.NetTransport;
 import io.wsgate.metrics.Meters;
 import io.wsgate.metrics.Metrics;
 import io.wsgate.provider.LaunchRequest;
@@ -41,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 public final class MetricsGateway implements AutoCloseable {
 
   public final PrometheusMeterRegistry registry = Metrics.newRegistry();
-  public final Vertx vertx = Metrics.vertx(new VertxOptions(), registry);
+  public final Vertx vertx = Metrics.vertx(new VertxOptions(), registry, NetTransport.auto().transport());
   public final RedisFixture redis = RedisFixture.start();
   public final Meters meters;
   public final Gateway gateway;

@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.wsgate.config.GatewayConfig;
 import io.wsgate.testing.RedisFixture;
+import io.wsgate.testing.TestVertx;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +15,7 @@ import java.util.List;
 /** Gateways whose workspaces are real {@code TestBackend} processes started by the local provider. */
 public final class ProcessGateways implements AutoCloseable {
 
-  public final Vertx vertx = Vertx.vertx();
+  public final Vertx vertx = TestVertx.create();
   final RedisFixture redis = RedisFixture.start();
   final Path tmp;
   private final List<Gateway> gateways = new ArrayList<>();

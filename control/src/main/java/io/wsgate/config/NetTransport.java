@@ -1,0 +1,54 @@
+package io.wsgate.config;
+
+import io.vertx.core.transport.Transport;
+
+/**
+ * The network I/O the gateway's event loops run on ({@link Setting#TRANSPORT}), resolved once at startup: Linux's
+ * epoll through Netty's native transport where it loads, else Java NIO. {@code description} says which and, when
+ * {@code auto} fell back, why; the start log and the banner print it.
+ */
+public record NetTransport(Transport transport, String description) {
+
+  /** Java NIO: always there. */
+  public static final NetTransport NIO = new NetTransport(Transport.NIO, "nio");
+
+  /** What WSGATE_TRANSPORT=auto, the default, resolves to on this machine and JVM. */
+  public static NetTransport auto() {
+    return resolve(Choice.AUTO, Transport.EPOLL, epollUnavailability());
+  }
+
+  /** What WSGATE_TRANSPORT may say. */
+  enum Choice { AUTO, EPOLL, NIO }
+
+  /**
+   * {@code choice} resolved against whether epoll loads here ({@code epollCause} is null when it does): auto takes
+   * epoll, else NIO with the reason; epoll without epoll is a configuration problem (null, reported by the caller).
+   */
+  static NetTransport resolve(Choice choice, Transport epoll, Throwable epollCause) {
+    return switch (choice) {
+      case NIO -> NIO;
+      case EPOLL -> epollCause == null ? new NetTransport(epoll, "epoll") : null;
+      case AUTO -> epollCause == null ? new NetTransport(epoll, "epoll")
+          : new NetTransport(Transport.NIO, "nio (epoll unavailable: " + reason(epollCause) + ")");
+    };
+  }
+
+  /** Why epoll does not load: the innermost cause's message, which names the missing library or system call. */
+  static String reason(Throwable cause) {
+    Throwable t = cause;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String m = t.getMessage();
+    return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+  }
+
+  /** The cause epoll does not load on this machine and JVM, or null when it does. */
+  static Throwable epollUnavailability() {
+    if (Transport.EPOLL.available()) {
+      return null;
+    }
+    Throwable cause = Transport.EPOLL.unavailabilityCause();
+    return cause == null ? new IllegalStateException("unknown cause") : cause;
+  }
+}

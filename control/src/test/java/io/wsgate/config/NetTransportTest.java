@@ -1,0 +1,54 @@
+package io.wsgate.config;
+
+import io.vertx.core.transport.Transport;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/** WSGATE_TRANSPORT, and the epoll transport that the default picks. */
+class NetTransportTest {
+
+  /**
+   * The gateway ships Netty's epoll library for Linux at a release of its own (the root pom's netty.epoll.version):
+   * on this Linux machine it must load, or every gateway would quietly run on NIO.
+   */
+  @Test
+  void autoRunsOnEpollHere() {
+    assertThat(Transport.EPOLL.unavailabilityCause()).as("epoll should load on this Linux machine").isNull();
+    NetTransport t = ConfigLoader.load(Map.of()).transport();
+    assertThat(t.transport()).isSameAs(Transport.EPOLL);
+    assertThat(t.description()).isEqualTo("epoll");
+    assertThat(ConfigLoader.load(Map.of("WSGATE_TRANSPORT", "epoll")).transport().transport())
+        .isSameAs(Transport.EPOLL);
+  }
+
+  @Test
+  void nioWhenAskedFor() {
+    NetTransport t = ConfigLoader.load(Map.of(), "--transport", "NIO").transport();
+    assertThat(t.transport()).isSameAs(Transport.NIO);
+    assertThat(t.description()).isEqualTo("nio");
+  }
+
+  @Test
+  void anythingElseIsRefusedWithTheChoices() {
+    assertThat(catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(Map.of(
+        "WSGATE_TRANSPORT", "io_uring"))).getMessage())
+        .contains("WSGATE_TRANSPORT").contains("'io_uring'").contains("expected one of auto, epoll, nio");
+  }
+
+  /** Where epoll does not load (another OS, a container that forbids it): auto says why; epoll is refused. */
+  @Test
+  void withoutEpollAutoFallsBackToNioAndSaysWhy() {
+    Throwable cause = new IllegalStateException("failed to load the required native library",
+        new UnsatisfiedLinkError("no netty_transport_native_epoll_x86_64 in java.library.path"));
+    NetTransport auto = NetTransport.resolve(NetTransport.Choice.AUTO, Transport.EPOLL, cause);
+    assertThat(auto.transport()).isSameAs(Transport.NIO);
+    assertThat(auto.description())
+        .isEqualTo("nio (epoll unavailable: no netty_transport_native_epoll_x86_64 in java.library.path)");
+    assertThat(NetTransport.resolve(NetTransport.Choice.EPOLL, Transport.EPOLL, cause)).isNull();
+    assertThat(NetTransport.resolve(NetTransport.Choice.NIO, Transport.EPOLL, cause)).isSameAs(NetTransport.NIO);
+  }
+}
