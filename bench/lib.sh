@@ -189,7 +189,8 @@ gateway_jvm_options=(-XX:+UseTransparentHugePages)
 gateway_java_options() { echo "${BENCH_JAVA_OPTS-${gateway_jvm_options[*]}}"; }
 
 # The gateway: the shipped jar pinned to the proxy core, auth on, the local provider with one profile, "bench",
-# whose workspace is bench/Origin.java (pinned to the load core). Sets gw_pid, gw_port, gw_admin, gw_env.
+# whose workspace is bench/Origin.java (pinned to the load core). Sets gw_pid, gw_port, gw_admin, gw_env and
+# gw_transport (the network transport the gateway says it runs on).
 start_wsgate() {
   gw_port=$(free_port)
   gw_admin=$(free_port)
@@ -209,6 +210,7 @@ start_wsgate() {
     kill -0 "$gw_pid" 2>/dev/null || die "wsgate exited at start: $(tail -5 "$bench_work/wsgate.log")"
     sleep 0.1
   done
+  gw_transport=$(sed -n 's/.*network transport: //p' "$bench_work/wsgate.log" | head -1)
   # the embedded Redis is the gateway's child and inherited its core: it belongs with the load
   local child
   for child in $(pgrep -P "$gw_pid"); do

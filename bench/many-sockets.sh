@@ -54,7 +54,7 @@ say "waiting for a quiet machine (below ${BENCH_QUIET_BUSY:-15}% busy)"
 wait_quiet 120
 start_wsgate
 sign_in_and_launch
-say "wsgate on 127.0.0.1:$gw_port (pid $gw_pid), its workspace at $origin_endpoint (pid $origin_pid)"
+say "wsgate on 127.0.0.1:$gw_port (pid $gw_pid, network transport $gw_transport), its workspace at $origin_endpoint (pid $origin_pid)"
 
 metric() { # sum of a Prometheus series' values (name prefix, optional label filter)
   curl -s "127.0.0.1:$gw_admin/metrics" | awk -v n="$1" -v l="${2:-}" 'index($0, n) == 1 && index($0, l) { s += $NF } END { printf "%.0f", s }'

@@ -67,7 +67,7 @@ wait_quiet 120
 declare -A port_of pids_of idle_rss
 start_wsgate
 sign_in_and_launch
-say "wsgate on 127.0.0.1:$gw_port (pid $gw_pid), its workspace (the origin) at $origin_endpoint (pid $origin_pid)"
+say "wsgate on 127.0.0.1:$gw_port (pid $gw_pid, network transport $gw_transport), its workspace (the origin) at $origin_endpoint (pid $origin_pid)"
 port_of[wsgate]=$gw_port
 pids_of[wsgate]=$gw_pid
 
