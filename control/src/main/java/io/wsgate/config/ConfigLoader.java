@@ -1,7 +1,5 @@
 package io.wsgate.config;
 
-import io.vertx.core.transport.Transport;
-
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -156,7 +154,7 @@ public final class ConfigLoader {
   private NetTransport transport() {
     NetTransport.Choice choice = enumValue(Setting.TRANSPORT, NetTransport.Choice.class);
     Throwable epollCause = choice == NetTransport.Choice.NIO ? null : NetTransport.epollUnavailability();
-    NetTransport t = NetTransport.resolve(choice, Transport.EPOLL, epollCause);
+    NetTransport t = NetTransport.resolve(choice, epollCause);
     if (t == null) {
       problems.add(describe(Setting.TRANSPORT) + ": epoll cannot be used here (" + NetTransport.reason(epollCause)
           + "); set auto to fall back to nio, or nio");

@@ -11,10 +11,11 @@ public record NetTransport(Transport transport, String description) {
 
   /** Java NIO: always there. */
   public static final NetTransport NIO = new NetTransport(Transport.NIO, "nio");
+  private static final NetTransport EPOLL = new NetTransport(Transport.EPOLL, "epoll");
 
   /** What WSGATE_TRANSPORT=auto, the default, resolves to on this machine and JVM. */
   public static NetTransport auto() {
-    return resolve(Choice.AUTO, Transport.EPOLL, epollUnavailability());
+    return resolve(Choice.AUTO, epollUnavailability());
   }
 
   /** What WSGATE_TRANSPORT may say. */
@@ -24,11 +25,11 @@ public record NetTransport(Transport transport, String description) {
    * {@code choice} resolved against whether epoll loads here ({@code epollCause} is null when it does): auto takes
    * epoll, else NIO with the reason; epoll without epoll is a configuration problem (null, reported by the caller).
    */
-  static NetTransport resolve(Choice choice, Transport epoll, Throwable epollCause) {
+  static NetTransport resolve(Choice choice, Throwable epollCause) {
     return switch (choice) {
       case NIO -> NIO;
-      case EPOLL -> epollCause == null ? new NetTransport(epoll, "epoll") : null;
-      case AUTO -> epollCause == null ? new NetTransport(epoll, "epoll")
+      case EPOLL -> epollCause == null ? EPOLL : null;
+      case AUTO -> epollCause == null ? EPOLL
           : new NetTransport(Transport.NIO, "nio (epoll unavailable: " + reason(epollCause) + ")");
     };
   }

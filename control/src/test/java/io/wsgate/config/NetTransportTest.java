@@ -44,11 +44,11 @@ class NetTransportTest {
   void withoutEpollAutoFallsBackToNioAndSaysWhy() {
     Throwable cause = new IllegalStateException("failed to load the required native library",
         new UnsatisfiedLinkError("no netty_transport_native_epoll_x86_64 in java.library.path"));
-    NetTransport auto = NetTransport.resolve(NetTransport.Choice.AUTO, Transport.EPOLL, cause);
+    NetTransport auto = NetTransport.resolve(NetTransport.Choice.AUTO, cause);
     assertThat(auto.transport()).isSameAs(Transport.NIO);
     assertThat(auto.description())
         .isEqualTo("nio (epoll unavailable: no netty_transport_native_epoll_x86_64 in java.library.path)");
-    assertThat(NetTransport.resolve(NetTransport.Choice.EPOLL, Transport.EPOLL, cause)).isNull();
-    assertThat(NetTransport.resolve(NetTransport.Choice.NIO, Transport.EPOLL, cause)).isSameAs(NetTransport.NIO);
+    assertThat(NetTransport.resolve(NetTransport.Choice.EPOLL, cause)).isNull();
+    assertThat(NetTransport.resolve(NetTransport.Choice.NIO, cause)).isSameAs(NetTransport.NIO);
   }
 }
