@@ -5,13 +5,14 @@ import io.vertx.core.transport.Transport;
 /**
  * The network I/O the gateway's event loops run on ({@link Setting#TRANSPORT}), resolved once at startup: Linux's
  * epoll through Netty's native transport where it loads, else Java NIO. {@code description} says which and, when
- * {@code auto} fell back, why; the start log and the banner print it.
+ * {@code auto} fell back, why; the start log and the banner print it. Either is Vert.x's, less the socket options
+ * it would set to the value a socket already has ({@link TrimmedTransport}).
  */
 public record NetTransport(Transport transport, String description) {
 
   /** Java NIO: always there. */
-  public static final NetTransport NIO = new NetTransport(Transport.NIO, "nio");
-  private static final NetTransport EPOLL = new NetTransport(Transport.EPOLL, "epoll");
+  public static final NetTransport NIO = new NetTransport(new TrimmedTransport(Transport.NIO), "nio");
+  private static final NetTransport EPOLL = new NetTransport(new TrimmedTransport(Transport.EPOLL), "epoll");
 
   /** What WSGATE_TRANSPORT=auto, the default, resolves to on this machine and JVM. */
   public static NetTransport auto() {
@@ -30,7 +31,7 @@ public record NetTransport(Transport transport, String description) {
       case NIO -> NIO;
       case EPOLL -> epollCause == null ? EPOLL : null;
       case AUTO -> epollCause == null ? EPOLL
-          : new NetTransport(Transport.NIO, "nio (epoll unavailable: " + reason(epollCause) + ")");
+          : new NetTransport(NIO.transport(), "nio (epoll unavailable: " + reason(epollCause) + ")");
     };
   }
 
