@@ -19,6 +19,7 @@ import java.net.SocketAddress;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.Consumer;
 
 /**
  * A Vert.x transport (NIO or epoll) that does not set a socket option to the value the socket already has. Vert.x
@@ -75,19 +76,20 @@ final class TrimmedTransport implements Transport {
     @Override
     public void configure(NetServerOptions options, boolean domainSocket, ServerBootstrap bootstrap) {
       vertx.configure(options, domainSocket, bootstrap);
-      bootstrap.config().childOptions().forEach((option, value) -> {
-        if (Objects.equals(ALREADY_SO.get(option), value)) {
-          bootstrap.childOption(option, null); // null removes it
-        }
-      });
+      leaveOut(bootstrap.config().childOptions(), option -> bootstrap.childOption(option, null)); // null removes it
     }
 
     @Override
     public void configure(ClientOptionsBase options, int connectTimeout, boolean domainSocket, Bootstrap bootstrap) {
       vertx.configure(options, connectTimeout, domainSocket, bootstrap);
-      bootstrap.config().options().forEach((option, value) -> {
+      leaveOut(bootstrap.config().options(), option -> bootstrap.option(option, null));
+    }
+
+    /** Removes from a bootstrap each of {@code options} that would set the value the socket already has. */
+    private static void leaveOut(Map<ChannelOption<?>, Object> options, Consumer<ChannelOption<?>> remove) {
+      options.forEach((option, value) -> {
         if (Objects.equals(ALREADY_SO.get(option), value)) {
-          bootstrap.option(option, null);
+          remove.accept(option);
         }
       });
     }
