@@ -54,47 +54,66 @@ public final class Main {
       System.exit(2);
       return;
     }
-    EmbeddedRedis embedded = null;
+    // From here on, however the process ends (Ctrl-C during the start's warm-up too), what it started is stopped:
+    // the embedded Redis runs in a session of its own and would outlive the JVM.
+    Started started = new Started();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> started.stop(config), "wsgate-shutdown"));
     String redisUrl;
     if (config.redisUrl().isPresent()) {
       redisUrl = config.redisUrl().get();
     } else {
-      embedded = EmbeddedRedis.start(config.stateDir().resolve("redis"));
-      redisUrl = embedded.url();
+      started.redis = EmbeddedRedis.start(config.stateDir().resolve("redis"));
+      redisUrl = started.redis.url();
       log.info("started embedded redis on {} (data in {})", redisUrl, config.stateDir().resolve("redis"));
     }
     PrometheusMeterRegistry registry = Metrics.newRegistry();
     Vertx vertx = Metrics.vertx(new VertxOptions(), registry, config.transport().transport());
+    started.vertx = vertx;
     log.info("network transport: {}", config.transport().description());
-    EmbeddedRedis redisToStop = embedded;
     Clock clock = Clock.systemUTC(); // calendar time: sessions, tokens, idle times (see io.wsgate.time)
     Gateway gateway;
     try {
       gateway = Gateway.start(vertx, config, redisUrl, Gateway.Dependencies.defaults()
           .withMeters(new Meters(registry, config.admin().costPerTaskHour())).withClock(clock)).await(config.launchTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      log.error("wsgate could not start: {}", e.getMessage(), e);
-      vertx.close();
-      if (redisToStop != null) {
-        redisToStop.stop();
+      if (started.stopping) {
+        log.info("stopped while starting");
+      } else {
+        log.error("wsgate could not start: {}", e.getMessage(), e);
       }
-      System.exit(1);
+      System.exit(1); // the shutdown hook stops what was started
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    started.gateway = gateway;
+    System.out.println(banner(config, gateway.port(), gateway.adminPort(),
+        started.redis == null ? "external" : "embedded, " + redisUrl, LoginBanner.lines(vertx, config, clock)));
+  }
+
+  /** What this process has started so far, stopped in reverse order by the shutdown hook. */
+  private static final class Started {
+    volatile EmbeddedRedis redis;
+    volatile Vertx vertx;
+    volatile Gateway gateway;
+    volatile boolean stopping;
+
+    void stop(GatewayConfig config) {
+      stopping = true;
       log.info("shutting down");
       try {
-        gateway.stop(config.provider() == GatewayConfig.ProviderKind.LOCAL && config.stopWorkspacesOnExit()).await(30, TimeUnit.SECONDS);
-        vertx.close().await(10, TimeUnit.SECONDS);
+        if (gateway != null) {
+          gateway.stop(config.provider() == GatewayConfig.ProviderKind.LOCAL && config.stopWorkspacesOnExit())
+              .await(30, TimeUnit.SECONDS);
+        }
+        if (vertx != null) {
+          vertx.close().await(10, TimeUnit.SECONDS);
+        }
       } catch (Exception e) {
         log.warn("unclean shutdown: {}", e.toString());
       }
-      if (redisToStop != null) {
-        redisToStop.stop();
+      if (redis != null) {
+        redis.stop();
       }
-    }, "wsgate-shutdown"));
-    System.out.println(banner(config, gateway.port(), gateway.adminPort(),
-        redisToStop == null ? "external" : "embedded, " + redisUrl, LoginBanner.lines(vertx, config, clock)));
+    }
   }
 
   private static String banner(GatewayConfig config, int port, int adminPort, String redis, String open) {

@@ -192,13 +192,25 @@ final class Warmup {
       done.complete();
       return;
     }
-    step.get().onComplete(ar -> {
+    Future<Void> f;
+    try {
+      f = step.get();
+    } catch (RuntimeException e) { // a step that cannot even begin (the gateway is stopping: its clients are closed)
+      failed(e);
+      done.complete();
+      return;
+    }
+    f.onComplete(ar -> {
       if (ar.failed()) {
-        failures.incrementAndGet();
-        failure.compareAndSet(null, ar.cause().toString());
+        failed(ar.cause());
       }
       next(step, done);
     });
+  }
+
+  private void failed(Throwable cause) {
+    failures.incrementAndGet();
+    failure.compareAndSet(null, cause.toString());
   }
 
   private static byte[] randomBytes() {
