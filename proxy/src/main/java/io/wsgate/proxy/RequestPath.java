@@ -3,8 +3,6 @@ package io.wsgate.proxy;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
 import io.wsgate.activity.ActivityTracker;
 import io.wsgate.config.GatewayConfig;
 import io.wsgate.config.Profile;
@@ -15,6 +13,7 @@ import io.wsgate.proxy.edge.SecurityLayer;
 import io.wsgate.proxy.http.HttpForwarder;
 import io.wsgate.proxy.http.PerEventLoop;
 import io.wsgate.proxy.http.UpstreamFailureListener;
+import io.wsgate.proxy.http.WorkspaceDialer;
 import io.wsgate.proxy.routing.HostParser;
 import io.wsgate.proxy.routing.ReservedPaths;
 import io.wsgate.proxy.routing.RouteCache;
@@ -33,7 +32,7 @@ import java.util.function.Function;
  * classes, with meters, activity and routes of its own.
  */
 record RequestPath(GatewayVerticle.GatewayServices services, RouteCache routes, WebSocketRelay relay,
-                   HttpForwarder forwarder, PerEventLoop<NetClient> upgradeClients) {
+                   HttpForwarder forwarder, PerEventLoop<WorkspaceDialer> upgradeDialers) {
 
   /** Largest WebSocket frame or message relayed; code-server sends multi-megabyte messages. */
   static final int MAX_WEBSOCKET_FRAME = 16 * 1024 * 1024;
@@ -52,8 +51,8 @@ record RequestPath(GatewayVerticle.GatewayServices services, RouteCache routes, 
     RouteCache routes = new RouteCache(store, events, config.routeCacheTtl(), forwarder::proxyFor);
     SecurityLayer security = SecurityLayer.create(vertx, config, store, clock);
     // each upgrade on a TCP connection of its own (WorkspaceUpgrade speaks the handshake's HTTP itself)
-    PerEventLoop<NetClient> upgrades = new PerEventLoop<>(() -> vertx.createNetClient(new NetClientOptions()
-        .setConnectTimeout((int) config.upstreamConnectTimeout().toMillis())));
+    PerEventLoop<WorkspaceDialer> upgrades = new PerEventLoop<>(() -> WorkspaceDialer.onThisLoop(vertx,
+        config.upstreamConnectTimeout().toMillis()));
     WebSocketRelay relay = new WebSocketRelay(vertx, upgrades, config.upstreamConnectTimeout().toMillis(),
         config.security().webSocketMaxMessage(), failures, activity, policies, meters);
     // strict thread mode: connections write directly, with no cross-thread queue, so every response must be written
@@ -81,7 +80,7 @@ record RequestPath(GatewayVerticle.GatewayServices services, RouteCache routes, 
   Future<Void> closeClients() {
     List<Future<Void>> closed = new ArrayList<>();
     closed.add(forwarder.close());
-    upgradeClients.all().forEach(c -> closed.add(c.close()));
+    upgradeDialers.all().forEach(d -> closed.add(d.close()));
     return Future.join(closed).mapEmpty();
   }
 }

@@ -79,6 +79,9 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
   protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
     cancelTimers();
     ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false); // e.g. upgraded to a WebSocket
+    if (ctx.pipeline().context(responses) != null) {
+      ctx.pipeline().remove(responses); // it watches HTTP responses: none follow on this connection
+    }
     super.handlerRemoved0(ctx);
   }
 

@@ -1,24 +1,11 @@
 package io.wsgate.proxy.http;
 
-import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoop;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.NetUtil;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.VertxInternal;
 import io.wsgate.workspace.Endpoint;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -36,30 +23,19 @@ final class WorkspaceConnections {
   static final int MAX_PER_ENDPOINT = 64;
   static final int MAX_WAITING = 1024;
 
-  private final EventLoop loop;
-  private final Bootstrap bootstrap;
+  private final WorkspaceDialer dialer;
   private final long keepAliveNanos;
   private final Map<Endpoint, Pool> pools = new HashMap<>();
-  private final ChannelGroup all;
   private boolean sweepArmed;
 
-  private WorkspaceConnections(VertxInternal vertx, EventLoop loop, long connectTimeoutMs, long keepAliveMs) {
-    this.loop = loop;
+  private WorkspaceConnections(WorkspaceDialer dialer, long keepAliveMs) {
+    this.dialer = dialer;
     this.keepAliveNanos = TimeUnit.MILLISECONDS.toNanos(keepAliveMs);
-    this.all = new DefaultChannelGroup(loop);
-    this.bootstrap = new Bootstrap().group(loop).channelFactory(vertx.transport().channelFactory(false))
-        .resolver(vertx.nameResolver().nettyAddressResolverGroup())
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeoutMs));
   }
 
   /** The calling event loop's connections; for {@link PerEventLoop}. */
   static WorkspaceConnections onThisLoop(Vertx vertx, long connectTimeoutMs, long keepAliveMs) {
-    ContextInternal ctx = ContextInternal.current();
-    if (ctx == null || !ctx.inThread()) {
-      throw new IllegalStateException("workspace connections are made on an event loop");
-    }
-    return new WorkspaceConnections((VertxInternal) vertx, ctx.nettyEventLoop(), connectTimeoutMs, keepAliveMs);
+    return new WorkspaceConnections(WorkspaceDialer.onThisLoop(vertx, connectTimeoutMs), keepAliveMs);
   }
 
   /** Lends a connection to {@code endpoint}: an idle one, a new one, or the next one given back. */
@@ -74,15 +50,13 @@ final class WorkspaceConnections {
 
   /** Closes every connection, lent or idle. */
   Future<Void> close() {
-    Promise<Void> closed = Promise.promise();
-    all.close().addListener(f -> closed.complete());
-    return closed.future();
+    return dialer.close();
   }
 
   private void armSweep() {
     if (!sweepArmed) {
       sweepArmed = true;
-      loop.schedule(this::sweep, Math.max(1, keepAliveNanos / 2), TimeUnit.NANOSECONDS);
+      dialer.loop().schedule(this::sweep, Math.max(1, keepAliveNanos / 2), TimeUnit.NANOSECONDS);
     }
   }
 
@@ -142,16 +116,7 @@ final class WorkspaceConnections {
     void open(Handler<AsyncResult<WorkspaceConnection>> then) {
       open++;
       WorkspaceConnection conn = new WorkspaceConnection(this);
-      InetSocketAddress address;
-      try {
-        address = address(endpoint);
-      } catch (UnknownHostException e) {
-        connectFailed(then, e);
-        return;
-      }
-      ChannelFuture connecting = bootstrap.clone().handler(conn).connect(address);
-      all.add(connecting.channel());
-      connecting.addListener(f -> {
+      dialer.connect(endpoint, conn).addListener(f -> {
         if (f.isSuccess()) {
           then.handle(Future.succeededFuture(conn));
         } else {
@@ -191,15 +156,6 @@ final class WorkspaceConnections {
         open(waiting.pollFirst());
       }
     }
-  }
-
-  /** An IP literal as it is; a name through Vert.x's resolver, when the connection is made. */
-  private static InetSocketAddress address(Endpoint endpoint) throws UnknownHostException {
-    byte[] ip = NetUtil.createByteArrayFromIpAddressString(endpoint.host());
-    if (ip != null) {
-      return new InetSocketAddress(InetAddress.getByAddress(ip), endpoint.port());
-    }
-    return InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port());
   }
 
   /** More requests wait for a workspace's connections than {@link #MAX_WAITING}. */

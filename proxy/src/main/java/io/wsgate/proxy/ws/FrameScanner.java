@@ -1,6 +1,7 @@
 package io.wsgate.proxy.ws;
 
-import io.vertx.core.buffer.Buffer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -34,14 +35,17 @@ final class FrameScanner {
 
   /** What the scanner found; called on the scanning thread, in stream order. */
   interface Listener {
-    /** Bytes to pass on unchanged (a slice of the buffer being scanned, or the held part of a split header). */
-    void forward(Buffer bytes);
+    /**
+     * Bytes to pass on unchanged (a retained slice of the buffer being scanned, or the held part of a split header);
+     * the listener owns them: it writes or releases them.
+     */
+    void forward(ByteBuf bytes);
 
     /** The header of a text, binary or continuation frame, before its payload is forwarded. */
     void dataFrame(long payloadLength, boolean fin);
 
-    /** A whole control frame, header included, not forwarded: the listener forwards or drops it. */
-    void control(int opcode, Buffer frame);
+    /** A whole control frame, header included, not forwarded: the listener forwards or releases it. */
+    void control(int opcode, ByteBuf frame);
 
     /** The stream broke the protocol: nothing from the offending frame on is forwarded, nor anything after. */
     void violation(short closeCode, String reason);
@@ -80,20 +84,23 @@ final class FrameScanner {
     return failed;
   }
 
-  /** Scans {@code chunk}, the next bytes of the stream, forwarding what may pass. */
-  void scan(Buffer chunk) {
+  /**
+   * Scans {@code chunk}'s readable bytes, the next of the stream, forwarding what may pass; the caller still owns
+   * {@code chunk} (what is forwarded is retained).
+   */
+  void scan(ByteBuf chunk) {
     if (failed) {
       return;
     }
-    int end = chunk.length();
-    int pos = 0;
-    int from = 0; // the first byte of the chunk neither forwarded nor held yet
-    int headerStart = 0; // where the current header's bytes begin in this chunk
+    int end = chunk.writerIndex();
+    int pos = chunk.readerIndex();
+    int from = pos; // the first byte of the chunk neither forwarded nor held yet
+    int headerStart = pos; // where the current header's bytes begin in this chunk
     while (pos < end) {
       if (remaining > 0) {
         int n = (int) Math.min(remaining, end - pos);
         if (held != null) {
-          chunk.getBytes(pos, pos + n, held, heldLength);
+          chunk.getBytes(pos, held, heldLength, n);
           heldLength += n;
           from = pos + n;
         }
@@ -141,7 +148,7 @@ final class FrameScanner {
       }
       if (carried > 0) {
         // the header began in an earlier read: its first bytes go out now, the rest with this chunk
-        listener.forward(Buffer.buffer(java.util.Arrays.copyOf(header, carried)));
+        listener.forward(Unpooled.wrappedBuffer(java.util.Arrays.copyOf(header, carried)));
         carried = 0;
       }
       headerLength = 0;
@@ -251,7 +258,7 @@ final class FrameScanner {
       listener.violation((short) 1002, "invalid close frame");
       return;
     }
-    listener.control(heldOpcode, Buffer.buffer(frame).slice(0, length));
+    listener.control(heldOpcode, Unpooled.wrappedBuffer(frame, 0, length));
   }
 
   /**
@@ -286,10 +293,11 @@ final class FrameScanner {
     }
   }
 
-  private void forward(Buffer chunk, int from, int to) {
+  private void forward(ByteBuf chunk, int from, int to) {
     if (to <= from) {
       return;
     }
-    listener.forward(from == 0 && to == chunk.length() ? chunk : chunk.slice(from, to));
+    listener.forward(from == chunk.readerIndex() && to == chunk.writerIndex() ? chunk.retain()
+        : chunk.retainedSlice(from, to - from));
   }
 }

@@ -1,10 +1,19 @@
 package io.wsgate.proxy.ws;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import io.wsgate.activity.WebSocketActivity;
@@ -14,15 +23,20 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One relayed WebSocket after its 101: the client's and the workspace's TCP connections joined byte for byte, one
- * {@link FrameScanner} per direction counting messages for activity and enforcing the protocol. Frames the gateway
- * sends itself (keepalive pings, closes) go out only at a frame boundary of their direction.
+ * One relayed WebSocket after its 101: the client's and the workspace's TCP connections joined byte for byte as bare
+ * Netty channels of one event loop, one {@link FrameScanner} per direction counting messages for activity and
+ * enforcing the protocol. What is read is passed on as it came, in the buffer it was read into (no copy), and
+ * flushed once per read batch; a side whose peer's write buffer is over Netty's high-water mark stops reading until
+ * the peer drains. Frames the gateway sends itself (keepalive pings, closes) go out only at a frame boundary of their
+ * direction.
  *
  * <p>Closing follows RFC 6455 section 7: close frames pass through unchanged, and the client's connection is closed
  * once a close went each way on it. A side that vanishes without a close frame is reported to the other with 1001.
- * Once a close frame went toward a side, nothing more is sent to it. Lives on the event loop of both connections.
+ * Once a close frame went toward a side, nothing more is sent to it. Lives on the event loop of both connections;
+ * {@link #close} and {@link #ping} may be called from any thread.
  */
 final class Tunnel {
 
@@ -31,10 +45,12 @@ final class Tunnel {
   static final long CLOSING_TIMEOUT_MS = 10_000;
   /** How long a client whose connection the gateway closes may go on sending (dropped) before it is cut off. */
   static final long LINGER_MS = 5_000;
+  /** The name of the tunnel's handler in each channel's pipeline. */
+  static final String HANDLER = "wsgateTunnel";
 
-  private final Vertx vertx;
-  private final NetSocket client;
-  private final NetSocket upstream;
+  private final Channel client;
+  private final Channel upstream;
+  private final EventLoop loop;
   private final WebSocketActivity counted;
   private final Meters meters;
   private final byte[] keepalive;
@@ -45,18 +61,26 @@ final class Tunnel {
   private boolean closeFromClient;
   private boolean closeToWorkspace;
   /** A close the gateway wants to send the client once the workspace's frame under way has passed. */
-  private Buffer pendingClose;
-  private long closingTimer = -1;
+  private ByteBuf pendingClose;
+  private ScheduledFuture<?> closingTimer;
+  private ScheduledFuture<?> lingerTimer;
   /** The write of the close frame to the client, once sent: the client's output is shut down after it. */
-  private Future<Void> closeFrameToClient;
+  private ChannelFuture closeFrameToClient;
   private boolean clientClosing;
+  /** Bytes written to a side since its last flush. */
+  private boolean clientUnflushed;
+  private boolean upstreamUnflushed;
   private Runnable onClosed;
 
-  Tunnel(Vertx vertx, NetSocket client, NetSocket upstream, WebSocketActivity counted, Meters meters,
-         long maxMessage, byte[] keepalive) {
-    this.vertx = vertx;
+  /** Both channels on one event loop, with no handler reading them: {@link #start} adds the tunnel's. */
+  Tunnel(Channel client, Channel upstream, WebSocketActivity counted, Meters meters, long maxMessage,
+         byte[] keepalive) {
+    if (client.eventLoop() != upstream.eventLoop()) {
+      throw new IllegalArgumentException("the client's and the workspace's connections must share an event loop");
+    }
     this.client = client;
     this.upstream = upstream;
+    this.loop = client.eventLoop();
     this.counted = counted;
     this.meters = meters;
     this.keepalive = keepalive;
@@ -65,29 +89,52 @@ final class Tunnel {
   }
 
   /**
-   * Starts relaying, {@code early} first (what the workspace sent right after its 101, possibly nothing);
-   * {@code onClosed} runs once, when the client's connection has closed.
+   * The channel under a Vert.x socket, with Vert.x's handler taken out of its pipeline: from here on only the
+   * handler added to it reads the connection (Vert.x's server and client still close it when they close). The
+   * server's idle timeout goes too: it counts writes as activity, so the tunnel's keepalive pings kept it from ever
+   * firing, and it cost a write listener and a clock read on every message.
    */
-  void start(Buffer early, Runnable onClosed) {
-    this.onClosed = onClosed;
-    client.handler(fromClient::scan);
-    upstream.handler(this::workspaceSent);
-    // back-pressure: a side whose peer cannot take more is paused until the peer drains
-    client.drainHandler(v -> upstream.resume());
-    upstream.drainHandler(v -> client.resume());
-    client.closeHandler(v -> clientGone());
-    upstream.closeHandler(v -> workspaceGone());
-    client.exceptionHandler(err -> log.debug("client websocket: {}", err.toString()));
-    upstream.exceptionHandler(err -> log.debug("workspace websocket: {}", err.toString()));
-    if (early.length() > 0) {
-      workspaceSent(early);
+  static Channel takeOver(NetSocket socket) {
+    ChannelHandlerContext ctx = ((NetSocketInternal) socket).channelHandlerContext();
+    ChannelPipeline pipeline = ctx.pipeline();
+    pipeline.remove(ctx.handler());
+    IdleStateHandler idle = pipeline.get(IdleStateHandler.class);
+    if (idle != null) {
+      pipeline.remove(idle);
     }
+    return ctx.channel();
   }
 
-  private void workspaceSent(Buffer chunk) {
+  /**
+   * Starts relaying, {@code early} first (what the workspace sent right after its 101, possibly nothing);
+   * {@code onClosed} runs once, when the client's connection has closed. Call on the channels' event loop.
+   */
+  void start(ByteBuf early, Runnable onClosed) {
+    this.onClosed = onClosed;
+    client.pipeline().addLast(HANDLER, new ClientSide());
+    upstream.pipeline().addLast(HANDLER, new WorkspaceSide());
+    try {
+      if (early.isReadable()) {
+        workspaceSent(early);
+        flush();
+      }
+    } finally {
+      early.release();
+    }
+    if (!upstream.isActive()) {
+      workspaceGone();
+    }
+    if (!client.isActive()) {
+      clientGone();
+    }
+    client.config().setAutoRead(true);
+    upstream.config().setAutoRead(true);
+  }
+
+  private void workspaceSent(ByteBuf chunk) {
     fromWorkspace.scan(chunk);
     if (pendingClose != null && fromWorkspace.atBoundary()) {
-      Buffer close = pendingClose;
+      ByteBuf close = pendingClose;
       pendingClose = null;
       sendClient(close);
     }
@@ -104,8 +151,12 @@ final class Tunnel {
 
   /** Sends the client a keepalive ping if the workspace is not in the middle of a frame to it. */
   void ping() {
+    if (!loop.inEventLoop()) {
+      loop.execute(this::ping);
+      return;
+    }
     if (!closeToClient && pendingClose == null && fromWorkspace.atBoundary()) {
-      client.write(frame(FrameScanner.OP_PING, keepalive, false));
+      client.writeAndFlush(frame(FrameScanner.OP_PING, keepalive, false), client.voidPromise());
     }
   }
 
@@ -114,31 +165,40 @@ final class Tunnel {
    * frame under way, if any) and to the workspace; completes when the client's connection has closed.
    */
   Future<Void> close(short code, String reason) {
+    if (!loop.inEventLoop()) {
+      loop.execute(() -> close(code, reason));
+      return closed();
+    }
     if (!isClosed()) {
-      Buffer toClient = closeFrame(code, reason, false);
+      ByteBuf toClient = closeFrame(code, reason, false);
+      if (pendingClose != null) {
+        pendingClose.release();
+        pendingClose = null;
+      }
       if (fromWorkspace.atBoundary()) {
         sendClient(toClient);
       } else {
         pendingClose = toClient;
       }
       sendWorkspace(closeFrame(code, reason, true));
-      if (closingTimer < 0) {
-        closingTimer = vertx.setTimer(CLOSING_TIMEOUT_MS, t -> {
+      if (closingTimer == null) {
+        closingTimer = loop.schedule(() -> {
           client.close();
           upstream.close();
-        });
+        }, CLOSING_TIMEOUT_MS, TimeUnit.MILLISECONDS);
       }
     }
     return closed();
   }
 
-  private void sendClient(Buffer closeFrame) {
+  private void sendClient(ByteBuf closeFrame) {
     if (closeToClient) {
+      closeFrame.release();
       return;
     }
     closeToClient = true;
     fromWorkspace.stop(); // nothing after a close
-    closeFrameToClient = client.write(closeFrame);
+    closeFrameToClient = client.writeAndFlush(closeFrame);
     if (closeFromClient) {
       client.close();
     }
@@ -157,40 +217,49 @@ final class Tunnel {
     }
     clientClosing = true;
     fromClient.stop();
-    Future<Void> written = closeFrameToClient == null ? Future.succeededFuture() : closeFrameToClient;
-    written.onComplete(ar -> {
-      if (client instanceof NetSocketInternal internal
-          && internal.channelHandlerContext().channel() instanceof DuplexChannel duplex && duplex.isActive()) {
-        client.resume(); // read on (a paused client would never see its own close), dropping what comes
+    ChannelFuture written = closeFrameToClient == null ? client.newSucceededFuture() : closeFrameToClient;
+    written.addListener(f -> {
+      if (client instanceof DuplexChannel duplex && duplex.isActive()) {
+        client.config().setAutoRead(true); // read on (a paused client would never see its own close), dropping it
         duplex.shutdownOutput();
-        long timer = vertx.setTimer(LINGER_MS, t -> client.close());
-        client.closeHandler(v -> {
-          vertx.cancelTimer(timer);
-          clientGone();
-        });
+        lingerTimer = loop.schedule(() -> {
+          client.close();
+        }, LINGER_MS, TimeUnit.MILLISECONDS);
       } else {
         client.close();
       }
     });
   }
 
-  private void sendWorkspace(Buffer closeFrame) {
+  private void sendWorkspace(ByteBuf closeFrame) {
     if (closeToWorkspace || !fromClient.atBoundary()) {
+      closeFrame.release();
       return;
     }
     closeToWorkspace = true;
-    upstream.write(closeFrame);
+    upstream.writeAndFlush(closeFrame, upstream.voidPromise());
   }
 
   private void clientGone() {
-    if (closingTimer >= 0) {
-      vertx.cancelTimer(closingTimer);
+    if (closed.future().isComplete()) {
+      return;
+    }
+    if (closingTimer != null) {
+      closingTimer.cancel(false);
+    }
+    if (lingerTimer != null) {
+      lingerTimer.cancel(false);
+    }
+    if (pendingClose != null) {
+      pendingClose.release();
+      pendingClose = null;
     }
     fromClient.stop();
     if (!closeToWorkspace && fromClient.atBoundary()) {
       closeToWorkspace = true;
-      upstream.write(closeFrame((short) 1001, "client went away", true));
+      upstream.write(closeFrame((short) 1001, "client went away", true), upstream.voidPromise());
     }
+    upstream.flush();
     upstream.close();
     closed.tryComplete();
     onClosed.run();
@@ -200,22 +269,123 @@ final class Tunnel {
     fromWorkspace.stop();
     if (!closeToClient && fromWorkspace.atBoundary()) {
       closeToClient = true;
-      closeFrameToClient = client.write(closeFrame((short) 1001, "workspace went away", false));
+      closeFrameToClient = client.writeAndFlush(closeFrame((short) 1001, "workspace went away", false));
     }
     closeClient();
   }
 
-  private void forward(NetSocket from, NetSocket to, Buffer bytes) {
-    to.write(bytes);
-    if (to.writeQueueFull()) {
-      from.pause();
+  /** Writes what a read passed on; flushed at the end of the read batch. */
+  private void forward(Channel from, Channel to, ByteBuf bytes) {
+    to.write(bytes, to.voidPromise());
+    if (to == client) {
+      clientUnflushed = true;
+    } else {
+      upstreamUnflushed = true;
+    }
+    if (!to.isWritable()) {
+      from.config().setAutoRead(false);
+    }
+  }
+
+  /** Flushes what the last reads passed on. */
+  private void flush() {
+    if (clientUnflushed) {
+      clientUnflushed = false;
+      client.flush();
+    }
+    if (upstreamUnflushed) {
+      upstreamUnflushed = false;
+      upstream.flush();
+    }
+  }
+
+  /** Reads one side: bytes to its scanner, back-pressure from the other, and its end. */
+  private abstract class Side extends ChannelInboundHandlerAdapter {
+
+    /** Scans and passes on what this side sent. */
+    abstract void read(ByteBuf bytes);
+
+    abstract Channel other();
+
+    abstract void gone();
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (!(msg instanceof ByteBuf bytes)) {
+        ReferenceCountUtil.release(msg);
+        return;
+      }
+      try {
+        read(bytes);
+      } finally {
+        bytes.release();
+      }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      if (ctx.channel().isWritable()) {
+        other().config().setAutoRead(true);
+      }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      gone();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      log.debug("{} websocket: {}", ctx.channel() == client ? "client" : "workspace", cause.toString());
+    }
+  }
+
+  private final class ClientSide extends Side {
+    @Override
+    void read(ByteBuf bytes) {
+      fromClient.scan(bytes);
+    }
+
+    @Override
+    Channel other() {
+      return upstream;
+    }
+
+    @Override
+    void gone() {
+      clientGone();
+    }
+
+  }
+
+  private final class WorkspaceSide extends Side {
+    @Override
+    void read(ByteBuf bytes) {
+      workspaceSent(bytes);
+    }
+
+    @Override
+    Channel other() {
+      return client;
+    }
+
+    @Override
+    void gone() {
+      workspaceGone();
     }
   }
 
   private final class FromClient implements FrameScanner.Listener {
     @Override
-    public void forward(Buffer bytes) {
-      if (!closeToWorkspace) {
+    public void forward(ByteBuf bytes) {
+      if (closeToWorkspace) {
+        bytes.release();
+      } else {
         Tunnel.this.forward(client, upstream, bytes);
       }
     }
@@ -228,8 +398,9 @@ final class Tunnel {
     }
 
     @Override
-    public void control(int opcode, Buffer frame) {
+    public void control(int opcode, ByteBuf frame) {
       if (opcode == FrameScanner.OP_PONG && isKeepalivePong(frame)) {
+        frame.release();
         return; // the answer to our own keepalive
       }
       if (opcode == FrameScanner.OP_CLOSE) {
@@ -237,13 +408,15 @@ final class Tunnel {
         if (closeToClient) {
           client.close(); // the client answered a close: its handshake is done
         }
-        if (!closeToWorkspace) {
+        if (closeToWorkspace) {
+          frame.release();
+        } else {
           closeToWorkspace = true;
-          upstream.write(frame);
+          upstream.writeAndFlush(frame, upstream.voidPromise());
         }
         return;
       }
-      meters.webSocketBytes(true, frame.length() - 6);
+      meters.webSocketBytes(true, frame.readableBytes() - 6);
       forward(frame);
     }
 
@@ -254,16 +427,19 @@ final class Tunnel {
       closeClient();
       if (!closeToWorkspace) {
         closeToWorkspace = true;
-        upstream.write(closeFrame((short) 1001, "client went away", true));
+        upstream.write(closeFrame((short) 1001, "client went away", true), upstream.voidPromise());
       }
+      upstream.flush();
       upstream.close();
     }
   }
 
   private final class FromWorkspace implements FrameScanner.Listener {
     @Override
-    public void forward(Buffer bytes) {
-      if (!closeToClient) {
+    public void forward(ByteBuf bytes) {
+      if (closeToClient) {
+        bytes.release();
+      } else {
         Tunnel.this.forward(upstream, client, bytes);
       }
     }
@@ -276,12 +452,12 @@ final class Tunnel {
     }
 
     @Override
-    public void control(int opcode, Buffer frame) {
+    public void control(int opcode, ByteBuf frame) {
       if (opcode == FrameScanner.OP_CLOSE) {
         sendClient(frame);
         return;
       }
-      meters.webSocketBytes(false, frame.length() - 2);
+      meters.webSocketBytes(false, frame.readableBytes() - 2);
       forward(frame);
     }
 
@@ -290,8 +466,9 @@ final class Tunnel {
       log.debug("workspace broke the WebSocket protocol ({}): closing with {}", reason, closeCode);
       if (!closeToWorkspace) {
         closeToWorkspace = true;
-        upstream.write(closeFrame(closeCode, reason, true));
+        upstream.write(closeFrame(closeCode, reason, true), upstream.voidPromise());
       }
+      upstream.flush();
       upstream.close();
       sendClient(closeFrame((short) 1001, "workspace went away", false));
       closeClient();
@@ -299,20 +476,21 @@ final class Tunnel {
   }
 
   /** A client's pong (masked) carrying exactly the keepalive payload. */
-  private boolean isKeepalivePong(Buffer frame) {
-    int length = frame.getByte(1) & 0x7f;
-    if (length != keepalive.length || frame.length() != 6 + length) {
+  private boolean isKeepalivePong(ByteBuf frame) {
+    int at = frame.readerIndex();
+    int length = frame.getByte(at + 1) & 0x7f;
+    if (length != keepalive.length || frame.readableBytes() != 6 + length) {
       return false;
     }
     for (int i = 0; i < length; i++) {
-      if ((byte) (frame.getByte(6 + i) ^ frame.getByte(2 + (i & 3))) != keepalive[i]) {
+      if ((byte) (frame.getByte(at + 6 + i) ^ frame.getByte(at + 2 + (i & 3))) != keepalive[i]) {
         return false;
       }
     }
     return true;
   }
 
-  static Buffer closeFrame(short code, String reason, boolean masked) {
+  static ByteBuf closeFrame(short code, String reason, boolean masked) {
     byte[] text = reason.getBytes(StandardCharsets.UTF_8);
     int n = Math.min(text.length, 123);
     byte[] payload = new byte[2 + n];
@@ -323,18 +501,18 @@ final class Tunnel {
   }
 
   /** A final control frame; {@code masked} for frames to the workspace (the gateway is its client). */
-  static Buffer frame(int opcode, byte[] payload, boolean masked) {
-    Buffer b = Buffer.buffer(2 + (masked ? 4 : 0) + payload.length);
-    b.appendByte((byte) (0x80 | opcode));
-    b.appendByte((byte) ((masked ? 0x80 : 0) | payload.length));
+  static ByteBuf frame(int opcode, byte[] payload, boolean masked) {
+    ByteBuf b = Unpooled.buffer(2 + (masked ? 4 : 0) + payload.length);
+    b.writeByte(0x80 | opcode);
+    b.writeByte((masked ? 0x80 : 0) | payload.length);
     if (!masked) {
-      return b.appendBytes(payload);
+      return b.writeBytes(payload);
     }
     byte[] mask = new byte[4];
     ThreadLocalRandom.current().nextBytes(mask);
-    b.appendBytes(mask);
+    b.writeBytes(mask);
     for (int i = 0; i < payload.length; i++) {
-      b.appendByte((byte) (payload[i] ^ mask[i & 3]));
+      b.writeByte(payload[i] ^ mask[i & 3]);
     }
     return b;
   }

@@ -1,13 +1,16 @@
 package io.wsgate.proxy.ws;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetSocket;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.wsgate.activity.ActivityTracker;
 import io.wsgate.activity.WebSocketActivity;
 import io.wsgate.config.Profile;
@@ -20,6 +23,7 @@ import io.wsgate.proxy.http.HopByHop;
 import io.wsgate.proxy.http.PerEventLoop;
 import io.wsgate.proxy.http.UpstreamErrors;
 import io.wsgate.proxy.http.UpstreamFailureListener;
+import io.wsgate.proxy.http.WorkspaceDialer;
 import io.wsgate.proxy.http.WorkspaceHeaders;
 import io.wsgate.workspace.Route;
 import io.wsgate.workspace.WorkspaceId;
@@ -40,12 +44,13 @@ import java.util.function.Function;
 /**
  * Relays a WebSocket between a client and its workspace as a byte tunnel that still sees every message: after the
  * 101 the two TCP connections are joined and a {@link FrameScanner} per direction reads only frame headers, so the
- * activity tracker counts messages (not connections) while payloads pass as they came, never unmasked, re-masked or
- * re-framed (the only copy is Vert.x's, of each read), and text, binary, fragmentation, ping/pong and close codes
- * arrive unchanged. The workspace is asked first
- * (with the client's own key, never its extensions): if it refuses the upgrade, the client gets that status instead
- * of a 101 followed by a close. Back-pressure: a side whose peer's write queue is full is paused until the peer
- * drains.
+ * activity tracker counts messages (not connections) while payloads pass as they came, never unmasked, re-masked,
+ * re-framed or copied (the tunnel writes the very buffers Netty read into), and text, binary, fragmentation,
+ * ping/pong and close codes arrive unchanged. Both connections are bare Netty channels of the client's event loop
+ * once the 101 is through: Vert.x parses the client's request, and nothing of Vert.x stays on a message's path. The
+ * workspace is asked first (with the client's own key, never its extensions): if it refuses the upgrade, the client
+ * gets that status instead of a 101 followed by a close. Back-pressure: a side whose peer's write buffer is full stops
+ * being read until the peer drains.
  */
 public final class WebSocketRelay {
 
@@ -56,7 +61,7 @@ public final class WebSocketRelay {
   private static final byte[] KEEPALIVE = "wsgate".getBytes(StandardCharsets.US_ASCII);
 
   private final Vertx vertx;
-  private final PerEventLoop<NetClient> clients;
+  private final PerEventLoop<WorkspaceDialer> dialers;
   private final long connectTimeoutMs;
   private final long maxMessage;
   private final UpstreamFailureListener failures;
@@ -70,19 +75,19 @@ public final class WebSocketRelay {
   static final int DRAIN_RATE_FLOOR = 100;
 
   /**
-   * @param clients    a TCP client per event loop for the upgrades (each on a connection of its own)
+   * @param dialers    a dialer per event loop for the upgrades (each on a connection of its own)
    * @param maxMessage the largest message (and so frame) relayed either way; a larger one closes the socket with 1009
    */
-  public WebSocketRelay(Vertx vertx, PerEventLoop<NetClient> clients, long connectTimeoutMs, long maxMessage,
+  public WebSocketRelay(Vertx vertx, PerEventLoop<WorkspaceDialer> dialers, long connectTimeoutMs, long maxMessage,
                         UpstreamFailureListener failures, ActivityTracker activity,
                         Function<String, Profile.ActivityPolicy> policies, Meters meters) {
     this.meters = meters;
     this.vertx = vertx;
     this.maxMessage = maxMessage;
-    this.keepalives = new Keepalives<>(vertx, KEEPALIVE_MS, Tunnel::ping);
+    this.keepalives = new Keepalives<>(KEEPALIVE_MS, Tunnel::ping);
     this.activity = activity;
     this.policies = policies;
-    this.clients = clients;
+    this.dialers = dialers;
     this.connectTimeoutMs = connectTimeoutMs;
     this.failures = failures;
   }
@@ -106,10 +111,9 @@ public final class WebSocketRelay {
     Buffer head = upgradeHead(req, key, protocols);
     req.pause();
     // A connection of its own, outside any pool, with no HTTP client on it: the upgrade's head is written and its
-    // answer read by WorkspaceUpgrade, and after a 101 the socket is the tunnel's as it stands. The client of this
+    // answer read by WorkspaceUpgrade, and after a 101 the channel is the tunnel's as it stands. The dialer of this
     // event loop: both connections of the session then live on the same thread.
-    clients.get().connect(route.endpoint().port(), route.endpoint().host())
-        .compose(so -> WorkspaceUpgrade.ask(vertx, so, head, connectTimeoutMs))
+    WorkspaceUpgrade.ask(dialers.get(), route.endpoint(), head, connectTimeoutMs, ContextInternal.current())
         .onComplete(ar -> {
           if (ar.failed()) {
             req.resume();
@@ -145,7 +149,7 @@ public final class WebSocketRelay {
   /** The workspace answered the upgrade with 101: check its answer, give the client its 101, join the two. */
   private void accepted(HttpServerRequest req, Route route, WorkspaceUpgrade.Answer resp, String key,
                         String offered) {
-    NetSocket upstream = resp.socket();
+    Channel upstream = resp.channel();
     String problem = Handshake.problem(resp.headers(), key, offered);
     if (problem != null) {
       log.warn("workspace {}: websocket upgrade answer refused ({})", route.id(), problem);
@@ -167,12 +171,13 @@ public final class WebSocketRelay {
         log.info("workspace {}: client upgrade failed after the workspace accepted ({})", route.id(),
             up.cause().toString());
         meters.webSocketSession("client_failed");
-        upstream.write(Tunnel.closeFrame((short) 1001, "client upgrade failed", true));
-        upstream.close();
+        upstream.writeAndFlush(Tunnel.closeFrame((short) 1001, "client upgrade failed", true))
+            .addListener(ChannelFutureListener.CLOSE);
         return;
       }
       meters.webSocketSession("opened");
-      join(route, up.result(), upstream, resp.early());
+      upstream.pipeline().remove(resp.upgrade());
+      join(route, Tunnel.takeOver(up.result()), upstream, resp.upgrade().early());
     });
   }
 
@@ -187,7 +192,7 @@ public final class WebSocketRelay {
       }
     });
     // the upgrade's own connection is closed once the body is in: never reused
-    WorkspaceUpgrade.refusalBody(vertx, resp, connectTimeoutMs).onComplete(body -> req.response().end(body.result()));
+    WorkspaceUpgrade.refusalBody(resp, connectTimeoutMs).onComplete(body -> req.response().end(body.result()));
   }
 
   private void rejected(HttpServerRequest req, Route route, Throwable err) {
@@ -199,21 +204,21 @@ public final class WebSocketRelay {
     ErrorResponses.send(req, kind, UpstreamErrors.detail(kind), 0);
   }
 
-  private void join(Route route, NetSocket client, NetSocket upstream, Buffer early) {
+  private void join(Route route, Channel client, Channel upstream, Buffer early) {
     WebSocketActivity counted = activity.webSocket(route.id(), policies.apply(route.profile()));
-    Tunnel tunnel = new Tunnel(vertx, client, upstream, counted, meters, maxMessage, KEEPALIVE);
+    Tunnel tunnel = new Tunnel(client, upstream, counted, meters, maxMessage, KEEPALIVE);
     meters.webSocketOpened();
     counted.opened();
     Set<Tunnel> sockets = open.computeIfAbsent(route.id(), k -> ConcurrentHashMap.newKeySet());
     sockets.add(tunnel);
-    keepalives.add(tunnel);
-    tunnel.start(early, () -> {
+    EventLoop loop = client.eventLoop();
+    keepalives.add(loop, tunnel);
+    tunnel.start(((BufferInternal) early).getByteBuf(), () -> {
       meters.webSocketClosed(); // the client side closes exactly once, whoever started the close
       counted.closed();
-      keepalives.remove(tunnel);
+      keepalives.remove(loop, tunnel);
       sockets.remove(tunnel);
     });
-    upstream.resume();
   }
 
   /**

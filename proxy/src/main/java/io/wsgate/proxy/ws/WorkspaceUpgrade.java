@@ -1,48 +1,81 @@
 package io.wsgate.proxy.ws;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
+import io.vertx.core.VertxException;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetSocket;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.wsgate.proxy.http.WorkspaceDialer;
+import io.wsgate.workspace.Endpoint;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
- * The workspace's side of a WebSocket handshake, on a plain TCP connection of its own: the upgrade request's head is
- * written as it is, and the answer's head read and parsed here, with no HTTP client in between. After a 101 the
- * socket is the workspace's end of the tunnel as it stands, with whatever the workspace sent after its head
- * ({@link Answer#early}); any other answer's body is read whole (it is a short refusal page) and the connection
- * closed.
+ * The workspace's side of a WebSocket handshake, on a TCP connection of its own opened as a bare Netty channel
+ * ({@link WorkspaceDialer}) on the client's event loop: the upgrade request's head is written as it is, and the
+ * answer's head read and parsed here, with no HTTP client in between. After a 101 the channel is the workspace's end
+ * of the tunnel as it stands: this handler keeps what the workspace sent after its head (and anything more, until
+ * the tunnel takes the channel over) as {@link #early}. Any other answer's body is read whole (it is a short refusal
+ * page) and the connection closed. Runs on the channel's event loop; the answer is given inside the Vert.x context
+ * of the request that asked, so its callbacks run as the request's own.
  */
-final class WorkspaceUpgrade {
+final class WorkspaceUpgrade extends ChannelInboundHandlerAdapter {
 
   /** The largest answer head, as for any response the gateway reads from a workspace. */
   static final int MAX_HEAD = 64 * 1024;
   /** The largest refusal body passed on; a longer one reaches the client empty. */
   static final int MAX_REFUSAL_BODY = 64 * 1024;
 
-  /** The workspace's answer: status, reason, headers, and the bytes that came after the head. */
-  record Answer(NetSocket socket, int status, String reason, MultiMap headers, Buffer early) {
+  /** The workspace's answer: status, reason and headers; its channel and early bytes are the upgrade's. */
+  record Answer(WorkspaceUpgrade upgrade, int status, String reason, MultiMap headers) {
+    Channel channel() {
+      return upgrade.channel;
+    }
   }
 
-  private final Vertx vertx;
-  private final NetSocket socket;
+  private final ContextInternal context;
+  private final Buffer head;
   private final long timeoutMs;
   private final Promise<Answer> answer = Promise.promise();
+  private Channel channel;
   private Buffer received = Buffer.buffer();
-  private long timer;
+  /** Bytes after the answer's head, once it is in. */
+  private Buffer early;
+  /** Where bytes after the head go, if not kept in {@link #early}: the refusal's body. */
+  private Consumer<Buffer> reader;
+  private Runnable closed;
+  private ScheduledFuture<?> timer;
 
-  private WorkspaceUpgrade(Vertx vertx, NetSocket socket, long timeoutMs) {
-    this.vertx = vertx;
-    this.socket = socket;
+  private WorkspaceUpgrade(ContextInternal context, Buffer head, long timeoutMs) {
+    this.context = context;
+    this.head = head;
     this.timeoutMs = timeoutMs;
   }
 
-  /** Writes {@code head} (the whole request head, blank line included) and reads the answer's head. */
-  static Future<Answer> ask(Vertx vertx, NetSocket socket, Buffer head, long timeoutMs) {
-    return new WorkspaceUpgrade(vertx, socket, timeoutMs).start(head);
+  /**
+   * Connects to {@code endpoint}, writes {@code head} (the whole request head, blank line included) and reads the
+   * answer's head; the answer is given inside {@code context}.
+   */
+  static Future<Answer> ask(WorkspaceDialer dialer, Endpoint endpoint, Buffer head, long timeoutMs,
+                            ContextInternal context) {
+    WorkspaceUpgrade upgrade = new WorkspaceUpgrade(context, head, timeoutMs);
+    dialer.connect(endpoint, upgrade).addListener(f -> {
+      if (!f.isSuccess()) {
+        upgrade.fail(f.cause());
+      }
+    });
+    return upgrade.answer.future();
   }
 
   /**
@@ -53,15 +86,53 @@ final class WorkspaceUpgrade {
     return Buffer.buffer(head.toString().getBytes(StandardCharsets.ISO_8859_1));
   }
 
-  private Future<Answer> start(Buffer head) {
-    timer = vertx.setTimer(timeoutMs, t -> fail(new UpgradeTimeoutException(
-        "the workspace did not answer the upgrade within " + timeoutMs + " ms")));
-    socket.handler(this::read);
-    socket.exceptionHandler(this::fail);
-    socket.closeHandler(v -> fail(new io.vertx.core.VertxException("the workspace closed the connection before it "
-        + "answered the upgrade", true)));
-    socket.write(head);
-    return answer.future();
+  /** What the workspace sent after its 101's head, up to now; the tunnel takes the channel over from here. */
+  Buffer early() {
+    return early == null ? Buffer.buffer() : early;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    channel = ctx.channel();
+    timer = ctx.executor().schedule(() -> fail(new UpgradeTimeoutException(
+        "the workspace did not answer the upgrade within " + timeoutMs + " ms")), timeoutMs, TimeUnit.MILLISECONDS);
+    ctx.writeAndFlush(((BufferInternal) head).getByteBuf(), ctx.voidPromise());
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    Buffer chunk;
+    try {
+      chunk = Buffer.buffer(ByteBufUtil.getBytes((ByteBuf) msg));
+    } finally {
+      ReferenceCountUtil.release(msg);
+    }
+    if (reader != null) {
+      reader.accept(chunk);
+    } else if (early != null) {
+      // the tunnel starts within this turn of the loop, so the channel is paused (two epoll_ctl calls, with the
+      // resume) only if the workspace sent a lot at once; the tunnel reads on
+      early.appendBuffer(chunk);
+      if (early.length() > MAX_HEAD) {
+        channel.config().setAutoRead(false);
+      }
+    } else {
+      read(chunk);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (closed != null) {
+      closed.run();
+    } else {
+      fail(new VertxException("the workspace closed the connection before it answered the upgrade", true));
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    fail(cause);
   }
 
   private void read(Buffer chunk) {
@@ -73,26 +144,30 @@ final class WorkspaceUpgrade {
       }
       return;
     }
-    socket.pause();
-    vertx.cancelTimer(timer);
-    socket.handler(null).exceptionHandler(null).closeHandler(null);
+    timer.cancel(false);
+    early = received.slice(end + 4, received.length()).copy();
     try {
-      Answer a = parse(received.getString(0, end, "ISO-8859-1"), received.slice(end + 4, received.length()));
-      answer.tryComplete(a);
+      Answer a = parse(received.getString(0, end, "ISO-8859-1"));
+      received = null;
+      context.dispatch(a, answer::tryComplete);
     } catch (IllegalArgumentException e) {
       fail(e);
     }
   }
 
   private void fail(Throwable err) {
-    vertx.cancelTimer(timer);
-    if (answer.tryFail(err)) {
-      socket.handler(null).closeHandler(null).exceptionHandler(null);
-      socket.close();
+    if (timer != null) {
+      timer.cancel(false);
+    }
+    if (!answer.future().isComplete()) {
+      context.dispatch(err, answer::tryFail);
+      if (channel != null) {
+        channel.close();
+      }
     }
   }
 
-  private Answer parse(String head, Buffer early) {
+  private Answer parse(String head) {
     int eol = head.indexOf("\r\n");
     String status = eol < 0 ? head : head.substring(0, eol);
     if (!status.startsWith("HTTP/1.1 ") && !status.startsWith("HTTP/1.0 ") || status.length() < 12
@@ -116,7 +191,7 @@ final class WorkspaceUpgrade {
       }
       headers.add(line.substring(0, colon), line.substring(colon + 1).trim());
     }
-    return new Answer(socket, code, status.length() > 13 ? status.substring(13) : "", headers, early);
+    return new Answer(this, code, status.length() > 13 ? status.substring(13) : "", headers);
   }
 
   private static int headEnd(Buffer b) {
@@ -138,23 +213,28 @@ final class WorkspaceUpgrade {
    * then the connection closed. Completes with an empty body if it is longer than {@link #MAX_REFUSAL_BODY}, does
    * not arrive within {@code timeoutMs}, or is malformed.
    */
-  static Future<Buffer> refusalBody(Vertx vertx, Answer a, long timeoutMs) {
+  static Future<Buffer> refusalBody(Answer a, long timeoutMs) {
+    return a.upgrade().readRefusal(a, timeoutMs);
+  }
+
+  private Future<Buffer> readRefusal(Answer a, long timeoutMs) {
     Promise<Buffer> body = Promise.promise();
-    NetSocket so = a.socket();
     String length = a.headers().get("content-length");
     boolean chunked = a.headers().contains("transfer-encoding");
     Buffer got = Buffer.buffer();
-    long timer = vertx.setTimer(timeoutMs, t -> body.tryComplete(Buffer.buffer()));
+    ScheduledFuture<?> deadline = channel.eventLoop().schedule(() -> context.dispatch(Buffer.buffer(),
+        body::tryComplete), timeoutMs, TimeUnit.MILLISECONDS);
     Runnable done = () -> {
-      vertx.cancelTimer(timer);
-      so.handler(null).closeHandler(null);
-      so.close();
+      deadline.cancel(false);
+      reader = b -> { };
+      closed = () -> { };
+      channel.close();
       Buffer b = chunked ? Chunks.decode(got) : got;
       long expected = length == null || chunked ? -1 : parseLength(length);
-      body.tryComplete(b == null || b.length() > MAX_REFUSAL_BODY || expected >= 0 && b.length() != expected
-          ? Buffer.buffer() : b);
+      context.dispatch(b == null || b.length() > MAX_REFUSAL_BODY || expected >= 0 && b.length() != expected
+          ? Buffer.buffer() : b, body::tryComplete);
     };
-    java.util.function.Consumer<Buffer> take = chunk -> {
+    Consumer<Buffer> take = chunk -> {
       got.appendBuffer(chunk);
       long expected = length == null || chunked ? -1 : parseLength(length);
       if (got.length() > MAX_REFUSAL_BODY + 1024 || expected >= 0 && got.length() >= expected
@@ -162,15 +242,14 @@ final class WorkspaceUpgrade {
         done.run();
       }
     };
-    so.closeHandler(v -> done.run());
-    so.exceptionHandler(err -> done.run());
-    so.handler(take::accept);
-    if (a.status() == 204 || a.status() == 304 || a.status() < 200 || "0".equals(length)) {
+    closed = done;
+    reader = take;
+    if (!channel.isActive() || a.status() == 204 || a.status() == 304 || a.status() < 200 || "0".equals(length)) {
       done.run();
-    } else if (a.early().length() > 0) {
-      take.accept(a.early());
+    } else if (early().length() > 0) {
+      take.accept(early());
     }
-    so.resume();
+    channel.config().setAutoRead(true);
     return body.future();
   }
 

@@ -1,6 +1,8 @@
 package io.wsgate.proxy.ws;
 
-import io.vertx.core.buffer.Buffer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -27,8 +29,9 @@ class FrameScannerTest {
     Short closeCode;
 
     @Override
-    public void forward(Buffer bytes) {
-      out.writeBytes(bytes.getBytes());
+    public void forward(ByteBuf bytes) {
+      out.writeBytes(ByteBufUtil.getBytes(bytes));
+      bytes.release();
     }
 
     @Override
@@ -37,9 +40,10 @@ class FrameScannerTest {
     }
 
     @Override
-    public void control(int opcode, Buffer frame) {
-      events.add("control " + opcode + " " + frame.length());
-      out.writeBytes(frame.getBytes());
+    public void control(int opcode, ByteBuf frame) {
+      events.add("control " + opcode + " " + frame.readableBytes());
+      out.writeBytes(ByteBufUtil.getBytes(frame));
+      frame.release();
     }
 
     @Override
@@ -73,11 +77,24 @@ class FrameScannerTest {
     FrameScanner s = new FrameScanner(masked, max, r);
     int from = 0;
     for (int cut : cuts) {
-      s.scan(Buffer.buffer(java.util.Arrays.copyOfRange(stream, from, cut)));
+      scan(s, stream, from, cut);
       from = cut;
     }
-    s.scan(Buffer.buffer(java.util.Arrays.copyOfRange(stream, from, stream.length)));
+    scan(s, stream, from, stream.length);
     return r;
+  }
+
+  /**
+   * Scans {@code stream[from, to)} as a read would hand it over: in a buffer whose readable bytes do not start at
+   * index 0. What was forwarded is released by the recorder, so the read's buffer must be back to its one reference.
+   */
+  private static void scan(FrameScanner s, byte[] stream, int from, int to) {
+    ByteBuf read = Unpooled.buffer(3 + to - from).writeBytes(new byte[] {'x', 'y', 'z'})
+        .writeBytes(stream, from, to - from);
+    read.readerIndex(3);
+    s.scan(read);
+    assertThat(read.refCnt()).as("references left on the read's buffer").isEqualTo(1);
+    read.release();
   }
 
   @Test
@@ -127,12 +144,12 @@ class FrameScannerTest {
     FrameScanner s = new FrameScanner(false, 1 << 20, r);
     byte[] f = frame(true, FrameScanner.OP_BINARY, false, 1000);
     assertThat(s.atBoundary()).isTrue();
-    s.scan(Buffer.buffer(java.util.Arrays.copyOfRange(f, 0, 1)));
+    s.scan(Unpooled.wrappedBuffer(java.util.Arrays.copyOfRange(f, 0, 1)));
     assertThat(s.atBoundary()).as("half a header: nothing of it forwarded").isTrue();
     assertThat(r.out.size()).isZero();
-    s.scan(Buffer.buffer(java.util.Arrays.copyOfRange(f, 1, 500)));
+    s.scan(Unpooled.wrappedBuffer(java.util.Arrays.copyOfRange(f, 1, 500)));
     assertThat(s.atBoundary()).as("in the middle of a payload").isFalse();
-    s.scan(Buffer.buffer(java.util.Arrays.copyOfRange(f, 500, f.length)));
+    s.scan(Unpooled.wrappedBuffer(java.util.Arrays.copyOfRange(f, 500, f.length)));
     assertThat(s.atBoundary()).isTrue();
     assertThat(r.out.toByteArray()).isEqualTo(f);
   }

@@ -2,23 +2,26 @@ package io.wsgate.proxy.ws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Promise;
+import io.netty.channel.EventLoop;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.VertxInternal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * One keepalive sweep per event loop, and a closed socket leaves it. In the gateway a socket is registered from one
- * request callback and removed from its close handler, and Vert.x runs each on a duplicated context of its own, so
- * this test does the same: each registration and removal on a fresh duplicate of one event loop's context. Keyed by
- * the callback's context, each of the 200 sockets got a timer of its own and none was ever removed.
+ * One keepalive sweep per event loop, and a closed socket leaves it. In the gateway a socket is registered from a
+ * request callback (on a duplicated Vert.x context of its own) and removed by a channel handler (with no context):
+ * both name the socket's Netty loop, so both reach the same set.
  */
 class KeepalivesTest {
 
-  final Vertx vertx = Vertx.vertx();
+  final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
 
   @AfterEach
   void close() {
@@ -26,32 +29,59 @@ class KeepalivesTest {
   }
 
   @Test
-  void socketsOpenedAndClosedOnDuplicatedContextsShareOneSweepAndLeaveIt() {
-    Keepalives<Object> keepalives = new Keepalives<>(vertx, 3_600_000, socket -> { });
-    ContextInternal loop = (ContextInternal) vertx.getOrCreateContext();
+  void socketsOfOneLoopShareOneSweepAndLeaveIt() throws Exception {
+    Keepalives<Object> keepalives = new Keepalives<>(3_600_000, socket -> { });
+    List<EventLoop> loops = List.of(loop(), loop());
+    assertThat(loops.get(0)).isNotSameAs(loops.get(1));
     List<Object> sockets = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       sockets.add(new Object());
     }
-    onDuplicates(loop, sockets, keepalives::add);
-    assertThat(keepalives.sweeps()).isEqualTo(1);
+    onLoops(loops, sockets, keepalives::add);
+    assertThat(keepalives.sweeps()).isEqualTo(2);
     assertThat(keepalives.sockets()).isEqualTo(200);
 
-    onDuplicates(loop, sockets, keepalives::remove);
+    onLoops(loops, sockets, keepalives::remove);
     assertThat(keepalives.sockets()).isZero();
-    assertThat(keepalives.sweeps()).isEqualTo(1);
+    assertThat(keepalives.sweeps()).isEqualTo(2);
   }
 
-  /** Runs {@code action} for each socket on a duplicate of {@code loop} of its own, and waits for all of them. */
-  private static void onDuplicates(ContextInternal loop, List<Object> sockets,
-                                   java.util.function.Consumer<Object> action) {
-    for (Object socket : sockets) {
-      Promise<Void> done = Promise.promise();
-      loop.duplicate().runOnContext(v -> {
-        action.accept(socket);
-        done.complete();
-      });
-      done.future().await();
+  @Test
+  void aSweepPingsEverySocketOfItsLoopAndASocketThatLeavesDuringIt() throws Exception {
+    EventLoop loop = loop();
+    List<Object> pinged = new ArrayList<>();
+    CompletableFuture<Void> swept = new CompletableFuture<>();
+    Object first = new Object();
+    Object second = new Object();
+    Keepalives<Object>[] self = new Keepalives[1];
+    self[0] = new Keepalives<>(20, socket -> {
+      pinged.add(socket);
+      self[0].remove(loop, socket); // as a ping whose write fails closes its socket
+      if (pinged.size() == 2) {
+        swept.complete(null);
+      }
+    });
+    loop.submit(() -> {
+      self[0].add(loop, first);
+      self[0].add(loop, second);
+    }).get(10, TimeUnit.SECONDS);
+    swept.get(30, TimeUnit.SECONDS);
+    assertThat(loop.submit(() -> List.copyOf(pinged)).get(10, TimeUnit.SECONDS)).containsExactly(first, second);
+    assertThat(self[0].sockets()).isZero();
+  }
+
+  /** The Netty loop of a new Vert.x event-loop context (round robin over the pool). */
+  private EventLoop loop() {
+    return ((VertxInternal) vertx).createEventLoopContext().nettyEventLoop();
+  }
+
+  /** Runs {@code action} for each socket on its loop (the loops in turn), and waits. */
+  private static void onLoops(List<EventLoop> loops, List<Object> sockets, BiConsumer<EventLoop, Object> action)
+      throws Exception {
+    for (int i = 0; i < sockets.size(); i++) {
+      EventLoop loop = loops.get(i % loops.size());
+      Object socket = sockets.get(i);
+      loop.submit(() -> action.accept(loop, socket)).get(10, TimeUnit.SECONDS);
     }
   }
 }

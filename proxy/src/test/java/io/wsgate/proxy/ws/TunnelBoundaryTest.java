@@ -1,6 +1,6 @@
 package io.wsgate.proxy.ws;
 
-import io.vertx.core.buffer.Buffer;
+import io.netty.buffer.Unpooled;
 
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
@@ -54,10 +54,10 @@ class TunnelBoundaryTest {
       client.pause();
       vertx.createNetClient().connect(workspaceListener.getLocalPort(), "127.0.0.1").onSuccess(upstream -> {
         ActivityTracker activity = new ActivityTracker(null, System::currentTimeMillis);
-        Tunnel t = new Tunnel(vertx, client, upstream, activity.webSocket(new WorkspaceId("edge"),
-            Profile.ActivityPolicy.DEFAULT), Meters.noop(), 1 << 20, KEEPALIVE);
-        t.start(Buffer.buffer(), () -> { });
-        client.resume();
+        Tunnel t = new Tunnel(Tunnel.takeOver(client), Tunnel.takeOver(upstream),
+            activity.webSocket(new WorkspaceId("edge"), Profile.ActivityPolicy.DEFAULT), Meters.noop(), 1 << 20,
+            KEEPALIVE);
+        t.start(Unpooled.EMPTY_BUFFER, () -> { });
         context = vertx.getOrCreateContext();
         made.complete(t);
       }).onFailure(made::fail);
