@@ -1,6 +1,8 @@
 package io.wsgate.proxy.ws;
 
 import io.netty.channel.EventLoop;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -24,6 +26,8 @@ import java.util.function.Consumer;
  * @param <S> what is pinged (a {@link Tunnel})
  */
 final class Keepalives<S> {
+
+  private static final Logger log = LoggerFactory.getLogger(Keepalives.class);
 
   private final long periodMs;
   private final Consumer<S> ping;
@@ -61,7 +65,11 @@ final class Keepalives<S> {
     Set<S> sockets = new LinkedHashSet<>();
     loop.scheduleAtFixedRate(() -> {
       for (S socket : new ArrayList<>(sockets)) { // a ping may close its socket, which leaves the set
-        ping.accept(socket);
+        try {
+          ping.accept(socket);
+        } catch (RuntimeException e) { // Netty drops a periodic task that throws: the other sockets' pings go on
+          log.warn("keepalive ping failed", e);
+        }
       }
     }, periodMs, periodMs, TimeUnit.MILLISECONDS);
     return sockets;

@@ -4,8 +4,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DuplexChannel;
@@ -47,6 +49,11 @@ final class Tunnel {
   static final long LINGER_MS = 5_000;
   /** The name of the tunnel's handler in each channel's pipeline. */
   static final String HANDLER = "wsgateTunnel";
+  /**
+   * Keepalive sweeps in a row (one per {@link WebSocketRelay#KEEPALIVE_MS}) in which a client with bytes waiting for
+   * it neither sent anything nor took any of them, after which it is cut off: 120 s, the server's idle timeout.
+   */
+  static final int STALLED_SWEEPS = 4;
 
   private final Channel client;
   private final Channel upstream;
@@ -71,6 +78,12 @@ final class Tunnel {
   private boolean clientUnflushed;
   private boolean upstreamUnflushed;
   private Runnable onClosed;
+  /** Reads from the client, and bytes queued for it, so far: what a keepalive sweep compares with the last. */
+  private int clientReads;
+  private long queuedToClient;
+  private int readsAtSweep;
+  private long takenAtSweep;
+  private int stalledSweeps;
 
   /** Both channels on one event loop, with no handler reading them: {@link #start} adds the tunnel's. */
   Tunnel(Channel client, Channel upstream, WebSocketActivity counted, Meters meters, long maxMessage,
@@ -127,8 +140,13 @@ final class Tunnel {
     if (!client.isActive()) {
       clientGone();
     }
-    client.config().setAutoRead(true);
-    upstream.config().setAutoRead(true);
+    // each side reads unless its peer is backed up already (the early bytes may have filled the client's buffer)
+    if (upstream.isWritable()) {
+      client.config().setAutoRead(true);
+    }
+    if (client.isWritable()) {
+      upstream.config().setAutoRead(true);
+    }
   }
 
   private void workspaceSent(ByteBuf chunk) {
@@ -155,9 +173,43 @@ final class Tunnel {
       loop.execute(this::ping);
       return;
     }
-    if (!closeToClient && pendingClose == null && fromWorkspace.atBoundary()) {
-      client.writeAndFlush(frame(FrameScanner.OP_PING, keepalive, false), client.voidPromise());
+    if (clientStalled()) {
+      log.debug("client took nothing and sent nothing for {} keepalive sweeps: closing its connection",
+          STALLED_SWEEPS);
+      client.close();
+      return;
     }
+    if (!closeToClient && pendingClose == null && fromWorkspace.atBoundary()) {
+      ByteBuf ping = frame(FrameScanner.OP_PING, keepalive, false);
+      queuedToClient += ping.readableBytes();
+      client.writeAndFlush(ping, client.voidPromise());
+    }
+  }
+
+  /**
+   * True once the client has had bytes waiting for it, and has neither taken any of them nor sent anything, for
+   * {@link #STALLED_SWEEPS} sweeps in a row: a client that stopped reading (the workspace is held back meanwhile) is
+   * cut off as the server's idle timeout did, which counted only completed writes. A client whose socket buffer
+   * still takes the pings is not stalled here; TCP's own timeouts end it if its host is gone.
+   */
+  private boolean clientStalled() {
+    long taken = takenByClient();
+    boolean stalled = pendingToClient() > 0 && clientReads == readsAtSweep && taken == takenAtSweep;
+    readsAtSweep = clientReads;
+    takenAtSweep = taken;
+    stalledSweeps = stalled ? stalledSweeps + 1 : 0;
+    return stalledSweeps >= STALLED_SWEEPS;
+  }
+
+  /** Bytes written to the client and not yet taken by its socket. */
+  long pendingToClient() {
+    ChannelOutboundBuffer out = client.unsafe().outboundBuffer();
+    return out == null ? 0 : out.totalPendingWriteBytes();
+  }
+
+  /** Bytes the client's socket has taken so far. */
+  long takenByClient() {
+    return queuedToClient - pendingToClient();
   }
 
   /**
@@ -200,7 +252,22 @@ final class Tunnel {
     fromWorkspace.stop(); // nothing after a close
     closeFrameToClient = client.writeAndFlush(closeFrame);
     if (closeFromClient) {
-      client.close();
+      closeAfterWrites(client);
+    }
+  }
+
+  /**
+   * Closes {@code ch} once what was written to it has gone out: Netty's close drops what is still queued (the Vert.x
+   * socket's close did not). A peer that takes nothing more is cut off after {@link #CLOSING_TIMEOUT_MS}.
+   */
+  private void closeAfterWrites(Channel ch) {
+    ChannelFuture flushed = ch.writeAndFlush(Unpooled.EMPTY_BUFFER);
+    flushed.addListener(ChannelFutureListener.CLOSE);
+    if (!flushed.isDone()) {
+      ScheduledFuture<?> cutOff = loop.schedule(() -> {
+        ch.close();
+      }, CLOSING_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      ch.closeFuture().addListener(f -> cutOff.cancel(false));
     }
   }
 
@@ -217,8 +284,13 @@ final class Tunnel {
     }
     clientClosing = true;
     fromClient.stop();
+    // a client that takes nothing never gets its close frame written: cut off after the closing timeout
+    lingerTimer = loop.schedule(() -> {
+      client.close();
+    }, CLOSING_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     ChannelFuture written = closeFrameToClient == null ? client.newSucceededFuture() : closeFrameToClient;
     written.addListener(f -> {
+      lingerTimer.cancel(false);
       if (client instanceof DuplexChannel duplex && duplex.isActive()) {
         client.config().setAutoRead(true); // read on (a paused client would never see its own close), dropping it
         duplex.shutdownOutput();
@@ -259,8 +331,7 @@ final class Tunnel {
       closeToWorkspace = true;
       upstream.write(closeFrame((short) 1001, "client went away", true), upstream.voidPromise());
     }
-    upstream.flush();
-    upstream.close();
+    closeAfterWrites(upstream);
     closed.tryComplete();
     onClosed.run();
   }
@@ -276,12 +347,13 @@ final class Tunnel {
 
   /** Writes what a read passed on; flushed at the end of the read batch. */
   private void forward(Channel from, Channel to, ByteBuf bytes) {
-    to.write(bytes, to.voidPromise());
     if (to == client) {
+      queuedToClient += bytes.readableBytes();
       clientUnflushed = true;
     } else {
       upstreamUnflushed = true;
     }
+    to.write(bytes, to.voidPromise());
     if (!to.isWritable()) {
       from.config().setAutoRead(false);
     }
@@ -348,6 +420,7 @@ final class Tunnel {
   private final class ClientSide extends Side {
     @Override
     void read(ByteBuf bytes) {
+      clientReads++;
       fromClient.scan(bytes);
     }
 
@@ -406,7 +479,7 @@ final class Tunnel {
       if (opcode == FrameScanner.OP_CLOSE) {
         closeFromClient = true;
         if (closeToClient) {
-          client.close(); // the client answered a close: its handshake is done
+          closeAfterWrites(client); // the client answered a close: its handshake is done
         }
         if (closeToWorkspace) {
           frame.release();
@@ -429,8 +502,7 @@ final class Tunnel {
         closeToWorkspace = true;
         upstream.write(closeFrame((short) 1001, "client went away", true), upstream.voidPromise());
       }
-      upstream.flush();
-      upstream.close();
+      closeAfterWrites(upstream);
     }
   }
 
@@ -468,8 +540,7 @@ final class Tunnel {
         closeToWorkspace = true;
         upstream.write(closeFrame(closeCode, reason, true), upstream.voidPromise());
       }
-      upstream.flush();
-      upstream.close();
+      closeAfterWrites(upstream);
       sendClient(closeFrame((short) 1001, "workspace went away", false));
       closeClient();
     }

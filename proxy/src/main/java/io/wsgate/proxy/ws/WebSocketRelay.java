@@ -11,6 +11,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.net.NetSocket;
 import io.wsgate.activity.ActivityTracker;
 import io.wsgate.activity.WebSocketActivity;
 import io.wsgate.config.Profile;
@@ -165,7 +166,13 @@ public final class WebSocketRelay {
     if (protocol != null) {
       req.response().putHeader("sec-websocket-protocol", protocol);
     }
-    req.toNetSocket().onComplete(up -> {
+    Future<NetSocket> upgraded;
+    try {
+      upgraded = req.toNetSocket();
+    } catch (RuntimeException clientGone) { // Vert.x fails this way when the client closed meanwhile
+      upgraded = Future.failedFuture(clientGone);
+    }
+    upgraded.onComplete(up -> {
       if (up.failed()) {
         // typically the client went away while the workspace was accepting
         log.info("workspace {}: client upgrade failed after the workspace accepted ({})", route.id(),

@@ -222,17 +222,20 @@ final class WorkspaceUpgrade extends ChannelInboundHandlerAdapter {
     String length = a.headers().get("content-length");
     boolean chunked = a.headers().contains("transfer-encoding");
     Buffer got = Buffer.buffer();
-    ScheduledFuture<?> deadline = channel.eventLoop().schedule(() -> context.dispatch(Buffer.buffer(),
-        body::tryComplete), timeoutMs, TimeUnit.MILLISECONDS);
-    Runnable done = () -> {
-      deadline.cancel(false);
-      reader = b -> { };
+    Consumer<Buffer> finish = b -> {
+      reader = ignored -> { };
       closed = () -> { };
       channel.close();
+      context.dispatch(b, body::tryComplete);
+    };
+    ScheduledFuture<?> deadline = channel.eventLoop().schedule(() -> finish.accept(Buffer.buffer()), timeoutMs,
+        TimeUnit.MILLISECONDS);
+    Runnable done = () -> {
+      deadline.cancel(false);
       Buffer b = chunked ? Chunks.decode(got) : got;
       long expected = length == null || chunked ? -1 : parseLength(length);
-      context.dispatch(b == null || b.length() > MAX_REFUSAL_BODY || expected >= 0 && b.length() != expected
-          ? Buffer.buffer() : b, body::tryComplete);
+      finish.accept(b == null || b.length() > MAX_REFUSAL_BODY || expected >= 0 && b.length() != expected
+          ? Buffer.buffer() : b);
     };
     Consumer<Buffer> take = chunk -> {
       got.appendBuffer(chunk);

@@ -1,6 +1,9 @@
 package io.wsgate.proxy.ws;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.wsgate.testing.Eventually;
 
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
@@ -18,9 +21,11 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
@@ -30,8 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Frames the gateway sends itself go out only between the workspace's frames: a keepalive ping due while a frame is
- * under way is left for the next sweep, and a close waits for the frame to end. Real TCP connections on both sides
- * of a {@link Tunnel}: a browser socket, and a workspace socket the tunnel connected to.
+ * under way is left for the next sweep, and a close waits for the frame to end. A close loses nothing still queued,
+ * and a client that takes nothing is cut off after {@link Tunnel#STALLED_SWEEPS} sweeps. Real TCP connections on both
+ * sides of a {@link Tunnel}: a browser socket, and a workspace socket the tunnel connected to.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TunnelBoundaryTest {
@@ -44,17 +50,24 @@ class TunnelBoundaryTest {
   Socket workspace;
   Tunnel tunnel;
   Context context;
+  Channel upstreamChannel;
 
   @BeforeEach
   void connect() throws Exception {
     vertx = Vertx.vertx();
-    workspaceListener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    workspaceListener = new ServerSocket();
+    workspaceListener.setReceiveBufferSize(4096); // small windows: what the tunnel writes queues up in the gateway
+    workspaceListener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
     Promise<Tunnel> made = Promise.promise();
     NetServer gateway = vertx.createNetServer().connectHandler(client -> {
       client.pause();
       vertx.createNetClient().connect(workspaceListener.getLocalPort(), "127.0.0.1").onSuccess(upstream -> {
         ActivityTracker activity = new ActivityTracker(null, System::currentTimeMillis);
-        Tunnel t = new Tunnel(Tunnel.takeOver(client), Tunnel.takeOver(upstream),
+        upstreamChannel = Tunnel.takeOver(upstream);
+        upstreamChannel.config().setOption(ChannelOption.SO_SNDBUF, 4096);
+        Channel clientChannel = Tunnel.takeOver(client);
+        clientChannel.config().setOption(ChannelOption.SO_SNDBUF, 4096);
+        Tunnel t = new Tunnel(clientChannel, upstreamChannel,
             activity.webSocket(new WorkspaceId("edge"), Profile.ActivityPolicy.DEFAULT), Meters.noop(), 1 << 20,
             KEEPALIVE);
         t.start(Unpooled.EMPTY_BUFFER, () -> { });
@@ -63,7 +76,9 @@ class TunnelBoundaryTest {
       }).onFailure(made::fail);
     });
     gateway.listen(0, "127.0.0.1").await();
-    browser = new Socket(InetAddress.getLoopbackAddress(), gateway.actualPort());
+    browser = new Socket();
+    browser.setReceiveBufferSize(4096);
+    browser.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), gateway.actualPort()));
     browser.setSoTimeout(30_000);
     workspace = workspaceListener.accept();
     workspace.setSoTimeout(30_000);
@@ -89,6 +104,78 @@ class TunnelBoundaryTest {
 
   private static byte[] read(InputStream in, int n) throws Exception {
     return in.readNBytes(n);
+  }
+
+  private <T> T onLoop(java.util.concurrent.Callable<T> c) throws Exception {
+    Promise<T> done = Promise.promise();
+    context.runOnContext(v -> {
+      try {
+        done.complete(c.call());
+      } catch (Exception e) {
+        done.fail(e);
+      }
+    });
+    return done.future().await(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aClientThatHangsUpLosesNothingItSentBefore() throws Exception {
+    // less than Netty's high-water mark, so the gateway reads it all, but more than the small windows toward the
+    // workspace hold: most of it is still queued in the gateway when the client's end of stream arrives
+    byte[] data = frame(true, WsFrames.BINARY, true, 60_000);
+    byte[] close = frame(true, WsFrames.CLOSE, true, new byte[] {0x03, (byte) 0xe8});
+    browser.getOutputStream().write(concat(data, close));
+    browser.shutdownOutput();
+    tunnel.closed().await(30, TimeUnit.SECONDS); // the gateway saw the client go
+    assertThat(workspace.getInputStream().readAllBytes()).as("everything the client sent, then the end of stream")
+        .isEqualTo(concat(data, close));
+  }
+
+  @Test
+  void aClientThatTakesNothingIsCutOffAfterItsSweeps() throws Exception {
+    Thread flood = new Thread(() -> {
+      byte[] f = frame(true, WsFrames.BINARY, false, 65_536);
+      try {
+        while (true) {
+          workspace.getOutputStream().write(f);
+        }
+      } catch (java.io.IOException closed) {
+        // the tunnel closed the workspace's connection
+      }
+    }, "workspace-flood");
+    flood.setDaemon(true);
+    flood.start();
+    Eventually.await(vertx, Duration.ofSeconds(30), "bytes queued for the client", () -> pending() > 0);
+    for (int i = 1; i < Tunnel.STALLED_SWEEPS; i++) {
+      onLoop(tunnel::ping);
+    }
+    // asked on the loop, after the close a sweep may have started (its end is reported by a task of the loop)
+    assertThat(onLoop(tunnel::isClosed)).as("not cut off before its sweeps").isFalse();
+
+    long taken = onLoop(tunnel::takenByClient);
+    browser.getInputStream().readNBytes(200_000); // the client takes some: the count starts again
+    Eventually.await(vertx, Duration.ofSeconds(30), "the gateway wrote on",
+        () -> onLoopUnchecked(tunnel::takenByClient) > taken && pending() > 0);
+    for (int i = 0; i < Tunnel.STALLED_SWEEPS; i++) {
+      onLoop(tunnel::ping); // the first sees what the client took
+    }
+    assertThat(onLoop(tunnel::isClosed)).as("one sweep short after taking something").isFalse();
+    onLoop(tunnel::ping);
+    tunnel.closed().await(30, TimeUnit.SECONDS);
+    flood.join(30_000);
+    assertThat(flood.isAlive()).as("the workspace's connection was closed too").isFalse();
+  }
+
+  private long pending() {
+    return onLoopUnchecked(tunnel::pendingToClient);
+  }
+
+  private <T> T onLoopUnchecked(java.util.concurrent.Callable<T> c) {
+    try {
+      return onLoop(c);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
