@@ -5,19 +5,18 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.internal.net.NetSocketInternal;
-import io.vertx.core.net.NetSocket;
 import io.wsgate.activity.WebSocketActivity;
 import io.wsgate.metrics.Meters;
 import org.slf4j.Logger;
@@ -102,18 +101,19 @@ final class Tunnel {
   }
 
   /**
-   * The channel under a Vert.x socket, with Vert.x's handler taken out of its pipeline: from here on only the
-   * handler added to it reads the connection (Vert.x's server and client still close it when they close). The
-   * server's idle timeout goes too: it counts writes as activity, so the tunnel's keepalive pings kept it from ever
-   * firing, and it cost a write listener and a clock read on every message.
+   * The channel of {@code ctx} with every handler but TLS taken out of its pipeline (a Vert.x connection's HTTP codec,
+   * its handler and the server's idle timeout): from here on only the handler {@link #start} adds reads it, and
+   * Vert.x's server or client still closes it when they close. The idle timeout counted writes as activity, so the
+   * keepalive pings kept it from ever firing ({@link #STALLED_SWEEPS} does its work), and it cost a write listener
+   * and a clock read on every message.
    */
-  static Channel takeOver(NetSocket socket) {
-    ChannelHandlerContext ctx = ((NetSocketInternal) socket).channelHandlerContext();
+  static Channel takeOver(ChannelHandlerContext ctx) {
     ChannelPipeline pipeline = ctx.pipeline();
-    pipeline.remove(ctx.handler());
-    IdleStateHandler idle = pipeline.get(IdleStateHandler.class);
-    if (idle != null) {
-      pipeline.remove(idle);
+    for (String name : pipeline.names()) {
+      ChannelHandler handler = pipeline.get(name);
+      if (handler != null && !(handler instanceof SslHandler)) {
+        pipeline.remove(handler);
+      }
     }
     return ctx.channel();
   }

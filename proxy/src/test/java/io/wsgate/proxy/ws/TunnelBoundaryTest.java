@@ -8,6 +8,7 @@ import io.wsgate.testing.Eventually;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import io.wsgate.activity.ActivityTracker;
@@ -63,9 +64,9 @@ class TunnelBoundaryTest {
       client.pause();
       vertx.createNetClient().connect(workspaceListener.getLocalPort(), "127.0.0.1").onSuccess(upstream -> {
         ActivityTracker activity = new ActivityTracker(null, System::currentTimeMillis);
-        upstreamChannel = Tunnel.takeOver(upstream);
+        upstreamChannel = Tunnel.takeOver(((NetSocketInternal) upstream).channelHandlerContext());
         upstreamChannel.config().setOption(ChannelOption.SO_SNDBUF, 4096);
-        Channel clientChannel = Tunnel.takeOver(client);
+        Channel clientChannel = Tunnel.takeOver(((NetSocketInternal) client).channelHandlerContext());
         clientChannel.config().setOption(ChannelOption.SO_SNDBUF, 4096);
         Tunnel t = new Tunnel(clientChannel, upstreamChannel,
             activity.webSocket(new WorkspaceId("edge"), Profile.ActivityPolicy.DEFAULT), Meters.noop(), 1 << 20,
