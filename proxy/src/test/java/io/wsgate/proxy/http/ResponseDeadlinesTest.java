@@ -3,6 +3,7 @@ package io.wsgate.proxy.http;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.wsgate.testing.OnContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -62,15 +63,7 @@ class ResponseDeadlinesTest {
   }
 
   private <T> T onLoop(Callable<T> action) {
-    Promise<T> p = Promise.promise();
-    loop.runOnContext(v -> {
-      try {
-        p.complete(action.call());
-      } catch (Exception e) {
-        p.fail(e);
-      }
-    });
-    return p.future().await();
+    return OnContext.call(loop, action);
   }
 
   @Test

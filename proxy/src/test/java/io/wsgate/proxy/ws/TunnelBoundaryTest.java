@@ -4,6 +4,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.wsgate.testing.Eventually;
+import io.wsgate.testing.OnContext;
 
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
@@ -94,29 +95,19 @@ class TunnelBoundaryTest {
     vertx.close().await();
   }
 
-  private void onLoop(Runnable r) throws Exception {
-    Promise<Void> done = Promise.promise();
-    context.runOnContext(v -> {
+  private void onLoop(Runnable r) {
+    OnContext.call(context, () -> {
       r.run();
-      done.complete();
+      return null;
     });
-    done.future().await(30, TimeUnit.SECONDS);
   }
 
   private static byte[] read(InputStream in, int n) throws Exception {
     return in.readNBytes(n);
   }
 
-  private <T> T onLoop(java.util.concurrent.Callable<T> c) throws Exception {
-    Promise<T> done = Promise.promise();
-    context.runOnContext(v -> {
-      try {
-        done.complete(c.call());
-      } catch (Exception e) {
-        done.fail(e);
-      }
-    });
-    return done.future().await(30, TimeUnit.SECONDS);
+  private <T> T onLoop(java.util.concurrent.Callable<T> c) {
+    return OnContext.call(context, c);
   }
 
   @Test
@@ -156,7 +147,7 @@ class TunnelBoundaryTest {
     long taken = onLoop(tunnel::takenByClient);
     browser.getInputStream().readNBytes(200_000); // the client takes some: the count starts again
     Eventually.await(vertx, Duration.ofSeconds(30), "the gateway wrote on",
-        () -> onLoopUnchecked(tunnel::takenByClient) > taken && pending() > 0);
+        () -> onLoop(tunnel::takenByClient) > taken && pending() > 0);
     for (int i = 0; i < Tunnel.STALLED_SWEEPS; i++) {
       onLoop(tunnel::ping); // the first sees what the client took
     }
@@ -168,16 +159,9 @@ class TunnelBoundaryTest {
   }
 
   private long pending() {
-    return onLoopUnchecked(tunnel::pendingToClient);
+    return onLoop(tunnel::pendingToClient);
   }
 
-  private <T> T onLoopUnchecked(java.util.concurrent.Callable<T> c) {
-    try {
-      return onLoop(c);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   @Test
   void keepaliveDueInTheMiddleOfAFrameWaitsForTheNextSweep() throws Exception {
