@@ -22,8 +22,6 @@ import io.wsgate.metrics.Meters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,11 +46,6 @@ final class Tunnel {
   static final long LINGER_MS = 5_000;
   /** The name of the tunnel's handler in each channel's pipeline. */
   static final String HANDLER = "wsgateTunnel";
-  /**
-   * Keepalive sweeps in a row (one per {@link WebSocketRelay#KEEPALIVE_MS}) in which a client with bytes waiting for
-   * it neither sent anything nor took any of them, after which it is cut off: 120 s, the server's idle timeout.
-   */
-  static final int STALLED_SWEEPS = 4;
 
   private final Channel client;
   private final Channel upstream;
@@ -77,12 +70,7 @@ final class Tunnel {
   private boolean clientUnflushed;
   private boolean upstreamUnflushed;
   private Runnable onClosed;
-  /** Reads from the client, and bytes queued for it, so far: what a keepalive sweep compares with the last. */
-  private int clientReads;
-  private long queuedToClient;
-  private int readsAtSweep;
-  private long takenAtSweep;
-  private int stalledSweeps;
+  private final ClientStall stall = new ClientStall();
 
   /** Both channels on one event loop, with no handler reading them: {@link #start} adds the tunnel's. */
   Tunnel(Channel client, Channel upstream, WebSocketActivity counted, Meters meters, long maxMessage,
@@ -103,9 +91,9 @@ final class Tunnel {
   /**
    * The channel of {@code ctx} with every handler but TLS taken out of its pipeline (a Vert.x connection's HTTP codec,
    * its handler and the server's idle timeout): from here on only the handler {@link #start} adds reads it, and
-   * Vert.x's server or client still closes it when they close. The idle timeout counted writes as activity, so the
-   * keepalive pings kept it from ever firing ({@link #STALLED_SWEEPS} does its work), and it cost a write listener
-   * and a clock read on every message.
+   * Vert.x's server or client still closes it when they close. The idle timeout counted completed writes as
+   * activity, so the keepalive pings kept it from firing for a client that reads; for one that stopped reading,
+   * {@link ClientStall} does its work. It cost a write listener and a clock read on every message.
    */
   static Channel takeOver(ChannelHandlerContext ctx) {
     ChannelPipeline pipeline = ctx.pipeline();
@@ -173,32 +161,17 @@ final class Tunnel {
       loop.execute(this::ping);
       return;
     }
-    if (clientStalled()) {
+    if (stall.sweep(pendingToClient())) {
       log.debug("client took nothing and sent nothing for {} keepalive sweeps: closing its connection",
-          STALLED_SWEEPS);
+          ClientStall.SWEEPS);
       client.close();
       return;
     }
     if (!closeToClient && pendingClose == null && fromWorkspace.atBoundary()) {
-      ByteBuf ping = frame(FrameScanner.OP_PING, keepalive, false);
-      queuedToClient += ping.readableBytes();
+      ByteBuf ping = ControlFrames.frame(FrameScanner.OP_PING, keepalive, false);
+      stall.queued(ping.readableBytes());
       client.writeAndFlush(ping, client.voidPromise());
     }
-  }
-
-  /**
-   * True once the client has had bytes waiting for it, and has neither taken any of them nor sent anything, for
-   * {@link #STALLED_SWEEPS} sweeps in a row: a client that stopped reading (the workspace is held back meanwhile) is
-   * cut off as the server's idle timeout did, which counted only completed writes. A client whose socket buffer
-   * still takes the pings is not stalled here; TCP's own timeouts end it if its host is gone.
-   */
-  private boolean clientStalled() {
-    long taken = takenByClient();
-    boolean stalled = pendingToClient() > 0 && clientReads == readsAtSweep && taken == takenAtSweep;
-    readsAtSweep = clientReads;
-    takenAtSweep = taken;
-    stalledSweeps = stalled ? stalledSweeps + 1 : 0;
-    return stalledSweeps >= STALLED_SWEEPS;
   }
 
   /** Bytes written to the client and not yet taken by its socket. */
@@ -209,7 +182,7 @@ final class Tunnel {
 
   /** Bytes the client's socket has taken so far. */
   long takenByClient() {
-    return queuedToClient - pendingToClient();
+    return stall.taken(pendingToClient());
   }
 
   /**
@@ -222,7 +195,7 @@ final class Tunnel {
       return closed();
     }
     if (!isClosed()) {
-      ByteBuf toClient = closeFrame(code, reason, false);
+      ByteBuf toClient = ControlFrames.close(code, reason, false);
       if (pendingClose != null) {
         pendingClose.release();
         pendingClose = null;
@@ -232,7 +205,7 @@ final class Tunnel {
       } else {
         pendingClose = toClient;
       }
-      sendWorkspace(closeFrame(code, reason, true));
+      sendWorkspace(ControlFrames.close(code, reason, true));
       if (closingTimer == null) {
         closingTimer = loop.schedule(() -> {
           client.close();
@@ -329,7 +302,7 @@ final class Tunnel {
     fromClient.stop();
     if (!closeToWorkspace && fromClient.atBoundary()) {
       closeToWorkspace = true;
-      upstream.write(closeFrame((short) 1001, "client went away", true), upstream.voidPromise());
+      upstream.write(ControlFrames.close((short) 1001, "client went away", true), upstream.voidPromise());
     }
     closeAfterWrites(upstream);
     closed.tryComplete();
@@ -340,7 +313,7 @@ final class Tunnel {
     fromWorkspace.stop();
     if (!closeToClient && fromWorkspace.atBoundary()) {
       closeToClient = true;
-      closeFrameToClient = client.writeAndFlush(closeFrame((short) 1001, "workspace went away", false));
+      closeFrameToClient = client.writeAndFlush(ControlFrames.close((short) 1001, "workspace went away", false));
     }
     closeClient();
   }
@@ -348,7 +321,7 @@ final class Tunnel {
   /** Writes what a read passed on; flushed at the end of the read batch. */
   private void forward(Channel from, Channel to, ByteBuf bytes) {
     if (to == client) {
-      queuedToClient += bytes.readableBytes();
+      stall.queued(bytes.readableBytes());
       clientUnflushed = true;
     } else {
       upstreamUnflushed = true;
@@ -420,7 +393,7 @@ final class Tunnel {
   private final class ClientSide extends Side {
     @Override
     void read(ByteBuf bytes) {
-      clientReads++;
+      stall.read();
       fromClient.scan(bytes);
     }
 
@@ -472,7 +445,7 @@ final class Tunnel {
 
     @Override
     public void control(int opcode, ByteBuf frame) {
-      if (opcode == FrameScanner.OP_PONG && isKeepalivePong(frame)) {
+      if (opcode == FrameScanner.OP_PONG && ControlFrames.isPongTo(frame, keepalive)) {
         frame.release();
         return; // the answer to our own keepalive
       }
@@ -496,11 +469,11 @@ final class Tunnel {
     @Override
     public void violation(short closeCode, String reason) {
       log.debug("client broke the WebSocket protocol ({}): closing with {}", reason, closeCode);
-      sendClient(closeFrame(closeCode, reason, false));
+      sendClient(ControlFrames.close(closeCode, reason, false));
       closeClient();
       if (!closeToWorkspace) {
         closeToWorkspace = true;
-        upstream.write(closeFrame((short) 1001, "client went away", true), upstream.voidPromise());
+        upstream.write(ControlFrames.close((short) 1001, "client went away", true), upstream.voidPromise());
       }
       closeAfterWrites(upstream);
     }
@@ -538,53 +511,11 @@ final class Tunnel {
       log.debug("workspace broke the WebSocket protocol ({}): closing with {}", reason, closeCode);
       if (!closeToWorkspace) {
         closeToWorkspace = true;
-        upstream.write(closeFrame(closeCode, reason, true), upstream.voidPromise());
+        upstream.write(ControlFrames.close(closeCode, reason, true), upstream.voidPromise());
       }
       closeAfterWrites(upstream);
-      sendClient(closeFrame((short) 1001, "workspace went away", false));
+      sendClient(ControlFrames.close((short) 1001, "workspace went away", false));
       closeClient();
     }
-  }
-
-  /** A client's pong (masked) carrying exactly the keepalive payload. */
-  private boolean isKeepalivePong(ByteBuf frame) {
-    int at = frame.readerIndex();
-    int length = frame.getByte(at + 1) & 0x7f;
-    if (length != keepalive.length || frame.readableBytes() != 6 + length) {
-      return false;
-    }
-    for (int i = 0; i < length; i++) {
-      if ((byte) (frame.getByte(at + 6 + i) ^ frame.getByte(at + 2 + (i & 3))) != keepalive[i]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  static ByteBuf closeFrame(short code, String reason, boolean masked) {
-    byte[] text = reason.getBytes(StandardCharsets.UTF_8);
-    int n = Math.min(text.length, 123);
-    byte[] payload = new byte[2 + n];
-    payload[0] = (byte) (code >> 8);
-    payload[1] = (byte) code;
-    System.arraycopy(text, 0, payload, 2, n);
-    return frame(FrameScanner.OP_CLOSE, payload, masked);
-  }
-
-  /** A final control frame; {@code masked} for frames to the workspace (the gateway is its client). */
-  static ByteBuf frame(int opcode, byte[] payload, boolean masked) {
-    ByteBuf b = Unpooled.buffer(2 + (masked ? 4 : 0) + payload.length);
-    b.writeByte(0x80 | opcode);
-    b.writeByte((masked ? 0x80 : 0) | payload.length);
-    if (!masked) {
-      return b.writeBytes(payload);
-    }
-    byte[] mask = new byte[4];
-    ThreadLocalRandom.current().nextBytes(mask);
-    b.writeBytes(mask);
-    for (int i = 0; i < payload.length; i++) {
-      b.writeByte(payload[i] ^ mask[i & 3]);
-    }
-    return b;
   }
 }

@@ -173,7 +173,7 @@ public final class WebSocketRelay {
       // typically the client went away while the workspace was accepting
       log.info("workspace {}: the client's connection closed before its 101", route.id());
       meters.webSocketSession("client_failed");
-      upstream.writeAndFlush(Tunnel.closeFrame((short) 1001, "client upgrade failed", true))
+      upstream.writeAndFlush(ControlFrames.close((short) 1001, "client upgrade failed", true))
           .addListener(ChannelFutureListener.CLOSE);
       return;
     }

@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Frames the gateway sends itself go out only between the workspace's frames: a keepalive ping due while a frame is
  * under way is left for the next sweep, and a close waits for the frame to end. A close loses nothing still queued,
- * and a client that takes nothing is cut off after {@link Tunnel#STALLED_SWEEPS} sweeps. Real TCP connections on both
+ * and a client that takes nothing is cut off after {@link ClientStall#SWEEPS} sweeps. Real TCP connections on both
  * sides of a {@link Tunnel}: a browser socket, and a workspace socket the tunnel connected to.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -138,7 +138,7 @@ class TunnelBoundaryTest {
     flood.setDaemon(true);
     flood.start();
     Eventually.await(vertx, Duration.ofSeconds(30), "bytes queued for the client", () -> pending() > 0);
-    for (int i = 1; i < Tunnel.STALLED_SWEEPS; i++) {
+    for (int i = 1; i < ClientStall.SWEEPS; i++) {
       onLoop(tunnel::ping);
     }
     // asked on the loop, after the close a sweep may have started (its end is reported by a task of the loop)
@@ -148,7 +148,7 @@ class TunnelBoundaryTest {
     browser.getInputStream().readNBytes(200_000); // the client takes some: the count starts again
     Eventually.await(vertx, Duration.ofSeconds(30), "the gateway wrote on",
         () -> onLoop(tunnel::takenByClient) > taken && pending() > 0);
-    for (int i = 0; i < Tunnel.STALLED_SWEEPS; i++) {
+    for (int i = 0; i < ClientStall.SWEEPS; i++) {
       onLoop(tunnel::ping); // the first sees what the client took
     }
     assertThat(onLoop(tunnel::isClosed)).as("one sweep short after taking something").isFalse();
