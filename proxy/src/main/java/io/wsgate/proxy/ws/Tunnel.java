@@ -300,13 +300,21 @@ final class Tunnel {
       pendingClose = null;
     }
     fromClient.stop();
-    if (!closeToWorkspace && fromClient.atBoundary()) {
-      closeToWorkspace = true;
-      upstream.write(ControlFrames.close((short) 1001, "client went away", true), upstream.voidPromise());
-    }
-    closeAfterWrites(upstream);
+    endWorkspace((short) 1001, "client went away");
     closed.tryComplete();
     onClosed.run();
+  }
+
+  /**
+   * Ends the workspace's connection: a close frame first, unless one went already or the client's frame under way
+   * was cut short (nothing may go into the middle of a frame), then the close once everything is written.
+   */
+  private void endWorkspace(short code, String reason) {
+    if (!closeToWorkspace && fromClient.atBoundary()) {
+      closeToWorkspace = true;
+      upstream.write(ControlFrames.close(code, reason, true), upstream.voidPromise());
+    }
+    closeAfterWrites(upstream);
   }
 
   private void workspaceGone() {
@@ -471,11 +479,7 @@ final class Tunnel {
       log.debug("client broke the WebSocket protocol ({}): closing with {}", reason, closeCode);
       sendClient(ControlFrames.close(closeCode, reason, false));
       closeClient();
-      if (!closeToWorkspace) {
-        closeToWorkspace = true;
-        upstream.write(ControlFrames.close((short) 1001, "client went away", true), upstream.voidPromise());
-      }
-      closeAfterWrites(upstream);
+      endWorkspace((short) 1001, "client went away");
     }
   }
 
@@ -509,11 +513,7 @@ final class Tunnel {
     @Override
     public void violation(short closeCode, String reason) {
       log.debug("workspace broke the WebSocket protocol ({}): closing with {}", reason, closeCode);
-      if (!closeToWorkspace) {
-        closeToWorkspace = true;
-        upstream.write(ControlFrames.close(closeCode, reason, true), upstream.voidPromise());
-      }
-      closeAfterWrites(upstream);
+      endWorkspace(closeCode, reason);
       sendClient(ControlFrames.close((short) 1001, "workspace went away", false));
       closeClient();
     }

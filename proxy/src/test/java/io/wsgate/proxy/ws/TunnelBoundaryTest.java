@@ -180,6 +180,18 @@ class TunnelBoundaryTest {
   }
 
   @Test
+  void aWorkspaceThatBreaksTheProtocolMidClientFrameGetsNoFrameInsideIt() throws Exception {
+    byte[] big = frame(true, WsFrames.BINARY, true, 1000);
+    browser.getOutputStream().write(Arrays.copyOf(big, 300));
+    assertThat(read(workspace.getInputStream(), 300)).isEqualTo(Arrays.copyOf(big, 300));
+    workspace.getOutputStream().write(frame(true, WsFrames.TEXT, true, 4)); // masked: workspaces must not mask
+    assertThat(workspace.getInputStream().readAllBytes()).as("nothing cut into the client's frame, then the end")
+        .isEmpty();
+    byte[] toBrowser = browser.getInputStream().readAllBytes();
+    assertThat(toBrowser[0] & 0xff).as("the browser is told with a close frame").isEqualTo(0x88);
+  }
+
+  @Test
   void closeFromTheGatewayWaitsForTheFrameUnderWay() throws Exception {
     byte[] big = frame(true, WsFrames.BINARY, false, 1000);
     workspace.getOutputStream().write(Arrays.copyOf(big, 300));
