@@ -1,6 +1,11 @@
 package io.wsgate.config;
 
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.vertx.core.transport.Transport;
+
+import java.nio.channels.spi.SelectorProvider;
 
 /**
  * The network I/O the gateway's event loops run on ({@link Setting#TRANSPORT}), resolved once at startup: Linux's
@@ -11,8 +16,10 @@ import io.vertx.core.transport.Transport;
 public record NetTransport(Transport transport, String description) {
 
   /** Java NIO: always there. */
-  public static final NetTransport NIO = new NetTransport(new TrimmedTransport(Transport.NIO), "nio");
-  private static final NetTransport EPOLL = new NetTransport(new TrimmedTransport(Transport.EPOLL), "epoll");
+  public static final NetTransport NIO = new NetTransport(new TrimmedTransport(Transport.NIO,
+      () -> new NioSocketChannel(SelectorProvider.provider(), SocketProtocolFamily.INET)), "nio");
+  private static final NetTransport EPOLL = new NetTransport(new TrimmedTransport(Transport.EPOLL,
+      () -> new EpollSocketChannel(SocketProtocolFamily.INET)), "epoll");
 
   /** What WSGATE_TRANSPORT=auto, the default, resolves to on this machine and JVM. */
   public static NetTransport auto() {

@@ -29,6 +29,9 @@ import java.util.function.Consumer;
  * {@code TCP_USER_TIMEOUT} 0 (Linux's defaults). That is 8 of the 14 {@code setsockopt}s of a relayed WebSocket's
  * handshake (the client's connection and the workspace's). Any other value, and any other option, is set as Vert.x
  * would ({@code TCP_QUICKACK} off, for one, is not Linux's default).
+ *
+ * <p>It also opens IPv4 sockets for IPv4 peers ({@link Inet4Sockets}): Vert.x's TCP channels are IPv6 sockets
+ * wherever the machine has IPv6, made dual-stack with one more {@code setsockopt} ({@code IPV6_V6ONLY} off) each.
  */
 final class TrimmedTransport implements Transport {
 
@@ -40,9 +43,12 @@ final class TrimmedTransport implements Transport {
       io.netty.channel.epoll.EpollChannelOption.TCP_USER_TIMEOUT, 0);
 
   private final Transport vertx;
+  private final ChannelFactory<? extends Channel> inet4;
 
-  TrimmedTransport(Transport vertx) {
+  /** Vert.x's {@code vertx} transport; {@code inet4} makes the same transport's TCP channel as an IPv4 socket. */
+  TrimmedTransport(Transport vertx, ChannelFactory<? extends Channel> inet4) {
     this.vertx = vertx;
+    this.inet4 = inet4;
   }
 
   @Override
@@ -62,15 +68,22 @@ final class TrimmedTransport implements Transport {
 
   @Override
   public io.vertx.core.spi.transport.Transport implementation() {
-    return new Implementation(vertx.implementation());
+    return new Implementation(vertx.implementation(), inet4);
   }
 
-  /** Vert.x's implementation, but for the two {@code configure} methods of TCP sockets. */
-  static final class Implementation implements io.vertx.core.spi.transport.Transport {
+  /** Vert.x's implementation, but for the two {@code configure} methods of TCP sockets, and IPv4 sockets on demand. */
+  static final class Implementation implements io.vertx.core.spi.transport.Transport, Inet4Sockets {
     private final io.vertx.core.spi.transport.Transport vertx;
+    private final ChannelFactory<? extends Channel> inet4;
 
-    Implementation(io.vertx.core.spi.transport.Transport vertx) {
+    Implementation(io.vertx.core.spi.transport.Transport vertx, ChannelFactory<? extends Channel> inet4) {
       this.vertx = vertx;
+      this.inet4 = inet4;
+    }
+
+    @Override
+    public ChannelFactory<? extends Channel> inet4ChannelFactory() {
+      return inet4;
     }
 
     @Override

@@ -13,8 +13,10 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
+import io.wsgate.config.Inet4Sockets;
 import io.wsgate.workspace.Endpoint;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -24,12 +26,16 @@ import java.net.UnknownHostException;
  * JVM finds it) and resolver, with no Vert.x connection on top: the caller's handler is the channel's only one.
  * Used for the keep-alive connections of {@link WorkspaceConnections} and for each WebSocket's own connection, so
  * both sides of a request or a tunnel live on the thread of the client's connection. Keeps every channel it opened
- * until it closes, so {@link #close} ends them all; {@link #close} may be called from any thread.
+ * until it closes, so {@link #close} ends them all; {@link #close} may be called from any thread. A workspace at an
+ * IPv4 address is dialed from an IPv4 socket where the transport can make one ({@link Inet4Sockets}): one system call
+ * less per connection than Vert.x's dual-stack sockets.
  */
 public final class WorkspaceDialer {
 
   private final EventLoop loop;
   private final Bootstrap bootstrap;
+  /** The same, on IPv4 sockets: for IPv4 addresses. */
+  private final Bootstrap inet4;
   private final ChannelGroup all;
 
   private WorkspaceDialer(VertxInternal vertx, EventLoop loop, long connectTimeoutMs) {
@@ -37,8 +43,13 @@ public final class WorkspaceDialer {
     this.all = new DefaultChannelGroup(loop);
     // no TCP_NODELAY option: Netty's socket channels (epoll and NIO) turn Nagle off themselves, and setting it again
     // cost a system call per connection
-    this.bootstrap = new Bootstrap().group(loop).channelFactory(vertx.transport().channelFactory(false))
-        .resolver(vertx.nameResolver().nettyAddressResolverGroup())
+    this.bootstrap = bootstrap(vertx, loop, connectTimeoutMs).channelFactory(vertx.transport().channelFactory(false));
+    this.inet4 = vertx.transport() instanceof Inet4Sockets sockets
+        ? bootstrap(vertx, loop, connectTimeoutMs).channelFactory(sockets.inet4ChannelFactory()) : bootstrap;
+  }
+
+  private static Bootstrap bootstrap(VertxInternal vertx, EventLoop loop, long connectTimeoutMs) {
+    return new Bootstrap().group(loop).resolver(vertx.nameResolver().nettyAddressResolverGroup())
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeoutMs));
   }
 
@@ -67,7 +78,8 @@ public final class WorkspaceDialer {
     } catch (UnknownHostException e) {
       return loop.newFailedFuture(e);
     }
-    ChannelFuture connecting = bootstrap.clone().handler(handler).connect(address);
+    Bootstrap b = address.getAddress() instanceof Inet4Address ? inet4 : bootstrap;
+    ChannelFuture connecting = b.clone().handler(handler).connect(address);
     all.add(connecting.channel());
     return connecting;
   }

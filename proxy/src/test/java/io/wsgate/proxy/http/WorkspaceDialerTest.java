@@ -12,8 +12,11 @@ import io.vertx.core.internal.ContextInternal;
 import io.wsgate.config.NetTransport;
 import io.wsgate.workspace.Endpoint;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
@@ -22,7 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The dialer's connections, on each transport: on the event loop that asked, with Nagle's algorithm off (read back
- * from the socket: the dialer leaves that to Netty's own default), and all closed by {@link WorkspaceDialer#close}.
+ * from the socket: the dialer leaves that to Netty's own default), from an IPv4 socket to an IPv4 workspace, and all
+ * closed by {@link WorkspaceDialer#close}.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class WorkspaceDialerTest {
@@ -50,6 +54,9 @@ class WorkspaceDialerTest {
           assertThat(c.eventLoop()).isSameAs(loop.nettyEventLoop());
           assertThat(c.config().getOption(ChannelOption.TCP_NODELAY)).as("Nagle off on %s", t.description())
               .isTrue();
+          int port = ((InetSocketAddress) c.localAddress()).getPort();
+          assertThat(socketTable(port)).as("the kernel's table of the socket from port %d on %s", port,
+              t.description()).isEqualTo("/proc/net/tcp");
         }
         dialer.close().await(10, TimeUnit.SECONDS);
         assertThat(first.isOpen()).isFalse();
@@ -59,6 +66,24 @@ class WorkspaceDialerTest {
     } finally {
       vertx.close().await();
     }
+  }
+
+  /**
+   * Which of the kernel's TCP tables lists the connection from local {@code port}: {@code /proc/net/tcp} for an IPv4
+   * socket, {@code /proc/net/tcp6} for an IPv6 one (a dual-stack socket connected to an IPv4 address is listed there,
+   * with the address mapped).
+   */
+  private static String socketTable(int port) throws Exception {
+    String hexPort = String.format(":%04X", port);
+    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      for (String line : Files.readAllLines(Path.of(table))) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length > 2 && f[1].endsWith(hexPort)) {
+          return table;
+        }
+      }
+    }
+    return "neither";
   }
 
   private static Channel connect(ContextInternal loop, WorkspaceDialer dialer, Endpoint endpoint)
