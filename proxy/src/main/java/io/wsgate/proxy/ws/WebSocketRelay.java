@@ -162,8 +162,9 @@ public final class WebSocketRelay {
       ErrorResponses.send(req, GatewayError.UPSTREAM_RESET, UpstreamErrors.detail(GatewayError.UPSTREAM_RESET), 0);
       return;
     }
+    // the workspace's accept value, checked above against the client's key: the one the client expects
     req.response().putHeader("upgrade", "websocket").putHeader("connection", "Upgrade")
-        .putHeader("sec-websocket-accept", Handshake.accept(key));
+        .putHeader("sec-websocket-accept", resp.headers().get("sec-websocket-accept").trim());
     String protocol = resp.headers().get("sec-websocket-protocol");
     if (protocol != null) {
       req.response().putHeader("sec-websocket-protocol", protocol);
