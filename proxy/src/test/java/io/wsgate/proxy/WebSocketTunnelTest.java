@@ -277,6 +277,31 @@ class WebSocketTunnelTest {
   }
 
   @Test
+  void aClientThatLeavesBeforeTheWorkspaces101LeavesNothingOpen() throws Exception {
+    int seen = logs.size();
+    assertThat(RawHttp.exchange(gateway.port(), "GET / HTTP/1.1\r\nHost: ws-late.localhost\r\n"
+        + "Connection: close\r\n\r\n", 60_000)).startsWith("HTTP/1.1 200");
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
+      s.getOutputStream().write(head("late", "/late").getBytes(StandardCharsets.ISO_8859_1));
+      s.getOutputStream().flush();
+      Eventually.await(f.vertx, Duration.ofSeconds(60), "the workspace holds the upgrade", workspace::holdsLate);
+    }
+    // the client is gone; now the workspace says yes
+    workspace.answerLate();
+    Eventually.await(f.vertx, Duration.ofSeconds(60), "the gateway closed the workspace's connection",
+        workspace::lateClosed);
+    byte[] got = workspace.received("/late").getBytes();
+    assertThat(got.length).as("bytes the workspace got after its 101 (a masked close frame has 8 or more)")
+        .isGreaterThanOrEqualTo(8);
+    assertThat(closeCode(got, true)).as("the close the workspace got").isEqualTo(1001);
+    Eventually.await(f.vertx, Duration.ofSeconds(60), "no tunnel is left",
+        () -> gateway.webSockets().openSockets(new WorkspaceId("late")) == 0);
+    List<String> errors = logs.since(seen).stream().filter(e -> e.getLevel() == Level.ERROR)
+        .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()).toList();
+    assertThat(errors).as("ERROR lines for a client that left during its upgrade").isEmpty();
+  }
+
+  @Test
   void aClientThatStopsReadingStopsTheWorkspaceAndLosesNothing() throws Exception {
     try (Socket s = open("flood", "/flood")) {
       // the client reads nothing: once the buffers between them are full, the gateway must stop reading from the
@@ -378,6 +403,9 @@ class WebSocketTunnelTest {
     private final AtomicLong flooded = new AtomicLong();
     private volatile long floodStalledSince;
     private volatile boolean floodDone;
+    /** {@code /late}: the upgrade held unanswered until {@link #answerLate}; whether its connection has closed. */
+    private volatile Runnable lateAnswer;
+    private volatile boolean lateClosed;
 
     RawWorkspace(GatewayFixture f) {
       server = f.vertx.createNetServer().connectHandler(this::accept);
@@ -417,6 +445,18 @@ class WebSocketTunnelTest {
       }
       floodStalledSince = System.nanoTime();
       so.drainHandler(v -> flood(so));
+    }
+
+    boolean holdsLate() {
+      return lateAnswer != null;
+    }
+
+    void answerLate() {
+      lateAnswer.run();
+    }
+
+    boolean lateClosed() {
+      return lateClosed;
     }
 
     Buffer received(String path) {
@@ -486,6 +526,11 @@ class WebSocketTunnelTest {
         if (path.equals("/send-with-head")) {
           // the frames in the same write as the head: they reach the gateway with it
           so.write(Buffer.buffer(answer).appendBytes(SENT)).onComplete(v -> so.close());
+          return;
+        }
+        if (path.equals("/late")) {
+          so.closeHandler(v -> lateClosed = true);
+          lateAnswer = () -> so.write(answer);
           return;
         }
         so.write(answer);
