@@ -26,6 +26,22 @@ class NetTransportTest {
         .isEqualTo("epoll");
   }
 
+  /**
+   * The epoll channels the gateway runs on are wsgate-netty-epoll's, with fewer system calls per connection: its
+   * classes must come before Netty's own on the classpath (control's pom lists it first; the shaded jar has no
+   * other copy).
+   */
+  @Test
+  void theEpollChannelsAreThePatchedOnes() throws Exception {
+    for (String name : new String[] {"io.netty.channel.epoll.AbstractEpollChannel",
+        "io.netty.channel.epoll.EpollSocketChannel", "io.netty.channel.epoll.EpollSocketChannelConfig",
+        "io.netty.channel.epoll.EpollServerSocketChannel", "io.netty.channel.epoll.LinuxSocket",
+        "io.netty.channel.unix.Socket"}) {
+      String from = Class.forName(name).getProtectionDomain().getCodeSource().getLocation().getPath();
+      assertThat(from).as(name).contains("netty-epoll").doesNotContain("netty-transport");
+    }
+  }
+
   @Test
   void nioWhenAskedFor() {
     NetTransport t = ConfigLoader.load(Map.of(), "--transport", "NIO").transport();

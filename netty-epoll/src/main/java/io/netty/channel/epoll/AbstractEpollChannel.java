@@ -81,6 +81,8 @@ abstract class AbstractEpollChannel extends AbstractChannel implements UnixChann
     private IoRegistration registration;
     boolean inputClosedSeenErrorOnRead;
     private EpollIoOps ops;
+    // wsgate: ops set but not yet submitted (submitCurrentOpsLater)
+    private boolean opsPending;
 
     protected volatile boolean active;
 
@@ -105,7 +107,7 @@ abstract class AbstractEpollChannel extends AbstractChannel implements UnixChann
         // Directly cache the remote and local addresses
         // See https://github.com/netty/netty/issues/2359
         this.remote = remote;
-        this.local = fd.localAddress();
+        // wsgate: the local address is asked for on demand (localAddress0), not with a getsockname per connection
         this.initial = initialOps;
         this.ops = initialOps;
     }
@@ -125,8 +127,7 @@ abstract class AbstractEpollChannel extends AbstractChannel implements UnixChann
         }
         ops = ops.with(EpollIoOps.valueOf(flag));
         if (isRegistered()) {
-            IoRegistration registration = registration();
-            registration.submit(ops);
+            submitCurrentOps();
         } else {
             ops = ops.with(EpollIoOps.valueOf(flag));
         }
@@ -139,6 +140,7 @@ abstract class AbstractEpollChannel extends AbstractChannel implements UnixChann
             return;
         }
         ops = ops.without(EpollIoOps.valueOf(flag));
+        opsPending = false;
         registration.submit(ops);
     }
 
@@ -196,6 +198,9 @@ abstract class AbstractEpollChannel extends AbstractChannel implements UnixChann
                 // See https://github.com/netty/netty/issues/7159
                 EventLoop loop = eventLoop();
                 if (loop.inEventLoop()) {
+                    // wsgate: closed first, as epoll forgets a closed socket by itself: the registration's
+                    // cancel() then skips its EPOLL_CTL_DEL (it does so for a closed descriptor)
+                    socket.close();
                     doDeregister();
                 } else {
                     loop.execute(new Runnable() {
@@ -301,7 +306,8 @@ abstract class AbstractEpollChannel extends AbstractChannel implements UnixChann
                 registration = (IoRegistration) f.getNow();
                 if (isActive()) {
                     // The channel is active, register with current ops now as we are ready to start receiving events.
-                    submitCurrentOps();
+                    // wsgate: at the end of this task, with EPOLLIN if the channel reads by then (one EPOLL_CTL_ADD)
+                    submitCurrentOpsLater();
                 }
                 promise.setSuccess();
             } else {
@@ -705,7 +711,8 @@ abstract class AbstractEpollChannel extends AbstractChannel implements UnixChann
             active = true;
 
             // The channel is active, register with current ops now as we are ready to start receiving events.
-            submitCurrentOps();
+            // wsgate: at the end of this task, with EPOLLIN if the channel reads by then (one EPOLL_CTL_MOD)
+            submitCurrentOpsLater();
 
             // Get the state as trySuccess() may trigger an ChannelFutureListener that will close the Channel.
             // We still need to ensure we call fireChannelActive() in this case.
@@ -770,9 +777,13 @@ abstract class AbstractEpollChannel extends AbstractChannel implements UnixChann
          */
         private boolean doFinishConnect() throws Exception {
             if (socket.finishConnect()) {
-                clearFlag(Native.EPOLLOUT);
+                // wsgate: submitted with the rest by fulfillConnectPromise
+                ops = ops.without(EpollIoOps.EPOLLOUT);
                 if (requestedRemoteAddress instanceof InetSocketAddress) {
-                    remote = computeRemoteAddr((InetSocketAddress) requestedRemoteAddress, socket.remoteAddress());
+                    // wsgate: a resolved address is the peer's; only an unresolved one asks the socket
+                    InetSocketAddress requested = (InetSocketAddress) requestedRemoteAddress;
+                    remote = requested.isUnresolved()
+                            ? computeRemoteAddr(requested, socket.remoteAddress()) : requested;
                 }
                 requestedRemoteAddress = null;
 
@@ -822,10 +833,8 @@ abstract class AbstractEpollChannel extends AbstractChannel implements UnixChann
             remote = remoteSocketAddr == null ?
                     remoteAddress : computeRemoteAddr(remoteSocketAddr, socket.remoteAddress());
         }
-        // We always need to set the localAddress even if not connected yet as the bind already took place.
-        //
-        // See https://github.com/netty/netty/issues/3463
-        local = socket.localAddress();
+        // wsgate: the local address is asked for on demand (localAddress0), not with a getsockname per connection
+        local = null;
         return connected;
     }
 
@@ -847,11 +856,33 @@ abstract class AbstractEpollChannel extends AbstractChannel implements UnixChann
 
     final void submitCurrentOps() {
         IoRegistration registration = registration();
+        opsPending = false;
         registration.submit(ops);
+    }
+
+    // wsgate: the interest ops once the running event-loop task is done, unless setFlag or clearFlag submitted
+    // them first: a channel that starts reading in the same task (autoRead, as Netty does after channelActive)
+    // registers once with EPOLLIN, instead of once without it and once more with it.
+    private void submitCurrentOpsLater() {
+        opsPending = true;
+        eventLoop().execute(new Runnable() {
+            @Override
+            public void run() {
+                if (opsPending && isOpen() && isRegistered()) {
+                    submitCurrentOps();
+                }
+            }
+        });
     }
 
     @Override
     protected SocketAddress localAddress0() {
+        // wsgate: asked for on demand, and kept; null once the socket is closed if never asked for before
+        SocketAddress local = this.local;
+        if (local == null && socket.isOpen()) {
+            local = socket.localAddress(); // null if the socket was closed in the meantime
+            this.local = local;
+        }
         return local;
     }
 

@@ -219,6 +219,17 @@ public class EpollChannelConfig extends DefaultChannelConfig {
     }
 
     protected final long getMaxBytesPerGatheringWrite() {
-        return maxBytesPerGatheringWrite;
+        // wsgate: negative until the first gathering write asks (EpollSocketChannelConfig: from SO_SNDBUF)
+        long max = maxBytesPerGatheringWrite;
+        if (max < 0) {
+            max = lazyMaxBytesPerGatheringWrite();
+            maxBytesPerGatheringWrite = max;
+        }
+        return max;
+    }
+
+    // wsgate: see getMaxBytesPerGatheringWrite
+    long lazyMaxBytesPerGatheringWrite() {
+        return SSIZE_MAX;
     }
 }

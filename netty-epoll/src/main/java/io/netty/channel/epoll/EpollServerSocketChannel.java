@@ -104,7 +104,8 @@ public final class EpollServerSocketChannel extends AbstractEpollServerChannel i
 
     @Override
     protected Channel newChildChannel(int fd, byte[] address, int offset, int len) throws Exception {
-        return new EpollSocketChannel(this, new LinuxSocket(fd), address(address, offset, len));
+        // wsgate: an accepted socket has its listening socket's family
+        return new EpollSocketChannel(this, new LinuxSocket(fd, socket.isIpv6Family()), address(address, offset, len));
     }
 
     Collection<InetAddress> tcpMd5SigAddresses() {

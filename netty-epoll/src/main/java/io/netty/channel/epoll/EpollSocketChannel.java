@@ -160,7 +160,8 @@ public final class EpollSocketChannel extends AbstractEpollStreamChannel impleme
             try {
                 // Check isOpen() first as otherwise it will throw a RuntimeException
                 // when call getSoLinger() as the fd is not valid anymore.
-                if (isOpen() && config().getSoLinger() > 0) {
+                // wsgate: asks the socket only if SO_LINGER was set (a getsockopt per close otherwise)
+                if (isOpen() && config().isSoLingerSet() && config().getSoLinger() > 0) {
                     // We need to cancel this key of the channel so we may not end up in a eventloop spin
                     // because we try to read or write until the actual close happens which may be later due
                     // SO_LINGER handling.

@@ -36,6 +36,7 @@ import static io.netty.channel.ChannelOption.SO_RCVBUF;
 import static io.netty.channel.ChannelOption.SO_REUSEADDR;
 import static io.netty.channel.ChannelOption.SO_SNDBUF;
 import static io.netty.channel.ChannelOption.TCP_NODELAY;
+import static io.netty.channel.unix.Limits.SSIZE_MAX;
 
 public final class EpollSocketChannelConfig extends EpollChannelConfig implements SocketChannelConfig {
     private volatile boolean allowHalfClosure;
@@ -50,7 +51,22 @@ public final class EpollSocketChannelConfig extends EpollChannelConfig implement
         if (PlatformDependent.canEnableTcpNoDelayByDefault()) {
             setTcpNoDelay(true);
         }
-        calculateMaxBytesPerGatheringWrite();
+        // wsgate: from SO_SNDBUF on the first gathering write, not with a getsockopt per connection
+        setMaxBytesPerGatheringWrite(-1);
+    }
+
+    // wsgate: see the constructor
+    @Override
+    long lazyMaxBytesPerGatheringWrite() {
+        int newSendBufferSize = getSendBufferSize() << 1;
+        return newSendBufferSize > 0 ? newSendBufferSize : SSIZE_MAX;
+    }
+
+    // wsgate: SO_LINGER set through this config (the only way Netty sets it): the close asks the socket only then
+    private volatile boolean soLingerSet;
+
+    boolean isSoLingerSet() {
+        return soLingerSet;
     }
 
     @Override
@@ -373,6 +389,7 @@ public final class EpollSocketChannelConfig extends EpollChannelConfig implement
     public EpollSocketChannelConfig setSoLinger(int soLinger) {
         try {
             ((EpollSocketChannel) channel).socket.setSoLinger(soLinger);
+            soLingerSet = true;
             return this;
         } catch (IOException e) {
             throw new ChannelException(e);

@@ -47,6 +47,11 @@ public final class LinuxSocket extends Socket {
         super(fd);
     }
 
+    // wsgate: see Socket(int, boolean)
+    LinuxSocket(int fd, boolean ipv6) {
+        super(fd, ipv6);
+    }
+
     SocketProtocolFamily family() {
         return ipv6 ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
     }
@@ -398,7 +403,7 @@ public final class LinuxSocket extends Socket {
     }
 
     public static LinuxSocket newSocketStream(boolean ipv6) {
-        return new LinuxSocket(newSocketStream0(ipv6));
+        return new LinuxSocket(newSocketStream0(ipv6), ipv6); // wsgate: the family is known
     }
 
     /**
@@ -410,7 +415,8 @@ public final class LinuxSocket extends Socket {
     }
 
     public static LinuxSocket newSocketStream(SocketProtocolFamily protocol) {
-        return new LinuxSocket(newSocketStream0(protocol));
+        // wsgate: the family is known (as newSocketStream0(SocketProtocolFamily) picks it)
+        return newSocketStream(protocol == null ? isIPv6Preferred() : protocol == SocketProtocolFamily.INET6);
     }
 
     public static LinuxSocket newSocketStream() {

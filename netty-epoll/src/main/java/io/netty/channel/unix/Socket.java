@@ -58,6 +58,18 @@ public class Socket extends FileDescriptor {
         super(fd);
         ipv6 = isIPv6(fd);
     }
+
+    // wsgate: a socket whose address family the caller knows (it made the socket, or accepted it from a listening
+    // socket of that family): no getsockname system call to find it out.
+    protected Socket(int fd, boolean ipv6) {
+        super(fd);
+        this.ipv6 = ipv6;
+    }
+
+    // wsgate: the family, for the sockets a listening socket accepts
+    public final boolean isIpv6Family() {
+        return ipv6;
+    }
     /**
      * Returns {@code true} if we should use IPv6 internally, {@code false} otherwise.
      */
