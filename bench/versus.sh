@@ -27,7 +27,7 @@
 #
 # Environment: BENCH_JAVA_OPTS (the gateway JVM's options), BENCH_GATEWAY_ENV (extra WSGATE_* settings),
 # BENCH_QUIET_BUSY (percent, default 15), BENCH_QUIET_WAIT (seconds before the first measurement, default 120),
-# BENCH_WARMUP_OPS (operations of each kind each proxy serves before the rounds, default 20000),
+# BENCH_WARMUP_OPS (operations of each kind each proxy serves before the rounds, at least; default 20000),
 # BENCH_KEEP=1 (keep the work directory with all logs and raw outputs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -231,17 +231,30 @@ redis_commands() {
   curl -s "127.0.0.1:$gw_admin/metrics" | awk '/^wsgate_redis_command_duration_seconds_count/ { n += $NF } END { printf "%d", n }'
 }
 
-# Warm-up by operations, not time: a JVM compiles after so many calls, and on a busy machine 10 s may be a few hundred
-say "warming up: each operation on each proxy, in ${warm} s runs, until ${warm_ops} have passed (at most 6 runs)"
+# Warm-up by operations, not time (a JVM compiles after so many calls, and on a busy machine 10 s may be a few
+# hundred), and until the CPU per operation has settled: a handshake calls most of its path once, so the gateway's
+# JIT may still be compiling it after many thousands (on a 2.1 GHz microVM, 30,000 handshakes in, a third of its
+# CPU went to the compiler threads). Settled: a run within 10 % of the run before it. At most 6 runs.
+say "warming up: each operation on each proxy, in ${warm} s runs, until ${warm_ops} have passed and the CPU per" \
+  "operation has settled (a run within 10 % of the one before), at most 6 runs"
 for who in "${contenders[@]}"; do
   for op in "${ops[@]}"; do
-    done_ops=0
+    done_ops=0 runs=0 previous="" current="" settled=no figures=""
     for _ in 1 2 3 4 5 6; do
       line=$(measure "$who" "$op" "$warm" 2>/dev/null) || line=""
+      runs=$(( runs + 1 ))
       done_ops=$(( done_ops + $(awk '{ print $8 + 0 }' <<< "${line:-x 0 0 0 0 0 0 0}") ))
-      [ "$done_ops" -ge "$warm_ops" ] && break
+      current=$(awk '{ print $3 }' <<< "${line:-x x n/a}")
+      figures="${figures:+$figures, }$current"
+      settled=no
+      if [ -n "$previous" ] && awk -v a="$previous" -v b="$current" \
+          'BEGIN { exit !(a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b <= 1.1 * a && b >= 0.9 * a) }'; then
+        settled=yes
+      fi
+      previous=$current
+      [ "$done_ops" -ge "$warm_ops" ] && [ "$settled" = yes ] && break
     done
-    [ "$done_ops" -ge "$warm_ops" ] || say "  $who $op: only $done_ops operations in the warm-up"
+    say "  $who $op: $runs run(s), $done_ops operations, us/op $figures$([ "$settled" = yes ] || echo ": not settled")"
   done
 done
 
