@@ -23,7 +23,7 @@
 #
 # Installs, if missing (Debian, apt-get, as root): nginx, haproxy, wrk. Builds proxy/target/wsgate.jar if absent
 # (mvn -B -q -DskipTests package). Loopback only. Stops only what it started (by pid), also on failure or Ctrl-C.
-# Takes about 15 minutes with the defaults; --quick (1 round of 3 s) checks that it works.
+# Takes about 15 to 20 minutes with the defaults; --quick (1 round of 3 s) checks that it works.
 #
 # Environment: BENCH_JAVA_OPTS (the gateway JVM's options), BENCH_GATEWAY_ENV (extra WSGATE_* settings),
 # BENCH_QUIET_BUSY (percent, default 15), BENCH_QUIET_WAIT (seconds before the first measurement, default 120),
