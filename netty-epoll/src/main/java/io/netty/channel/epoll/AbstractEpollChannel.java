@@ -200,8 +200,11 @@ abstract class AbstractEpollChannel extends AbstractChannel implements UnixChann
                 if (loop.inEventLoop()) {
                     // wsgate: closed first, as epoll forgets a closed socket by itself: the registration's
                     // cancel() then skips its EPOLL_CTL_DEL (it does so for a closed descriptor)
-                    socket.close();
-                    doDeregister();
+                    try {
+                        socket.close();
+                    } finally {
+                        doDeregister();
+                    }
                 } else {
                     loop.execute(new Runnable() {
                         @Override
