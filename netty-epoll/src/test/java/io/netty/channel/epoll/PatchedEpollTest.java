@@ -77,14 +77,10 @@ class PatchedEpollTest {
 
   @Test
   void acceptedAndConnectedChannelsKnowBothAddressesAndTheirFamily() throws Exception {
-    BlockingQueue<Channel> accepted = new LinkedBlockingQueue<>();
-    Channel server = server(accepted, false);
-    InetSocketAddress serverAddress = (InetSocketAddress) server.localAddress();
-    try {
-      Channel client = client(SocketProtocolFamily.INET, new ChannelInboundHandlerAdapter(), true)
-          .connect(serverAddress).sync().channel();
-      Channel child = accepted.poll(10, TimeUnit.SECONDS);
-      assertThat(child).isNotNull();
+    try (Connection c = connect(false, true)) {
+      Channel client = c.client;
+      Channel child = c.child;
+      InetSocketAddress serverAddress = (InetSocketAddress) c.server.localAddress();
 
       assertThat(client.remoteAddress()).isEqualTo(serverAddress);
       assertThat(((InetSocketAddress) client.localAddress()).getPort()).isPositive();
@@ -97,20 +93,15 @@ class PatchedEpollTest {
       child.closeFuture().await(10, TimeUnit.SECONDS);
       // asked before the close: kept
       assertThat(child.localAddress()).isEqualTo(serverAddress);
-    } finally {
-      server.close().sync();
     }
   }
 
   @Test
   void aSocketIsInItsLoopsEpollOnceWithTheInterestItReadsWithAndGoneOnceClosed() throws Exception {
-    BlockingQueue<Channel> accepted = new LinkedBlockingQueue<>();
-    BlockingQueue<String> clientReads = new LinkedBlockingQueue<>();
-    Channel server = server(accepted, true);
-    try {
-      Channel client = client(SocketProtocolFamily.INET, reader(clientReads), true)
-          .connect(server.localAddress()).sync().channel();
-      Channel child = accepted.poll(10, TimeUnit.SECONDS);
+    try (Connection c = connect(true, true)) {
+      Channel client = c.client;
+      Channel child = c.child;
+      BlockingQueue<String> clientReads = c.clientReads;
       client.writeAndFlush(Unpooled.copiedBuffer(new byte[] {'h', 'i'})).sync();
       assertThat(clientReads.poll(10, TimeUnit.SECONDS)).isEqualTo("hi");
 
@@ -126,21 +117,15 @@ class PatchedEpollTest {
       runOnLoop(client);
       assertThat(interest(childFd)).isEmpty();
       assertThat(interest(clientFd)).isEmpty();
-    } finally {
-      server.close().sync();
     }
   }
 
   @Test
   void aChannelThatDoesNotReadAtConnectIsNotRegisteredForReadingAndReadsOnlyWhenAsked() throws Exception {
-    BlockingQueue<Channel> accepted = new LinkedBlockingQueue<>();
-    BlockingQueue<String> clientReads = new LinkedBlockingQueue<>();
-    Channel server = server(accepted, false);
-    try {
-      Channel client = client(SocketProtocolFamily.INET, reader(clientReads), false)
-          .connect(server.localAddress()).sync().channel();
-      Channel child = accepted.poll(10, TimeUnit.SECONDS);
-      child.writeAndFlush(Unpooled.copiedBuffer(new byte[] {'n', 'o', 'w'})).sync();
+    try (Connection c = connect(false, false)) {
+      Channel client = c.client;
+      BlockingQueue<String> clientReads = c.clientReads;
+      c.child.writeAndFlush(Unpooled.copiedBuffer(new byte[] {'n', 'o', 'w'})).sync();
       runOnLoop(client);
 
       assertThat(interest(fd(client))).containsExactly(RDHUP);
@@ -148,9 +133,6 @@ class PatchedEpollTest {
 
       client.read();
       assertThat(clientReads.poll(10, TimeUnit.SECONDS)).isEqualTo("now");
-      client.close().sync();
-    } finally {
-      server.close().sync();
     }
   }
 
@@ -206,6 +188,27 @@ class PatchedEpollTest {
     } finally {
       server.close().sync();
     }
+  }
+
+  /** A server, a client connected to it (what it reads in {@code clientReads}) and the channel the server accepted. */
+  private record Connection(Channel server, Channel client, Channel child, BlockingQueue<String> clientReads)
+      implements AutoCloseable {
+    @Override
+    public void close() throws InterruptedException {
+      client.close().sync();
+      server.close().sync();
+    }
+  }
+
+  private static Connection connect(boolean echo, boolean autoRead) throws InterruptedException {
+    BlockingQueue<Channel> accepted = new LinkedBlockingQueue<>();
+    BlockingQueue<String> clientReads = new LinkedBlockingQueue<>();
+    Channel server = server(accepted, echo);
+    Channel client = client(SocketProtocolFamily.INET, reader(clientReads), autoRead)
+        .connect(server.localAddress()).sync().channel();
+    Channel child = accepted.poll(10, TimeUnit.SECONDS);
+    assertThat(child).as("the server accepted the client").isNotNull();
+    return new Connection(server, client, child, clientReads);
   }
 
   /** A server on 127.0.0.1 that hands each accepted channel to {@code accepted}, and echoes if asked to. */
