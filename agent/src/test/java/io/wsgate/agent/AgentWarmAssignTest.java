@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.wsgate.auth.AssignSignature;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,9 +125,12 @@ class AgentWarmAssignTest {
   }
 
   @Test
-  void ofTwoAssignmentsAtOnceOneIsTakenAndTheOtherGets409() {
-    // both connections open before either is sent: the agent stops listening once it takes an assignment, so a
-    // second one that connected only afterwards would be refused by the kernel, not answered by the agent
+  void ofTwoAssignmentsAtOnceOneIsTakenAndTheOtherIsRefused() {
+    // both connections open before either is sent. The other assignment is refused in one of two ways, by a race
+    // inside the agent: read before the agent stopped listening, it gets 409; not read by then, its connection closes
+    // unanswered, because Vert.x's graceful shutdown closes every connection with no request in progress (the same
+    // answer as the kernel's to a connection made afterwards). Either way the gateway's assign hook fails and the
+    // other workspace gets nothing.
     var aliceBody = AgentHarness.body("alice", root.resolve("alice").toString());
     var bobBody = AgentHarness.body("bob", root.resolve("bob").toString());
     var aliceReq = client.request(AgentHarness.assignRequest(port, AgentHarness.SECRET, aliceBody));
@@ -133,14 +138,23 @@ class AgentWarmAssignTest {
     Future.all(aliceReq, bobReq).await();
     Future<AgentHarness.Reply> a = AgentHarness.send(aliceReq.result(), aliceBody);
     Future<AgentHarness.Reply> b = AgentHarness.send(bobReq.result(), bobBody);
-    List<Integer> statuses = List.of(a.await().status(), b.await().status());
-    assertThat(statuses).containsExactlyInAnyOrder(200, 409);
-    AgentHarness.Reply refused = statuses.get(0) == 409 ? a.await() : b.await();
-    assertThat(refused.body()).isIn("an assignment is in progress", "already serving alice", "already serving bob");
-    String served = statuses.get(0) == 200 ? "alice" : "bob";
-    String other = served.equals("alice") ? "bob" : "alice";
+    Future.join(a, b).await();
+    List<Future<AgentHarness.Reply>> served = Stream.of(a, b).filter(f -> f.succeeded() && f.result().status() == 200)
+        .toList();
+    assertThat(served).as("exactly one assignment is taken").hasSize(1);
+    Future<AgentHarness.Reply> refused = served.get(0) == a ? b : a;
+    if (refused.succeeded()) {
+      assertThat(refused.result().status()).isEqualTo(409);
+      assertThat(refused.result().body()).isIn("an assignment is in progress", "already serving alice",
+          "already serving bob");
+    } else {
+      assertThat(refused.cause()).isInstanceOf(HttpClosedException.class);
+    }
+    String taken = served.get(0) == a ? "alice" : "bob";
+    String other = taken.equals("alice") ? "bob" : "alice";
+    assertThat(served.get(0).result().body()).isEqualTo("serving " + taken);
     assertThat(new JsonObject(AgentHarness.get(client, port, "/api/info").await().body()).getString("id"))
-        .isEqualTo(served);
+        .isEqualTo(taken);
     assertThat(Files.exists(root.resolve(other))).isFalse();
   }
 }
