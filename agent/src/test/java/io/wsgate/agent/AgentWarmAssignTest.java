@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.wsgate.auth.AssignSignature;
+import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -126,11 +127,10 @@ class AgentWarmAssignTest {
 
   @Test
   void ofTwoAssignmentsAtOnceOneIsTakenAndTheOtherIsRefused() {
-    // both connections open before either is sent. The other assignment is refused in one of two ways, by a race
-    // inside the agent: read before the agent stopped listening, it gets 409; not read by then, its connection closes
-    // unanswered, because Vert.x's graceful shutdown closes every connection with no request in progress (the same
-    // answer as the kernel's to a connection made afterwards). Either way the gateway's assign hook fails and the
-    // other workspace gets nothing.
+    // both connections open before either is sent. The other assignment is refused in one of two ways: with 409 if
+    // Vert.x had accepted its connection before the agent stopped listening; reset by the kernel if the connection
+    // was still in the listening socket's backlog (the client sees the reset, or a close) when it closed. Either way
+    // the gateway's assign hook fails and the other workspace gets nothing.
     var aliceBody = AgentHarness.body("alice", root.resolve("alice").toString());
     var bobBody = AgentHarness.body("bob", root.resolve("bob").toString());
     var aliceReq = client.request(AgentHarness.assignRequest(port, AgentHarness.SECRET, aliceBody));
@@ -138,7 +138,7 @@ class AgentWarmAssignTest {
     Future.all(aliceReq, bobReq).await();
     Future<AgentHarness.Reply> a = AgentHarness.send(aliceReq.result(), aliceBody);
     Future<AgentHarness.Reply> b = AgentHarness.send(bobReq.result(), bobBody);
-    Future.join(a, b).await();
+    Future.join(a, b).otherwiseEmpty().await(); // both complete; one may have failed
     List<Future<AgentHarness.Reply>> served = Stream.of(a, b).filter(f -> f.succeeded() && f.result().status() == 200)
         .toList();
     assertThat(served).as("exactly one assignment is taken").hasSize(1);
@@ -148,7 +148,7 @@ class AgentWarmAssignTest {
       assertThat(refused.result().body()).isIn("an assignment is in progress", "already serving alice",
           "already serving bob");
     } else {
-      assertThat(refused.cause()).isInstanceOf(HttpClosedException.class);
+      assertThat(refused.cause()).isInstanceOfAny(HttpClosedException.class, SocketException.class);
     }
     String taken = served.get(0) == a ? "alice" : "bob";
     String other = taken.equals("alice") ? "bob" : "alice";
