@@ -181,10 +181,11 @@ status_kib() {
 # A pid and the children it has now (nginx's master and workers).
 with_children() { echo "$1" $(pgrep -P "$1" | tr '\n' ' '); }
 
-# The JVM options the gateway image runs the jar with (deploy/docker/Dockerfile's ENTRYPOINT, but for the
-# container's heap sizing; GatewayImageTest keeps the two in step): the gateway is measured as it ships.
-# Transparent huge pages for the heap: 9 to 15 % less CPU per operation on every row of bench/versus.sh.
-gateway_jvm_options=(-XX:+UseTransparentHugePages)
+# The JVM options the gateway image runs the jar with (deploy/docker/Dockerfile's ENTRYPOINT), with the memory of
+# the gateway's ECS task (deploy/ecs/templates/wsgate.yaml) as the JVM's MaxRAM, so that its heap is sized as in that
+# container and not to this machine's memory; GatewayImageTest keeps the three in step: the gateway is measured as
+# it ships. Transparent huge pages for the heap: 9 to 15 % less CPU per operation on every row of bench/versus.sh.
+gateway_jvm_options=(-XX:MaxRAM=2048m -XX:MaxRAMPercentage=75 -XX:InitialRAMPercentage=25 -XX:+ExitOnOutOfMemoryError -XX:+UseTransparentHugePages)
 # What the gateway's JVM runs with here: BENCH_JAVA_OPTS if set (set but empty: no option, for an A/B), else those.
 gateway_java_options() { echo "${BENCH_JAVA_OPTS-${gateway_jvm_options[*]}}"; }
 
