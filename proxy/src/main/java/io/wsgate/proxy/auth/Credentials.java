@@ -21,20 +21,26 @@ public final class Credentials {
 
   /** Every value of the session cookie in {@code headers}' Cookie header(s). */
   public static List<String> sessionCookies(MultiMap headers) {
-    List<String> out = new ArrayList<>();
+    List<String> out = null;
     for (String header : headers.getAll("cookie")) {
-      for (String pair : header.split(";")) {
-        int eq = pair.indexOf('=');
-        if (eq > 0 && pair.substring(0, eq).trim().equals(SessionCookies.NAME)) {
-          String v = pair.substring(eq + 1).trim();
-          if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
-            v = v.substring(1, v.length() - 1);
+      int len = header.length();
+      for (int from = 0; from <= len; ) { // each pair, name=value, between semicolons
+        int to = end(header, from, ';', len);
+        int eq = end(header, from, '=', to);
+        if (eq > from && eq < to && isSessionName(header, from, eq)) {
+          int a = skipSpace(header, eq + 1, to);
+          int b = backSpace(header, a, to);
+          if (b - a >= 2 && header.charAt(a) == '"' && header.charAt(b - 1) == '"') {
+            a++;
+            b--;
           }
-          out.add(v);
+          out = out == null ? new ArrayList<>(1) : out;
+          out.add(header.substring(a, b));
         }
+        from = to + 1;
       }
     }
-    return out;
+    return out == null ? List.of() : out;
   }
 
   /**
@@ -45,22 +51,54 @@ public final class Credentials {
     if (!header.contains(SessionCookies.NAME)) {
       return header;
     }
-    StringBuilder b = new StringBuilder();
+    StringBuilder kept = null;
     boolean changed = false;
-    for (String pair : header.split(";")) {
-      int eq = pair.indexOf('=');
-      String name = (eq < 0 ? pair : pair.substring(0, eq)).trim();
-      if (name.equals(SessionCookies.NAME)) {
+    int len = header.length();
+    for (int from = 0; from <= len; ) {
+      int to = end(header, from, ';', len);
+      if (isSessionName(header, from, end(header, from, '=', to))) {
         changed = true;
-        continue;
+      } else {
+        int a = skipSpace(header, from, to);
+        int b = backSpace(header, a, to);
+        if (a < b) {
+          kept = kept == null ? new StringBuilder(len) : kept.append("; ");
+          kept.append(header, a, b);
+        }
       }
-      if (!pair.isBlank()) {
-        b.append(b.length() == 0 ? "" : "; ").append(pair.trim());
-      }
+      from = to + 1;
     }
-    return changed ? b.toString() : header;
+    return !changed ? header : kept == null ? "" : kept.toString();
   }
 
+  /** Whether {@code s[from..to)}, without the white space around it, is the session cookie's name. */
+  private static boolean isSessionName(String s, int from, int to) {
+    int a = skipSpace(s, from, to);
+    int b = backSpace(s, a, to);
+    return b - a == SessionCookies.NAME.length() && s.startsWith(SessionCookies.NAME, a);
+  }
+
+  /** The index of {@code c} in {@code s[from..limit)}, or {@code limit}. */
+  private static int end(String s, int from, char c, int limit) {
+    int i = s.indexOf(c, from);
+    return i < 0 || i > limit ? limit : i;
+  }
+
+  /** The first index from {@code from} (before {@code to}) of a character {@link String#trim} keeps. */
+  private static int skipSpace(String s, int from, int to) {
+    while (from < to && s.charAt(from) <= ' ') {
+      from++;
+    }
+    return from;
+  }
+
+  /** Past the last character before {@code to} (from {@code from}) that {@link String#trim} keeps. */
+  private static int backSpace(String s, int from, int to) {
+    while (to > from && s.charAt(to - 1) <= ' ') {
+      to--;
+    }
+    return to;
+  }
 
   /** {@code uri} without any {@code wsgate_token} parameter (the rest of the query keeps its order and bytes). */
   public static String withoutToken(String uri) {

@@ -1,7 +1,6 @@
 package io.wsgate.proxy.edge;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 
 /**
  * Checks a complete HTTP/1.x request head (request line, header lines, empty line), byte by byte, before any
@@ -85,16 +84,18 @@ public final class HeadScanner {
     if (r != null) {
       return r;
     }
-    String line = new String(b, pos, lineEnd - pos, StandardCharsets.ISO_8859_1);
-    String target = line.substring(line.indexOf(' ') + 1, line.lastIndexOf(' '));
-    boolean http10 = line.endsWith("HTTP/1.0");
+    int targetFrom = indexOf(b, pos, lineEnd, (byte) ' ') + 1;
+    int targetTo = lastSpace(b, pos, lineEnd);
+    boolean http10 = b[lineEnd - 1] == '0';
     pos = lineEnd + 2;
     int headerStart = pos;
     int fields = 0;
     int hosts = 0;
     int contentLengths = 0;
-    String host = null;
-    StringBuilder te = null;
+    int hostFrom = 0;
+    int hostTo = 0;
+    int encodings = 0;
+    boolean chunkedOnly = false;
     while (true) {
       lineEnd = lineEnd(b, pos, n);
       if (lineEnd < 0) {
@@ -130,22 +131,27 @@ public final class HeadScanner {
           return new Refusal(400, "control character in a header value");
         }
       }
-      String name = new String(b, pos, colon - pos, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
-      String value = new String(b, colon + 1, lineEnd - colon - 1, StandardCharsets.ISO_8859_1).strip();
-      switch (name) {
-        case "host" -> {
-          hosts++;
-          host = value;
+      // the value without the optional whitespace around it (no other control character is left in it)
+      int from = colon + 1;
+      int to = lineEnd;
+      while (from < to && (b[from] == ' ' || b[from] == '\t')) {
+        from++;
+      }
+      while (to > from && (b[to - 1] == ' ' || b[to - 1] == '\t')) {
+        to--;
+      }
+      if (isName(b, pos, colon, "host")) {
+        hosts++;
+        hostFrom = from;
+        hostTo = to;
+      } else if (isName(b, pos, colon, "content-length")) {
+        contentLengths++;
+        if (from == to || to - from > 18 || !digits(b, from, to)) {
+          return new Refusal(400, "malformed Content-Length");
         }
-        case "content-length" -> {
-          contentLengths++;
-          if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
-            return new Refusal(400, "malformed Content-Length");
-          }
-        }
-        case "transfer-encoding" -> te = (te == null ? new StringBuilder() : te.append(',')).append(value);
-        default -> {
-        }
+      } else if (isName(b, pos, colon, "transfer-encoding")) {
+        encodings++;
+        chunkedOnly = isName(b, from, to, "chunked");
       }
       pos = lineEnd + 2;
     }
@@ -155,21 +161,24 @@ public final class HeadScanner {
     if (contentLengths > 1) {
       return new Refusal(400, "more than one Content-Length");
     }
-    if (te != null) {
+    if (encodings > 0) {
       if (contentLengths > 0) {
         return new Refusal(400, "both Content-Length and Transfer-Encoding");
       }
       if (http10) {
         return new Refusal(400, "Transfer-Encoding in an HTTP/1.0 request");
       }
-      if (!te.toString().strip().equalsIgnoreCase("chunked")) {
+      if (encodings > 1 || !chunkedOnly) {
         return new Refusal(400, "Transfer-Encoding other than a single chunked");
       }
     }
     if (hosts != 1) {
       return new Refusal(400, hosts == 0 ? "no Host header" : "more than one Host header");
     }
-    return absoluteForm(target, host);
+    if (b[targetFrom] == '/' || targetTo - targetFrom == 1 && b[targetFrom] == '*') {
+      return null; // origin-form or asterisk-form: most requests, and no text made of them
+    }
+    return absoluteForm(latin1(b, targetFrom, targetTo), latin1(b, hostFrom, hostTo));
   }
 
   private static Refusal requestLine(byte[] b, int from, int to) {
@@ -188,34 +197,101 @@ public final class HeadScanner {
     if (spaces != 2) {
       return new Refusal(400, "malformed request line");
     }
-    String line = new String(b, from, to - from, StandardCharsets.ISO_8859_1);
-    String method = line.substring(0, line.indexOf(' '));
-    String version = line.substring(line.lastIndexOf(' ') + 1);
-    if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {
-      return new Refusal(version.startsWith("HTTP/") ? 505 : 400, "unsupported HTTP version");
+    int methodEnd = indexOf(b, from, to, (byte) ' ');
+    int versionFrom = lastSpace(b, from, to) + 1;
+    if (!matches(b, versionFrom, to, "HTTP/1.1") && !matches(b, versionFrom, to, "HTTP/1.0")) {
+      return new Refusal(to - versionFrom >= 5 && matches(b, versionFrom, versionFrom + 5, "HTTP/") ? 505 : 400,
+          "unsupported HTTP version");
     }
-    for (int i = 0; i < method.length(); i++) {
-      char c = method.charAt(i);
-      if (c >= 128 || !TCHAR[c]) {
+    // every byte of the line is a visible ASCII character or a space by now, and the method has no space
+    for (int i = from; i < methodEnd; i++) {
+      if (!TCHAR[b[i]]) {
         return new Refusal(400, "malformed method");
       }
     }
-    if (method.equals("CONNECT")) {
+    if (matches(b, from, methodEnd, "CONNECT")) {
       return new Refusal(400, "CONNECT is not supported: this is not a forward proxy");
     }
-    String target = line.substring(method.length() + 1, line.lastIndexOf(' '));
-    if (!target.startsWith("/") && !target.equals("*") && !target.regionMatches(true, 0, "http://", 0, 7)
-        && !target.regionMatches(true, 0, "https://", 0, 8)) {
+    int target = methodEnd + 1;
+    int targetEnd = versionFrom - 1;
+    if (b[target] != '/' && !(targetEnd - target == 1 && b[target] == '*')
+        && !startsWithIgnoringCase(b, target, targetEnd, "http://")
+        && !startsWithIgnoringCase(b, target, targetEnd, "https://")) {
       return new Refusal(400, "malformed request target");
     }
     return null;
   }
 
+  /** Whether {@code b[from..to)} is {@code text}, byte for byte. */
+  private static boolean matches(byte[] b, int from, int to, String text) {
+    if (to - from != text.length()) {
+      return false;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      if (b[from + i] != text.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether {@code b[from..to)}, a token (header name) or a value without control characters, is {@code lowerCase}
+   * in any case. {@code lowerCase} has only lower-case letters and {@code -}: no other byte of a token or value
+   * becomes one of those by setting its 0x20 bit.
+   */
+  private static boolean isName(byte[] b, int from, int to, String lowerCase) {
+    if (to - from != lowerCase.length()) {
+      return false;
+    }
+    for (int i = 0; i < lowerCase.length(); i++) {
+      int c = b[from + i];
+      char want = lowerCase.charAt(i);
+      if ((c | 0x20) != want || want == '-' && c != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean startsWithIgnoringCase(byte[] b, int from, int to, String lowerCasePrefix) {
+    return to - from >= lowerCasePrefix.length()
+        && latin1(b, from, from + lowerCasePrefix.length()).equalsIgnoreCase(lowerCasePrefix);
+  }
+
+  private static boolean digits(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] < '0' || b[i] > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int indexOf(byte[] b, int from, int to, byte c) {
+    for (int i = from; i < to; i++) {
+      if (b[i] == c) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static int lastSpace(byte[] b, int from, int to) {
+    for (int i = to - 1; i >= from; i--) {
+      if (b[i] == ' ') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static String latin1(byte[] b, int from, int to) {
+    return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
+  }
+
   /** An absolute-form target must name the same authority as Host (RFC 9112 3.2.2 says Host is then ignored). */
   private static Refusal absoluteForm(String target, String host) {
-    if (target.startsWith("/") || target.equals("*")) {
-      return null;
-    }
     int start = target.indexOf("://") + 3;
     int end = start;
     while (end < target.length() && "/?#".indexOf(target.charAt(end)) < 0) {

@@ -9,6 +9,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.impl.VertxHttpRequestDecoder;
 import org.slf4j.Logger;
@@ -45,6 +46,12 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
 
   private static final Logger log = LoggerFactory.getLogger(StrictRequestDecoder.class);
   private static final int BARE_LF = -2;
+  private static final FastThreadLocal<byte[]> HEAD_COPY = new FastThreadLocal<>() {
+    @Override
+    protected byte[] initialValue() {
+      return new byte[1024];
+    }
+  };
 
   private final HeadScanner.Limits limits;
   private final long headTimeoutMs;
@@ -140,8 +147,8 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
       return; // wait for the rest of the head, unparsed
     }
     int length = end - in.readerIndex();
-    byte[] head = new byte[length];
-    in.getBytes(in.readerIndex(), head);
+    byte[] head = scratch(length);
+    in.getBytes(in.readerIndex(), head, 0, length);
     HeadScanner.Refusal r = HeadScanner.scan(head, length, limits);
     if (r != null) {
       refuse(ctx, in, r.status(), r.reason());
@@ -249,6 +256,19 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
         refuse(ctx, null, 408, "request head not received in time");
       }
     }, headTimeoutMs, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * An array of at least {@code length} bytes for a head to be checked in, one per event loop and reused: the head
+   * is copied out of Netty's (direct) buffer to be scanned, and nothing keeps it past {@link #decode}.
+   */
+  private static byte[] scratch(int length) {
+    byte[] b = HEAD_COPY.get();
+    if (b.length < length) {
+      b = new byte[Math.max(length, 2 * b.length)];
+      HEAD_COPY.set(b);
+    }
+    return b;
   }
 
   /** Index just past the CRLFCRLF ending the head, -1 if not there yet, {@link #BARE_LF} for a bare LF. */

@@ -1,6 +1,7 @@
 package io.wsgate.proxy.http;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -172,9 +173,9 @@ public final class HttpForwarder {
       }
     }
 
-    /** The request head as the workspace gets it. */
+    /** The request head as the workspace gets it, in the loop's head builder: {@code send} copies it out. */
     private CharSequence head() {
-      StringBuilder head = new StringBuilder(512);
+      StringBuilder head = WorkspaceHeaders.headBuilder();
       head.append(in.method().name()).append(' ').append(Credentials.withoutToken(in.uri())).append(" HTTP/1.1\r\n");
       WorkspaceHeaders.append(in, head, false);
       if (chunkedBody) {
@@ -239,7 +240,8 @@ public final class HttpForwarder {
       responding = true;
       status = head.status();
       out.setStatusCode(status);
-      if (!head.reason().isEmpty()) {
+      // the standard phrase ("200 OK") is what Vert.x writes by itself; another one is passed on as it came
+      if (!head.reason().isEmpty() && !head.reason().equals(HttpResponseStatus.valueOf(status).reasonPhrase())) {
         out.setStatusMessage(head.reason());
       }
       if (!head.dated()) {

@@ -67,6 +67,7 @@ record ResponseHead(int status, String reason, boolean chunked, long contentLeng
     String te = null;
     int teCount = 0;
     long length = -1;
+    String lengthText = null;
     boolean closeOption = false;
     boolean keepAliveOption = false;
     int from = eol + 1;
@@ -100,7 +101,10 @@ record ResponseHead(int status, String reason, boolean chunked, long contentLeng
         te = value;
         teCount++;
       } else if (name.length() == 14 && name.equalsIgnoreCase("content-length")) {
+        long before = length;
         length = contentLength(value, length);
+        // one plain number is passed as it came; a list of the same number, or several headers, as that number
+        lengthText = before < 0 && value.indexOf(',') < 0 && value.charAt(0) != '0' ? value : null;
       } else if (name.length() == 10 && name.equalsIgnoreCase("connection")) {
         for (String option : value.split(",")) {
           String o = option.trim();
@@ -132,7 +136,7 @@ record ResponseHead(int status, String reason, boolean chunked, long contentLeng
         close = true;
       }
     } else if (length >= 0) {
-      headers.add("content-length", Long.toString(length));
+      headers.add("content-length", lengthText != null ? lengthText : Long.toString(length));
     }
     if (named != null) {
       for (String n : named) {
@@ -145,8 +149,10 @@ record ResponseHead(int status, String reason, boolean chunked, long contentLeng
 
   /** A Content-Length value (a list of the same number, as some servers send, counts as that number). */
   private static long contentLength(String value, long before) throws BadResponseException {
-    for (String part : value.split(",", -1)) {
-      String digits = part.trim();
+    for (int from = 0, to; from <= value.length(); from = to + 1) {
+      to = value.indexOf(',', from);
+      to = to < 0 ? value.length() : to;
+      String digits = value.substring(from, to).trim();
       if (digits.isEmpty() || digits.length() > 18) {
         throw new BadResponseException("Content-Length is not a number: " + printable(value));
       }

@@ -1,5 +1,6 @@
 package io.wsgate.proxy.http;
 
+import io.netty.util.concurrent.FastThreadLocal;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import io.wsgate.proxy.auth.Credentials;
@@ -15,7 +16,30 @@ import java.util.Map;
  */
 public final class WorkspaceHeaders {
 
+  /** Beyond this a head's builder is not kept for the next one (heads are a few hundred bytes). */
+  private static final int KEPT_CAPACITY = 16 * 1024;
+  private static final FastThreadLocal<StringBuilder> BUILDER = new FastThreadLocal<>() {
+    @Override
+    protected StringBuilder initialValue() {
+      return new StringBuilder(1024);
+    }
+  };
+
   private WorkspaceHeaders() {
+  }
+
+  /**
+   * The calling event loop's builder for a request head, empty: one per loop, reused, so a head costs no buffer of
+   * its own. What is built in it must be copied out (written to a channel) before the loop builds the next head.
+   */
+  static StringBuilder headBuilder() {
+    StringBuilder b = BUILDER.get();
+    if (b.capacity() > KEPT_CAPACITY) {
+      b = new StringBuilder(1024);
+      BUILDER.set(b);
+    }
+    b.setLength(0);
+    return b;
   }
 
   /**

@@ -71,31 +71,38 @@ public final class HostParser {
     if (end == 0 || host.charAt(end - 1) == '.') {
       return problem(Problem.MALFORMED);
     }
-    StringBuilder name = new StringBuilder(end);
     for (int i = 0; i < end; i++) {
       char c = host.charAt(i);
-      if (c >= 'A' && c <= 'Z') {
-        c = (char) (c + ('a' - 'A'));
-      }
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
       if (!ok || (c == '.' && (i == 0 || host.charAt(i - 1) == '.'))) {
         return problem(Problem.MALFORMED);
       }
-      name.append(c);
     }
-    int labelEnd = name.length() - suffix.length();
-    if (labelEnd <= 0 || !name.substring(labelEnd).equals(suffix)) {
+    // compared in lower case as it stands, so that a host costs no copy of its own
+    int labelEnd = end - suffix.length();
+    if (labelEnd <= 0 || !lowerCaseIs(host, labelEnd, suffix) || !lowerCaseIs(host, 0, PREFIX)
+        || host.lastIndexOf('.', labelEnd - 1) >= 0) {
       return problem(Problem.NOT_A_WORKSPACE);
     }
-    String label = name.substring(0, labelEnd);
-    if (!label.startsWith(PREFIX) || label.indexOf('.') >= 0) {
-      return problem(Problem.NOT_A_WORKSPACE);
-    }
-    String id = label.substring(PREFIX.length());
+    String id = host.substring(PREFIX.length(), Math.max(PREFIX.length(), labelEnd)).toLowerCase(Locale.ROOT);
     if (!WorkspaceId.isValid(id)) {
       return problem(Problem.BAD_ID);
     }
     return new Result(new WorkspaceId(id), null);
+  }
+
+  /** Whether {@code s} has {@code lowerCase} at {@code from}, its ASCII letters in either case. */
+  private static boolean lowerCaseIs(String s, int from, String lowerCase) {
+    if (from + lowerCase.length() > s.length()) {
+      return false;
+    }
+    for (int i = 0; i < lowerCase.length(); i++) {
+      char c = s.charAt(from + i);
+      if ((c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c) != lowerCase.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isPort(String s, int from) {
