@@ -32,7 +32,7 @@ public final class WorkspaceHeaders {
    * The calling event loop's builder for a request head, empty: one per loop, reused, so a head costs no buffer of
    * its own. What is built in it must be copied out (written to a channel) before the loop builds the next head.
    */
-  static StringBuilder headBuilder() {
+  public static StringBuilder headBuilder() {
     StringBuilder b = BUILDER.get();
     if (b.capacity() > KEPT_CAPACITY) {
       b = new StringBuilder(1024);

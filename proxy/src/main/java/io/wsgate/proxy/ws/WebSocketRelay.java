@@ -136,7 +136,7 @@ public final class WebSocketRelay {
    * extensions: nothing may transform the frames the tunnel passes.
    */
   private static Buffer upgradeHead(HttpServerRequest req, String key, String protocols) {
-    StringBuilder head = new StringBuilder(512).append("GET ").append(Credentials.withoutToken(req.uri()))
+    StringBuilder head = WorkspaceHeaders.headBuilder().append("GET ").append(Credentials.withoutToken(req.uri()))
         .append(" HTTP/1.1\r\n");
     WorkspaceHeaders.append(req, head, true); // the handshake's own Sec-WebSocket-* are set below
     WorkspaceHeaders.line(head, "upgrade", "websocket");
@@ -198,7 +198,7 @@ public final class WebSocketRelay {
     if (!ctx.channel().isActive()) {
       return null;
     }
-    StringBuilder head = new StringBuilder(256).append("HTTP/1.1 101 Switching Protocols\r\n");
+    StringBuilder head = WorkspaceHeaders.headBuilder().append("HTTP/1.1 101 Switching Protocols\r\n");
     req.response().headers().forEach(h -> WorkspaceHeaders.line(head, h.getKey(), h.getValue()));
     Channel client = Tunnel.takeOver(ctx);
     client.writeAndFlush(Unpooled.wrappedBuffer(head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1)),

@@ -2,6 +2,7 @@ package io.wsgate.proxy.ws;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -83,7 +84,9 @@ final class WorkspaceUpgrade extends ChannelInboundHandlerAdapter {
    * bytes it came with, obs-text in header values included; the request line is ASCII (the edge refuses any other).
    */
   static Buffer bytes(StringBuilder head) {
-    return Buffer.buffer(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+    ByteBuf bytes = Unpooled.buffer(head.length());
+    ByteBufUtil.writeAscii(bytes, head); // each char as its byte, as WorkspaceConnection sends a request head
+    return BufferInternal.buffer(bytes);
   }
 
   /** What the workspace sent after its 101's head, up to now; the tunnel takes the channel over from here. */
