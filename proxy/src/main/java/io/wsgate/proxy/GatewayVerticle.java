@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.wsgate.proxy.coldstart.ColdStart;
 import io.wsgate.proxy.error.ErrorResponses;
 import io.wsgate.proxy.error.GatewayError;
+import io.wsgate.proxy.http.HeaderNames;
 import io.wsgate.proxy.routing.HostParser;
 import io.wsgate.proxy.routing.ReservedPaths;
 import io.wsgate.proxy.routing.RouteCache;
@@ -59,7 +60,7 @@ public final class GatewayVerticle extends VerticleBase {
     if (!services.security().screen(req)) {
       return;
     }
-    HostParser.Result host = services.hosts().parse(req.getHeader("host"));
+    HostParser.Result host = services.hosts().parse(req.getHeader(HeaderNames.HOST));
     if (!host.isWorkspace()) {
       if ("/healthz".equals(req.path())) {
         req.response().putHeader("content-type", "text/plain").putHeader("cache-control", "no-store").end("ok\n");

@@ -2,6 +2,7 @@ package io.wsgate.proxy.auth;
 
 import io.vertx.core.MultiMap;
 import io.wsgate.auth.SessionCookies;
+import io.wsgate.proxy.http.HeaderNames;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,7 @@ public final class Credentials {
   /** Every value of the session cookie in {@code headers}' Cookie header(s). */
   public static List<String> sessionCookies(MultiMap headers) {
     List<String> out = null;
-    for (String header : headers.getAll("cookie")) {
+    for (String header : headers.getAll(HeaderNames.COOKIE)) {
       int len = header.length();
       for (int from = 0; from <= len; ) { // each pair, name=value, between semicolons
         int to = end(header, from, ';', len);

@@ -4,6 +4,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 import io.wsgate.config.Cidr;
+import io.wsgate.proxy.http.HeaderNames;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -26,20 +27,20 @@ public final class ClientAddress {
   /** Removes forwarded headers a client may not set, in place: all of them unless the peer is trusted. */
   public void sanitize(HttpServerRequest req) {
     MultiMap h = req.headers();
-    h.remove("forwarded"); // we never read it, so nobody may pass it on
-    h.remove("x-forwarded-host");
-    h.remove("x-forwarded-prefix");
+    h.remove(HeaderNames.FORWARDED); // we never read it, so nobody may pass it on
+    h.remove(HeaderNames.X_FORWARDED_HOST);
+    h.remove(HeaderNames.X_FORWARDED_PREFIX);
     // without trusted proxies no peer is one: the peer's address is not even looked at (every request passes here)
     if (trusted.isEmpty() || !isTrusted(peer(req))) {
-      h.remove("x-forwarded-for");
-      h.remove("x-forwarded-proto");
-      h.remove("x-forwarded-port");
+      h.remove(HeaderNames.X_FORWARDED_FOR);
+      h.remove(HeaderNames.X_FORWARDED_PROTO);
+      h.remove(HeaderNames.X_FORWARDED_PORT);
     }
   }
 
   /** The client's address: the rightmost untrusted hop of X-Forwarded-For plus the peer. */
   public String of(HttpServerRequest req) {
-    return rightmostUntrusted(peer(req), req.headers().getAll("x-forwarded-for"));
+    return rightmostUntrusted(peer(req), req.headers().getAll(HeaderNames.X_FORWARDED_FOR));
   }
 
   /** The rightmost address of {@code forwardedFor} + {@code peer} that is not a trusted proxy. */

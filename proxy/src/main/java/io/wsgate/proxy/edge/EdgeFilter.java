@@ -4,6 +4,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.wsgate.proxy.error.ErrorResponses;
 import io.wsgate.proxy.error.GatewayError;
+import io.wsgate.proxy.http.HeaderNames;
 
 import java.util.Locale;
 
@@ -25,10 +26,10 @@ final class EdgeFilter {
   /** True if the request may go on; otherwise a 400 with {@code Connection: close} was sent. */
   boolean screen(HttpServerRequest req) {
     clients.sanitize(req);
-    if (req.getHeader("host") == null || req.headers().getAll("host").size() != 1) {
+    if (req.getHeader(HeaderNames.HOST) == null || req.headers().getAll(HeaderNames.HOST).size() != 1) {
       return refuse(req, "The request must carry exactly one Host header.");
     }
-    String upgrade = req.getHeader("upgrade");
+    String upgrade = req.getHeader(HeaderNames.UPGRADE);
     if (upgrade != null) {
       if (isWebSocket(upgrade)) {
         if (req.method() != HttpMethod.GET) {
@@ -36,8 +37,8 @@ final class EdgeFilter {
         }
       } else {
         // h2c and any other protocol switch: answered as plain HTTP/1.1, and the workspace never sees the offer
-        req.headers().remove("upgrade");
-        req.headers().remove("http2-settings");
+        req.headers().remove(HeaderNames.UPGRADE);
+        req.headers().remove(HeaderNames.HTTP2_SETTINGS);
       }
     }
     return true;
@@ -45,13 +46,13 @@ final class EdgeFilter {
 
   /** For a WebSocket upgrade: true if its Origin is this host's own origin; otherwise 403 was sent. */
   boolean originAllowed(HttpServerRequest req) {
-    String upgrade = req.getHeader("upgrade");
+    String upgrade = req.getHeader(HeaderNames.UPGRADE);
     if (upgrade == null || !isWebSocket(upgrade)) {
       return true;
     }
-    String origin = req.getHeader("origin");
-    String expected = normalise((https ? "https://" : "http://") + req.getHeader("host"));
-    if (origin != null && req.headers().getAll("origin").size() == 1 && normalise(origin).equals(expected)) {
+    String origin = req.getHeader(HeaderNames.ORIGIN);
+    String expected = normalise((https ? "https://" : "http://") + req.getHeader(HeaderNames.HOST));
+    if (origin != null && req.headers().getAll(HeaderNames.ORIGIN).size() == 1 && normalise(origin).equals(expected)) {
       return true;
     }
     ErrorResponses.send(req, GatewayError.ORIGIN_REJECTED, "This workspace accepts WebSocket connections only from "

@@ -34,12 +34,12 @@ public final class ForwardedHeaders {
   static void append(HttpServerRequest req, StringBuilder head) {
     SocketAddress peer = req.remoteAddress();
     String hop = peer == null || peer.hostAddress() == null ? "unknown" : peer.hostAddress();
-    String chain = req.headers().contains("x-forwarded-for")
-        ? String.join(", ", req.headers().getAll("x-forwarded-for")) : "";
+    String chain = req.headers().contains(HeaderNames.X_FORWARDED_FOR)
+        ? String.join(", ", req.headers().getAll(HeaderNames.X_FORWARDED_FOR)) : "";
     WorkspaceHeaders.line(head, "x-forwarded-for", chain.isBlank() ? hop : chain + ", " + hop);
-    String proto = req.getHeader("x-forwarded-proto");
+    String proto = req.getHeader(HeaderNames.X_FORWARDED_PROTO);
     WorkspaceHeaders.line(head, "x-forwarded-proto", proto != null ? proto : req.isSSL() ? "https" : "http");
-    String host = req.getHeader("host");
+    String host = req.getHeader(HeaderNames.HOST);
     if (host != null) {
       WorkspaceHeaders.line(head, "x-forwarded-host", host);
     }

@@ -125,7 +125,7 @@ public final class HttpForwarder {
     Exchange(Forward forward, HttpServerRequest in) {
       this.forward = forward;
       this.in = in;
-      this.chunkedBody = in.headers().contains("transfer-encoding");
+      this.chunkedBody = in.headers().contains(HeaderNames.TRANSFER_ENCODING);
       this.declaredLength = contentLength(in.headers());
       this.hasBody = chunkedBody || declaredLength > 0;
     }
@@ -239,9 +239,11 @@ public final class HttpForwarder {
       }
       responding = true;
       status = head.status();
-      out.setStatusCode(status);
+      if (status != 200) { // a new response is 200 OK already (most are): setting it again costs a status lookup
+        out.setStatusCode(status);
+      }
       // the standard phrase ("200 OK") is what Vert.x writes by itself; another one is passed on as it came
-      if (!head.reason().isEmpty() && !head.reason().equals(HttpResponseStatus.valueOf(status).reasonPhrase())) {
+      if (!head.reason().isEmpty() && !isStandardReason(status, head.reason())) {
         out.setStatusMessage(head.reason());
       }
       if (!head.dated()) {
@@ -256,6 +258,10 @@ public final class HttpForwarder {
           out.setChunked(true);
         }
       }
+    }
+
+    private static boolean isStandardReason(int status, String reason) {
+      return status == 200 ? reason.equals("OK") : reason.equals(HttpResponseStatus.valueOf(status).reasonPhrase());
     }
 
     @Override
@@ -428,7 +434,7 @@ public final class HttpForwarder {
 
   /** The declared body length, or -1 if none is declared (or it is not a number). */
   private static long contentLength(MultiMap headers) {
-    String value = headers.get("content-length");
+    String value = headers.get(HeaderNames.CONTENT_LENGTH);
     if (value == null) {
       return -1;
     }

@@ -1,5 +1,7 @@
 package io.wsgate.proxy.http;
 
+import io.netty.util.concurrent.FastThreadLocal;
+
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,15 +17,23 @@ import java.util.function.Supplier;
 public final class PerEventLoop<T> {
 
   private final Map<Thread, T> instances = new ConcurrentHashMap<>();
-  private final Supplier<T> factory;
+  /** The lookup on the hot path: an event loop's slot, an array index away (a map lookup was 1.6 % of GET /). */
+  private final FastThreadLocal<T> local;
 
   public PerEventLoop(Supplier<T> factory) {
-    this.factory = factory;
+    this.local = new FastThreadLocal<>() {
+      @Override
+      protected T initialValue() {
+        T instance = factory.get();
+        instances.put(Thread.currentThread(), instance);
+        return instance;
+      }
+    };
   }
 
   /** The calling thread's instance; call from an event loop (a worker thread would get one of its own). */
   public T get() {
-    return instances.computeIfAbsent(Thread.currentThread(), t -> factory.get());
+    return local.get();
   }
 
   /** The instances made so far. */

@@ -48,8 +48,8 @@ public final class WorkspaceHeaders {
    */
   public static void append(HttpServerRequest in, StringBuilder head, boolean upgrade) {
     MultiMap headers = in.headers();
-    line(head, "host", in.getHeader("host"));
-    List<String> named = headers.contains("connection") ? HopByHop.connectionNamed(headers) : null;
+    line(head, "host", in.getHeader(HeaderNames.HOST));
+    List<String> named = headers.contains(HeaderNames.CONNECTION) ? HopByHop.connectionNamed(headers) : null;
     for (Map.Entry<String, String> h : headers) {
       String name = h.getKey();
       if (name.length() == 4 && name.equalsIgnoreCase("host") || HopByHop.isHopByHopName(name)
