@@ -42,14 +42,9 @@ public final class HeadScanner {
   static boolean hasHeader(byte[] head, int length, String lowerCaseName) {
     int n = lowerCaseName.length();
     for (int i = 1; i + n + 3 <= length; i++) {
-      if (head[i] == '\n' && head[i + n + 1] == ':' && head[i - 1] == '\r') {
-        boolean match = true;
-        for (int j = 0; j < n && match; j++) {
-          match = Character.toLowerCase((char) head[i + 1 + j]) == lowerCaseName.charAt(j);
-        }
-        if (match) {
-          return true;
-        }
+      if (head[i] == '\n' && head[i + n + 1] == ':' && head[i - 1] == '\r' && isName(head, i + 1, i + 1 + n,
+          lowerCaseName)) {
+        return true;
       }
     }
     return false;

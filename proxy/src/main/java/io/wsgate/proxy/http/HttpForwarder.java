@@ -1,7 +1,6 @@
 package io.wsgate.proxy.http;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -243,7 +242,7 @@ public final class HttpForwarder {
         out.setStatusCode(status);
       }
       // the standard phrase ("200 OK") is what Vert.x writes by itself; another one is passed on as it came
-      if (!head.reason().isEmpty() && !isStandardReason(status, head.reason())) {
+      if (!head.standardReason()) {
         out.setStatusMessage(head.reason());
       }
       if (!head.dated()) {
@@ -258,10 +257,6 @@ public final class HttpForwarder {
           out.setChunked(true);
         }
       }
-    }
-
-    private static boolean isStandardReason(int status, String reason) {
-      return status == 200 ? reason.equals("OK") : reason.equals(HttpResponseStatus.valueOf(status).reasonPhrase());
     }
 
     @Override

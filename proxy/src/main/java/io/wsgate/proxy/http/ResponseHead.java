@@ -1,6 +1,7 @@
 package io.wsgate.proxy.http;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.impl.headers.HeadersMultiMap;
 
@@ -16,6 +17,12 @@ import java.util.List;
  */
 record ResponseHead(int status, String reason, boolean chunked, long contentLength, boolean keepAlive,
                     boolean dated) {
+
+  /** Whether the reason is none, or the phrase Vert.x writes for the status by itself ("OK" for 200). */
+  boolean standardReason() {
+    return reason.isEmpty() || (status == 200 ? reason.equals("OK")
+        : reason.equals(HttpResponseStatus.valueOf(status).reasonPhrase()));
+  }
 
   /** The index just past the head's blank line, or -1 if it has not all arrived. */
   static int end(ByteBuf in, int from) {
