@@ -1,6 +1,7 @@
 package io.wsgate.proxy.edge;
 
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.impl.Http1xServerConnection;
@@ -9,12 +10,14 @@ import io.wsgate.config.SecurityConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Puts {@link StrictRequestDecoder} on every new HTTP/1 connection. Vert.x 5 has no public hook into the
- * pipeline, so this reaches into {@code Http1xServerConnection} (io.vertx.core.http.impl); if a Vert.x upgrade
- * changes that, the gateway logs an error and serves with Netty's own checks only, and the edge tests fail.
+ * Puts {@link StrictRequestDecoder} on every new HTTP/1 connection, and {@link IdleWatch} in place of the idle
+ * timeout handler Vert.x put there. Vert.x 5 has no public hook into the pipeline, so this reaches into
+ * {@code Http1xServerConnection} (io.vertx.core.http.impl); if a Vert.x upgrade changes that, the gateway logs an
+ * error and serves with Netty's own checks (and Vert.x's idle timeout) only, and the edge tests fail.
  */
 final class EdgeConnections {
 
@@ -41,6 +44,10 @@ final class EdgeConnections {
         pipeline.replace("httpDecoder", "httpDecoder", decoder);
         if (pipeline.get("httpEncoder") != null) {
           pipeline.addAfter("httpEncoder", "wsgateResponseWatch", decoder.responseWatch());
+        }
+        if (pipeline.get("idle") instanceof IdleStateHandler idle && idle.getAllIdleTimeInMillis() > 0
+            && idle.getReaderIdleTimeInMillis() == 0 && idle.getWriterIdleTimeInMillis() == 0) {
+          pipeline.replace(idle, "idle", new IdleWatch(TimeUnit.MILLISECONDS.toNanos(idle.getAllIdleTimeInMillis())));
         }
         return;
       }

@@ -306,7 +306,11 @@ public final class HttpForwarder {
         data.release();
         throw e;
       }
-      written.onComplete(ar -> data.release());
+      if (written.isComplete()) {
+        data.release(); // written already (the usual case): no listener, whose call Vert.x would dispatch
+      } else {
+        written.onComplete(ar -> data.release());
+      }
     }
 
     /** Adds to the body kept for an HTTP/1.0 client; false (and both sides reset) beyond the bound. */
