@@ -88,7 +88,7 @@ public enum Setting {
   MAX_HEADERS("100", "Most request header fields; more gets 431."),
   HEADER_TIMEOUT("10s", "Longest a client may take to send a request's headers (slowloris); then the connection is closed."),
   BODY_IDLE_TIMEOUT("30s", "Longest a request body may stall while the gateway is reading it; then the connection is closed."),
-  IDLE_TIMEOUT("120s", "Idle keep-alive connections are closed after this; keep it above the load balancer's (ALB: 60 s)."),
+  IDLE_TIMEOUT("120s", "A client connection with nothing read or written for this long is closed (within a quarter more); keep it above the load balancer's (ALB: 60 s)."),
   WEBSOCKET_MAX_MESSAGE("16MiB", "Largest WebSocket frame and message relayed (code-server sends multi-megabyte ones)."),
   TRUSTED_PROXIES("", "Comma-separated CIDRs of proxies (the ALB's subnets) whose X-Forwarded-For/-Proto are kept; "
       + "anyone else's are replaced.");
