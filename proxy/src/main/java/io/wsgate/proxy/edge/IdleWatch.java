@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
  * Vert.x puts on each connection: after a whole timeout with nothing read and nothing written, Vert.x's connection
  * gets the same all-idle event and closes. Netty's handler learns that a write completed through a listener on the
  * write's promise; on a Vert.x connection that promise is a bridge to a Vert.x promise, and completing it cost a
- * dispatch on the connection's context and two clock reads per response, about 3 % of a proxied {@code GET}'s CPU
- * (profiled). This one only notes that something was read or written, and looks every quarter of the timeout: the
+ * dispatch on the connection's context and two clock reads per response (profiled; without it, and without the
+ * forwarder's own listener, a proxied {@code GET} took 2.5 % less CPU). This one only notes that something was read or written, and looks every quarter of the timeout: the
  * fourth quiet look in a row fires, so between one and one and a quarter timeouts after the last read or write. A
  * write counts when it is made: a client that stops reading gets no further writes (back-pressure stops the
  * workspace's side), so it is cut off as before.
