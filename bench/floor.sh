@@ -10,7 +10,8 @@
 #   bench/floor.sh [--rounds 3] [--seconds 5]
 #
 # Prints, per operation and proxy, the CPU time of the proxy process per operation (median of the rounds,
-# interleaved, after a warm-up of 3 runs each), its kernel part, and the ratio to nginx. Installs nginx and wrk if
+# interleaved, after a warm-up of 3 runs each), its kernel part, and the ratio to nginx; and for GET / the p50 and
+# p99 latency that wrk saw, with the p99's ratio to nginx's (is a tail the stack's or wsgate's own?). Installs nginx and wrk if
 # missing (Debian, as root), builds the jar if absent; loopback only; stops only what it started. About 10 minutes
 # with the defaults.
 set -euo pipefail
@@ -72,19 +73,22 @@ for who in ${serves[wsmsg]}; do
     || die "$who: WebSocket echo: $got"
 done
 
-# CPU time of the proxy per operation over one run, in us, and its kernel part: "us kernel_us"
+# CPU time of the proxy per operation over one run, in us, its kernel part, and for GET / the p50 and p99 that wrk
+# saw, in ms (else "-"): "us kernel_us p50_ms p99_ms"
 measure() {
-  local who=$1 op=$2 t0 t1 s0 s1 out n line
+  local who=$1 op=$2 t0 t1 s0 s1 out n line p50=- p99=-
   case $op in
     get)
+      out=$bench_work/wrk.out
       # shellcheck disable=SC2086
       t0=$(cpu_ticks ${pids_of[$who]}); s0=$(sys_ticks ${pids_of[$who]})
-      out=$(taskset -c "$BENCH_LOAD_CORE" wrk -t1 -c64 -d"${secs}s" -H "Host: $BENCH_HOST" -H "Cookie: $gw_cookie" \
-        "http://127.0.0.1:${port_of[$who]}/")
+      taskset -c "$BENCH_LOAD_CORE" wrk -t1 -c64 -d"${secs}s" --latency -H "Host: $BENCH_HOST" -H "Cookie: $gw_cookie" \
+        "http://127.0.0.1:${port_of[$who]}/" > "$out"
       # shellcheck disable=SC2086
       t1=$(cpu_ticks ${pids_of[$who]}); s1=$(sys_ticks ${pids_of[$who]})
-      n=$(awk '/requests in/ { print $1 }' <<< "$out")
-      grep -q "Non-2xx" <<< "$out" && die "$who answered errors under load: $out"
+      n=$(awk '/requests in/ { print $1 }' "$out")
+      grep -q "Non-2xx" "$out" && die "$who answered errors under load: $(cat "$out")"
+      p50=$(wrk_ms 50% "$out"); p99=$(wrk_ms 99% "$out")
       ;;
     wsmsg|wshs)
       local mode=echo extra=(--sockets 100 --size 32)
@@ -96,8 +100,8 @@ measure() {
       n=$(field ops "$line"); t0=0; t1=$(field cpu_ticks "$line"); s0=0; s1=$(field sys_ticks "$line")
       ;;
   esac
-  awk -v t=$((t1 - t0)) -v s=$((s1 - s0)) -v n="$n" -v k="$CLK_TCK" \
-    'BEGIN { printf "%.1f %.1f", t / k * 1e6 / n, s / k * 1e6 / n }'
+  awk -v t=$((t1 - t0)) -v s=$((s1 - s0)) -v n="$n" -v k="$CLK_TCK" -v a="$p50" -v b="$p99" \
+    'BEGIN { printf "%.1f %.1f %s %s", t / k * 1e6 / n, s / k * 1e6 / n, a, b }'
 }
 
 for op in "${ops[@]}"; do
@@ -105,14 +109,20 @@ for op in "${ops[@]}"; do
     for _ in 1 2 3; do measure "$who" "$op" > /dev/null; done
   done
 done
-declare -A figures kernel
+declare -A figures kernel p50s p99s
 for r in $(seq "$rounds"); do
   for op in "${ops[@]}"; do
     for who in ${serves[$op]}; do
       wait_quiet 30
       out=$(measure "$who" "$op")
-      read -r v k <<< "$out"
-      say "round $r: $who $op $v us per operation (kernel $k)"
+      read -r v k a b <<< "$out"
+      if [ "$op" = get ]; then
+        say "round $r: $who $op $v us per operation (kernel $k), p50 $a ms, p99 $b ms"
+        p50s[$who]="${p50s[$who]:-} $a"
+        p99s[$who]="${p99s[$who]:-} $b"
+      else
+        say "round $r: $who $op $v us per operation (kernel $k)"
+      fi
       figures[$who.$op]="${figures[$who.$op]:-} $v"
       kernel[$who.$op]="${kernel[$who.$op]:-} $k"
     done
@@ -122,6 +132,14 @@ done
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 declare -A title=([get]="GET / (64 B), 64 keep-alive connections" [wsmsg]="WebSocket message (32 B text, 100 sockets ping-pong)"
   [wshs]="WebSocket handshake (open + close, 16 at a time)")
+label_of() {
+  case $1 in
+    nginx) echo "nginx (1 worker)" ;;
+    vertx) echo "Vert.x floor (bench/VertxFloor.java)" ;;
+    netty) echo "Netty floor (bench/NettyFloor.java)" ;;
+    wsgate) echo "wsgate ($(gateway_label))" ;;
+  esac
+}
 for op in "${ops[@]}"; do
   base=$(median <<< "${figures[nginx.$op]}")
   echo
@@ -129,13 +147,17 @@ for op in "${ops[@]}"; do
   echo "|---|---:|---:|---:|"
   for who in ${serves[$op]}; do
     m=$(median <<< "${figures[$who.$op]}"); k=$(median <<< "${kernel[$who.$op]}")
-    case $who in
-      nginx) label="nginx (1 worker)" ;;
-      vertx) label="Vert.x floor (bench/VertxFloor.java)" ;;
-      netty) label="Netty floor (bench/NettyFloor.java)" ;;
-      wsgate) label="wsgate ($(git rev-parse --short HEAD 2>/dev/null || echo unknown))" ;;
-    esac
-    awk -v l="$label" -v m="$m" -v k="$k" -v b="$base" \
+    awk -v l="$(label_of "$who")" -v m="$m" -v k="$k" -v b="$base" \
       'BEGIN { printf "| %s | %.1f us | %.1f us | %.2fx |\n", l, m, k, m / b }'
   done
+done
+# the latency wrk saw on GET /: the tail a proxy adds at 64 connections, with the floors under it
+base=$(median <<< "${p99s[nginx]}")
+echo
+echo "| GET / at 64 connections, latency | p50 | p99 | p99 / p50 | p99 / nginx's |"
+echo "|---|---:|---:|---:|---:|"
+for who in ${serves[get]}; do
+  a=$(median <<< "${p50s[$who]}"); b=$(median <<< "${p99s[$who]}")
+  awk -v l="$(label_of "$who")" -v a="$a" -v b="$b" -v n="$base" \
+    'BEGIN { printf "| %s | %.2f ms | %.2f ms | %.1f | %.2fx |\n", l, a, b, b / a, b / n }'
 done

@@ -4,7 +4,9 @@
 # origin as its workspace, signed in with a real session. Everything started is recorded and stopped on exit, by pid.
 
 BENCH_HOST=ws-bench.localhost
-BENCH_JAR=proxy/target/wsgate.jar
+# The gateway measured: the shipped jar, or BENCH_JAR (another build of wsgate, e.g. an older commit's, for a before
+# and after from one machine); the load and the floors are compiled against it.
+BENCH_JAR=${BENCH_JAR:-proxy/target/wsgate.jar}
 BENCH_PROXY_CORE=${BENCH_PROXY_CORE:-1}
 BENCH_LOAD_CORE=${BENCH_LOAD_CORE:-0}
 CLK_TCK=$(getconf CLK_TCK)
@@ -42,12 +44,22 @@ need_packages() {
 # The shipped jar, built if absent; and the benchmark's two Java programs compiled once against it.
 need_jar() {
   if [ ! -f "$BENCH_JAR" ]; then
+    [ "$BENCH_JAR" = proxy/target/wsgate.jar ] || die "BENCH_JAR=$BENCH_JAR: no such file"
     say "building $BENCH_JAR (mvn -B -q -DskipTests package)"
     mvn -B -q -DskipTests package || die "the build failed"
   fi
   mkdir -p "$bench_work/classes"
   javac -nowarn -cp "$BENCH_JAR" -d "$bench_work/classes" bench/Origin.java bench/WsLoad.java \
     || die "cannot compile bench/Origin.java and bench/WsLoad.java against $BENCH_JAR"
+}
+
+# What the wsgate column measures: this checkout's commit, or the jar given as BENCH_JAR.
+gateway_label() {
+  if [ "$BENCH_JAR" = proxy/target/wsgate.jar ]; then
+    git rev-parse --short HEAD 2>/dev/null || echo unknown
+  else
+    echo "$BENCH_JAR"
+  fi
 }
 
 # A work directory, removed on exit unless BENCH_KEEP=1, and the exit trap that stops what was started.
@@ -250,6 +262,12 @@ sign_in_and_launch() {
 wsload() {
   # shellcheck disable=SC2086
   taskset -c "$BENCH_LOAD_CORE" java -XX:+UseSerialGC ${BENCH_WSLOAD_OPTS:--Xmx1g} -cp "$BENCH_JAR:$bench_work/classes" WsLoad "$@"
+}
+
+# A percentile of wrk --latency's output (a file), in milliseconds: wrk_ms 99% FILE.
+wrk_ms() { # percentile file -> milliseconds
+  awk -v p="$1" '$1 == p { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
+    print (u == "us" ? v / 1000 : u == "s" ? v * 1000 : v) }' "$2"
 }
 
 # key=value from a result line.

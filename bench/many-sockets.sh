@@ -48,7 +48,7 @@ if [ "$sockets" -gt "$fit" ]; then
     "socket: measuring $sockets sockets instead of $requested (raise the limit, e.g. LimitNOFILE, for the full count)"
 fi
 [ "$active" -le "$sockets" ] || active=$sockets
-commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+commit=$(gateway_label)
 
 say "waiting for a quiet machine (below ${BENCH_QUIET_BUSY:-15}% busy)"
 wait_quiet 120

@@ -25,8 +25,9 @@
 # (mvn -B -q -DskipTests package). Loopback only. Stops only what it started (by pid), also on failure or Ctrl-C.
 # Takes about 15 to 20 minutes with the defaults; --quick (1 round of 3 s) checks that it works.
 #
-# Environment: BENCH_JAVA_OPTS (the gateway JVM's options), BENCH_GATEWAY_ENV (extra WSGATE_* settings),
-# BENCH_QUIET_BUSY (percent, default 15), BENCH_QUIET_WAIT (seconds before the first measurement, default 120),
+# Environment: BENCH_JAR (the gateway to measure, default proxy/target/wsgate.jar: another commit's jar gives a
+# before and after from one machine), BENCH_JAVA_OPTS (the gateway JVM's options), BENCH_GATEWAY_ENV (extra WSGATE_*
+# settings), BENCH_QUIET_BUSY (percent, default 15), BENCH_QUIET_WAIT (seconds before the first measurement, default 120),
 # BENCH_WARMUP_OPS (operations of each kind each proxy serves before the rounds, at least; default 20000),
 # BENCH_KEEP=1 (keep the work directory with all logs and raw outputs).
 set -euo pipefail
@@ -56,7 +57,7 @@ need_packages nginx:nginx haproxy:haproxy wrk:wrk curl:curl taskset:util-linux
 need_jar
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 haproxy_bin=$(command -v haproxy || echo /usr/sbin/haproxy)
-commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+commit=$(gateway_label)
 say "wsgate $commit against $("$nginx_bin" -v 2>&1 | sed 's/.*version: //') and $("$haproxy_bin" -v | head -1 | awk '{print "HAProxy " $3}')," \
   "$rounds round(s) of ${secs} s per measurement; proxies on CPU $BENCH_PROXY_CORE, load on CPU $BENCH_LOAD_CORE"
 
@@ -147,11 +148,6 @@ results=$bench_work/results
 busy_starts=0
 measurements=0
 failed_measurements=0
-
-wrk_ms() { # percentile file -> milliseconds
-  awk -v p="$1" '$1 == p { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
-    print (u == "us" ? v / 1000 : u == "s" ? v * 1000 : v) }' "$2"
-}
 
 # measure WHO OP SECONDS -> one line: who op us_per_op rate p50_ms p99_ms errors ops other_pct load_us_per_op
 #   sys_us_per_op
